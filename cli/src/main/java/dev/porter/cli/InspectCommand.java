@@ -1,0 +1,95 @@
+package dev.porter.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.porter.core.archive.ArchiveReader;
+import dev.porter.core.model.ArchiveHeader;
+import dev.porter.core.model.ArchiveTrailer;
+import dev.porter.core.model.TableEntry;
+import dev.porter.core.model.TableSummary;
+import dev.porter.formats.ArchiveJson;
+import dev.porter.formats.PorterArchive;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description =
+        "Show an archive's manifest: versions, source, and per table columns, rows, bytes, checksum.")
+final class InspectCommand implements Callable<Integer> {
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE|-",
+      description = "The archive; - reads standard input.")
+  String archive;
+
+  @Option(names = "--json", description = "Print the manifest as JSON (header and trailer).")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    ArchiveHeader h;
+    ArchiveTrailer t;
+    try (ArchiveReader reader =
+        archive.equals("-")
+            ? PorterArchive.read(System.in, "standard input")
+            : PorterArchive.read(Path.of(archive), false)) {
+      h = reader.header();
+      t = reader.trailer();
+    }
+    if (json) {
+      ObjectNode root = ArchiveJson.mapper().createObjectNode();
+      root.set("header", ArchiveJson.mapper().valueToTree(h));
+      root.set("trailer", ArchiveJson.mapper().valueToTree(t));
+      try {
+        System.out.println(ArchiveJson.mapper().writeValueAsString(root));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return 0;
+    }
+    System.out.printf("archive        %s%n", archive);
+    System.out.printf(
+        "format         %s %d (porter %s)%n", h.format(), h.formatVersion(), h.porterVersion());
+    System.out.printf("created        %s%n", h.createdAt());
+    System.out.printf(
+        "source         %s %s, %s%n",
+        h.source().engine(), h.source().engineVersion(), h.source().database());
+    System.out.printf(
+        "app            %s%n",
+        h.app() == null
+            ? "(none)"
+            : h.app().id() + " at schema version " + h.app().schemaVersion());
+    System.out.printf(
+        "contents       %s, %s, %s%n",
+        Fmt.plural(h.tables().size(), "table"),
+        Fmt.plural(t.totalRows(), "row"),
+        Fmt.bytes(t.totalBytes()));
+    Map<String, TableSummary> byMember = new HashMap<>();
+    for (TableSummary s : t.tables()) {
+      byMember.put(s.member(), s);
+    }
+    System.out.printf(
+        "%n  %-32s %-7s %7s %12s %10s  %s%n",
+        "table", "kind", "columns", "rows", "bytes", "sha256");
+    for (TableEntry e : h.tables()) {
+      TableSummary s = e.member() == null ? null : byMember.get(e.member());
+      System.out.printf(
+          "  %-32s %-7s %7d %12s %10s  %s%n",
+          e.table().name(),
+          e.table().kind(),
+          e.table().columns().size(),
+          s == null ? "-" : Fmt.count(s.rows()),
+          s == null ? "-" : Fmt.bytes(s.bytes()),
+          s == null ? "" : s.sha256().substring(0, 16) + "…");
+    }
+    return 0;
+  }
+}

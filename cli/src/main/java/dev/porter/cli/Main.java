@@ -1,0 +1,118 @@
+package dev.porter.cli;
+
+import dev.porter.core.ErrorCategory;
+import dev.porter.core.PorterException;
+import dev.porter.core.PorterVersion;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The porter command. {@link #run} is the testable entry point; {@link #main} only exits. */
+@Command(
+    name = "porter",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "Portable, versioned archives of an application's SQLite or PostgreSQL database.",
+      ""
+    },
+    subcommands = {
+      ExportCommand.class,
+      ImportCommand.class,
+      VerifyCommand.class,
+      InspectCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      " 0:success",
+      " 1:internal error (a bug; --verbose shows the stack trace)",
+      " 2:usage error (bad option, no such file)",
+      " 3:refused before writing (target not empty, newer archive, lossy value…)",
+      " 4:archive corrupt, truncated or not a porter archive",
+      " 5:loaded data failed a check; the target was not changed",
+      " 6:database locked by another porter or in use",
+      " 7:a database or file could not be read or written"
+    })
+public final class Main implements Runnable {
+  @Option(
+      names = {"-v", "--verbose"},
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Print stack traces with errors.")
+  boolean verbose;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "name a command, e.g. porter export --help");
+  }
+
+  public static void main(String[] args) {
+    int code = run(System.out, System.err, args);
+    System.out.flush();
+    System.exit(code);
+  }
+
+  /** Runs porter with the given arguments and returns the exit code. */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    Main main = new Main();
+    CommandLine cli = new CommandLine(main);
+    cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter e = commandLine.getErr();
+          if (ex instanceof PorterException pe) {
+            e.println("porter: " + oneLine(pe.getMessage()));
+            if (main.verbose) {
+              pe.printStackTrace(e);
+            }
+            e.flush();
+            return pe.category().exitCode();
+          }
+          e.println(
+              "porter: internal error: "
+                  + oneLine(String.valueOf(ex))
+                  + (main.verbose ? "" : " (run with --verbose for the stack trace)"));
+          if (main.verbose) {
+            ex.printStackTrace(e);
+          }
+          e.flush();
+          return ErrorCategory.INTERNAL.exitCode();
+        });
+    cli.setParameterExceptionHandler(
+        (ex, argsGiven) -> {
+          PrintWriter e = ex.getCommandLine().getErr();
+          e.println("porter: " + oneLine(ex.getMessage()));
+          e.println(
+              "Try 'porter "
+                  + (ex.getCommandLine() == cli ? "" : ex.getCommandLine().getCommandName() + " ")
+                  + "--help' for usage.");
+          e.flush();
+          return ErrorCategory.USAGE.exitCode();
+        });
+    return cli.execute(args);
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
+  }
+
+  /** The porter version for --version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "porter " + PorterVersion.current(),
+        "archive format " + dev.porter.core.model.ArchiveHeader.CURRENT_FORMAT_VERSION,
+        "Java " + System.getProperty("java.version")
+      };
+    }
+  }
+}

@@ -1,0 +1,413 @@
+package dev.porter.formats;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.porter.core.ErrorCategory;
+import dev.porter.core.PorterException;
+import dev.porter.core.PorterVersion;
+import dev.porter.core.archive.ArchiveReader;
+import dev.porter.core.archive.TableReader;
+import dev.porter.core.model.ArchiveHeader;
+import dev.porter.core.model.ArchiveTrailer;
+import dev.porter.core.model.TableEntry;
+import dev.porter.core.model.TableSummary;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.file.DataFileStream;
+
+/**
+ * Reads a .porter archive front to back. Every check the format allows is made: tar header
+ * checksums, member order, per-member SHA-256, sizes and row counts against the trailer, the
+ * trailer's own checksum, and the checksum of every byte before the trailer.
+ */
+final class PorterArchiveReader implements ArchiveReader {
+  private static final int MAX_JSON_MEMBER = 256 << 20;
+
+  private final InputStream source;
+  private final String name;
+  private final boolean verify;
+  private final TarReader tar;
+  private final ArchiveHeader header;
+  private final Deque<TableEntry> pendingData = new ArrayDeque<>();
+  private final List<Observed> observed = new ArrayList<>();
+
+  private MemberTable current;
+  private ArchiveTrailer trailer;
+  private TarReader.Member trailerMember;
+
+  /** What was actually found in one data member. */
+  private record Observed(TableEntry entry, long bytes, String sha256, long rows) {}
+
+  PorterArchiveReader(InputStream in, String name, boolean verify) {
+    this.source = in;
+    this.name = name;
+    this.verify = verify;
+    this.tar = new TarReader(in, verify);
+    this.header = readHeader();
+    for (TableEntry e : header.tables()) {
+      if (e.member() != null) {
+        pendingData.add(e);
+      }
+    }
+  }
+
+  @Override
+  public ArchiveHeader header() {
+    return header;
+  }
+
+  private ArchiveHeader readHeader() {
+    TarReader.Member m;
+    try {
+      m = tar.next();
+    } catch (IOException e) {
+      throw PorterException.corrupt(
+          "not a porter archive: " + name + " (" + e.getMessage() + ")", e);
+    } catch (PorterException e) {
+      throw PorterException.corrupt("not a porter archive: " + name + " (" + e.getMessage() + ")");
+    }
+    if (m == null || !m.name().equals(PorterArchiveWriter.HEADER_MEMBER)) {
+      throw PorterException.corrupt(
+          "not a porter archive: "
+              + name
+              + " (its first member is "
+              + (m == null ? "missing" : m.name())
+              + ", expected "
+              + PorterArchiveWriter.HEADER_MEMBER
+              + ")");
+    }
+    JsonNode tree;
+    try {
+      tree = ArchiveJson.tree(readSmall(m));
+    } catch (IOException e) {
+      throw PorterException.corrupt(
+          "archive " + name + ": " + m.name() + " is not valid JSON (" + e.getMessage() + ")", e);
+    }
+    String format = tree.path("format").asText("");
+    if (!ArchiveHeader.FORMAT_NAME.equals(format)) {
+      throw PorterException.corrupt(
+          "not a porter archive: " + name + " (format is '" + format + "')");
+    }
+    int version = tree.path("formatVersion").asInt(-1);
+    if (version < 1) {
+      throw PorterException.corrupt(
+          "archive " + name + ": missing or invalid formatVersion in " + m.name());
+    }
+    if (version > ArchiveHeader.CURRENT_FORMAT_VERSION) {
+      throw new PorterException(
+          ErrorCategory.REFUSED,
+          "archive "
+              + name
+              + " has format version "
+              + version
+              + ", written by porter "
+              + tree.path("porterVersion").asText("?")
+              + "; this porter ("
+              + PorterVersion.current()
+              + ") reads format versions up to "
+              + ArchiveHeader.CURRENT_FORMAT_VERSION
+              + ": use a newer porter");
+    }
+    try {
+      return ArchiveJson.convert(tree, ArchiveHeader.class);
+    } catch (IOException | IllegalArgumentException e) {
+      throw PorterException.corrupt(
+          "archive " + name + ": unreadable " + m.name() + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  @Override
+  public TableReader nextTable() {
+    finishCurrent();
+    if (pendingData.isEmpty()) {
+      return null;
+    }
+    TableEntry expected = pendingData.poll();
+    TarReader.Member m = nextMember("member " + expected.member());
+    if (m == null || !m.name().equals(expected.member())) {
+      throw PorterException.corrupt(
+          "archive "
+              + name
+              + " is incomplete: expected member "
+              + expected.member()
+              + " (table "
+              + expected.table().name()
+              + "), found "
+              + (m == null ? "the end of the archive" : m.name()));
+    }
+    current = new MemberTable(expected, m);
+    return current;
+  }
+
+  @Override
+  public ArchiveTrailer trailer() {
+    if (trailer != null) {
+      return trailer;
+    }
+    while (nextTable() != null) {
+      // skipped tables are still hashed and size-checked
+    }
+    finishCurrent();
+    TarReader.Member m = nextMember(PorterArchiveWriter.TRAILER_MEMBER);
+    if (m == null || !m.name().equals(PorterArchiveWriter.TRAILER_MEMBER)) {
+      throw PorterException.corrupt(
+          "archive "
+              + name
+              + " is truncated: "
+              + PorterArchiveWriter.TRAILER_MEMBER
+              + " missing (found "
+              + (m == null ? "the end of the archive" : m.name())
+              + ")");
+    }
+    trailerMember = m;
+    byte[] before = tar.digestBeforeLastHeader();
+    byte[] json;
+    byte[] digestLine;
+    try {
+      json = readSmall(m);
+      TarReader.Member d = nextMember(PorterArchiveWriter.TRAILER_DIGEST_MEMBER);
+      if (d == null || !d.name().equals(PorterArchiveWriter.TRAILER_DIGEST_MEMBER)) {
+        throw PorterException.corrupt(
+            "archive "
+                + name
+                + " is truncated: "
+                + PorterArchiveWriter.TRAILER_DIGEST_MEMBER
+                + " missing");
+      }
+      digestLine = readSmall(d);
+      if (tar.next() != null) {
+        throw PorterException.corrupt(
+            "archive "
+                + name
+                + ": unexpected member after "
+                + PorterArchiveWriter.TRAILER_DIGEST_MEMBER);
+      }
+    } catch (IOException e) {
+      throw PorterException.corrupt("archive " + name + " is truncated: " + e.getMessage(), e);
+    }
+    if (verify) {
+      String stored = new String(digestLine, StandardCharsets.US_ASCII).split("\\s+", 2)[0];
+      String actual = Digests.hex(Digests.sha256().digest(json));
+      if (!stored.equals(actual)) {
+        throw PorterException.corrupt(
+            "archive " + name + ": checksum mismatch in " + PorterArchiveWriter.TRAILER_MEMBER);
+      }
+    }
+    ArchiveTrailer t;
+    try {
+      t = ArchiveJson.convert(ArchiveJson.tree(json), ArchiveTrailer.class);
+    } catch (IOException | IllegalArgumentException e) {
+      throw PorterException.corrupt(
+          "archive " + name + ": unreadable " + PorterArchiveWriter.TRAILER_MEMBER, e);
+    }
+    check(t, before);
+    trailer = t;
+    return t;
+  }
+
+  private void check(ArchiveTrailer t, byte[] before) {
+    if (t.tables().size() != observed.size()) {
+      throw PorterException.corrupt(
+          "archive "
+              + name
+              + ": trailer lists "
+              + t.tables().size()
+              + " data members, the archive holds "
+              + observed.size());
+    }
+    for (int i = 0; i < observed.size(); i++) {
+      Observed o = observed.get(i);
+      TableSummary s = t.tables().get(i);
+      String member = o.entry().member();
+      if (!member.equals(s.member())) {
+        throw PorterException.corrupt(
+            "archive "
+                + name
+                + ": trailer entry "
+                + (i + 1)
+                + " names "
+                + s.member()
+                + ", not "
+                + member);
+      }
+      if (o.bytes() != s.bytes()) {
+        throw PorterException.corrupt(
+            "archive "
+                + name
+                + ": member "
+                + member
+                + " has "
+                + o.bytes()
+                + " bytes, the trailer says "
+                + s.bytes());
+      }
+      if (verify && !o.sha256().equals(s.sha256())) {
+        throw PorterException.corrupt(
+            "archive "
+                + name
+                + ": checksum mismatch in member "
+                + member
+                + " (table "
+                + s.name()
+                + ")");
+      }
+      if (o.rows() >= 0 && o.rows() != s.rows()) {
+        throw PorterException.corrupt(
+            "archive "
+                + name
+                + ": member "
+                + member
+                + " holds "
+                + o.rows()
+                + " rows, the trailer says "
+                + s.rows());
+      }
+    }
+    if (verify && !Digests.hex(before).equals(t.precedingSha256())) {
+      throw PorterException.corrupt(
+          "archive "
+              + name
+              + ": checksum mismatch over the archive's bytes before the trailer (a header or padding was altered)");
+    }
+  }
+
+  private TarReader.Member nextMember(String what) {
+    try {
+      return tar.next();
+    } catch (IOException e) {
+      throw PorterException.corrupt(
+          "archive " + name + " is truncated or corrupt before " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void finishCurrent() {
+    if (current != null) {
+      MemberTable c = current;
+      current = null;
+      observed.add(c.finish());
+    }
+  }
+
+  private byte[] readSmall(TarReader.Member m) throws IOException {
+    if (m.size() > MAX_JSON_MEMBER) {
+      throw PorterException.corrupt(
+          "archive "
+              + name
+              + ": member "
+              + m.name()
+              + " is implausibly large ("
+              + m.size()
+              + " bytes)");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) m.size());
+    m.content().transferTo(out);
+    return out.toByteArray();
+  }
+
+  @Override
+  public void close() {
+    try {
+      source.close();
+    } catch (IOException ignored) {
+      // nothing was written; closing a reader cannot lose data
+    }
+  }
+
+  /** The rows of one data member, decoded as they are read. */
+  private final class MemberTable implements TableReader {
+    private final TableEntry entry;
+    private final TarReader.Member member;
+    private final MessageDigest digest = Digests.sha256();
+    private final DigestInputStream in;
+    private DataFileStream<Object[]> avro;
+    private long rows;
+    private boolean exhausted;
+
+    MemberTable(TableEntry entry, TarReader.Member member) {
+      this.entry = entry;
+      this.member = member;
+      this.in = new DigestInputStream(member.content(), digest);
+      in.on(verify);
+    }
+
+    @Override
+    public TableEntry entry() {
+      return entry;
+    }
+
+    @Override
+    public long rowsRead() {
+      return rows;
+    }
+
+    @Override
+    public Object[] next() {
+      if (exhausted) {
+        return null;
+      }
+      try {
+        if (avro == null) {
+          RowDatumReader reader = new RowDatumReader();
+          avro = new DataFileStream<>(in, reader);
+          int expected = entry.table().dataColumns().size();
+          if (reader.fieldCount() != expected) {
+            throw PorterException.corrupt(
+                "archive "
+                    + name
+                    + ": member "
+                    + member.name()
+                    + " has "
+                    + reader.fieldCount()
+                    + " fields, the header declares "
+                    + expected
+                    + " columns for table "
+                    + entry.table().name());
+          }
+        }
+        if (!avro.hasNext()) {
+          exhausted = true;
+          return null;
+        }
+        Object[] row = avro.next();
+        rows++;
+        return row;
+      } catch (IOException | AvroRuntimeException | IllegalArgumentException e) {
+        throw PorterException.corrupt(
+            "archive "
+                + name
+                + ": member "
+                + member.name()
+                + " (table "
+                + entry.table().name()
+                + ") is corrupt or truncated at row "
+                + (rows + 1)
+                + ": "
+                + e.getMessage(),
+            e);
+      }
+    }
+
+    Observed finish() {
+      try {
+        byte[] buffer = new byte[1 << 16];
+        while (in.read(buffer) >= 0) {
+          // drain, so the digest covers the whole member
+        }
+      } catch (IOException e) {
+        throw PorterException.corrupt(
+            "archive " + name + " is truncated in member " + member.name() + ": " + e.getMessage(),
+            e);
+      }
+      return new Observed(
+          entry, member.size(), Digests.hex(digest.digest()), exhausted ? rows : -1);
+    }
+  }
+}

@@ -1,0 +1,321 @@
+package dev.porter.formats;
+
+import dev.porter.core.PorterException;
+import dev.porter.core.archive.ArchiveWriter;
+import dev.porter.core.archive.TableWriter;
+import dev.porter.core.io.FileSync;
+import dev.porter.core.model.ArchiveHeader;
+import dev.porter.core.model.ArchiveTrailer;
+import dev.porter.core.model.TableEntry;
+import dev.porter.core.model.TableSummary;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.avro.Schema;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+
+/**
+ * Writes a .porter archive (docs/archive-format.md). Each table is first encoded into a spool file,
+ * because a tar header must state the member's size; the spool is then appended and deleted, so at
+ * most one table's encoded data is on disk besides the archive itself.
+ */
+final class PorterArchiveWriter implements ArchiveWriter {
+  static final String HEADER_MEMBER = "porter/header.json";
+  static final String TRAILER_MEMBER = "porter/trailer.json";
+  static final String TRAILER_DIGEST_MEMBER = "porter/trailer.sha256";
+
+  private final OutputStream sink;
+  private final TarWriter tar;
+  private final Path spoolDir;
+  private final Path finalPath;
+  private final Path partialPath;
+  private final boolean replaceExisting;
+  private final int zstdLevel;
+  private final Clock clock;
+  private final List<TableSummary> summaries = new ArrayList<>();
+
+  private ArchiveHeader header;
+  private long mtime;
+  private SpooledTable openTable;
+  private boolean finished;
+  private boolean closed;
+
+  private PorterArchiveWriter(
+      OutputStream sink,
+      Path finalPath,
+      Path partialPath,
+      boolean replaceExisting,
+      Path spoolDir,
+      int zstdLevel,
+      Clock clock) {
+    this.sink = sink;
+    this.tar = new TarWriter(sink);
+    this.finalPath = finalPath;
+    this.partialPath = partialPath;
+    this.replaceExisting = replaceExisting;
+    this.spoolDir = spoolDir;
+    this.zstdLevel = zstdLevel;
+    this.clock = clock;
+  }
+
+  static PorterArchiveWriter toFile(
+      Path file, boolean replaceExisting, Path spoolDir, int zstdLevel, Clock clock) {
+    Path abs = file.toAbsolutePath();
+    if (Files.exists(abs) && !replaceExisting) {
+      throw PorterException.refused(
+          "archive " + file + " already exists; choose another name or pass --force to replace it");
+    }
+    Path dir = abs.getParent();
+    try {
+      Files.createDirectories(dir);
+      Path partial = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".partial");
+      OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16);
+      return new PorterArchiveWriter(
+          out, abs, partial, replaceExisting, spoolDir, zstdLevel, clock);
+    } catch (IOException e) {
+      throw PorterException.unavailable("cannot write archive " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  static PorterArchiveWriter toStream(OutputStream out, Path spoolDir, int zstdLevel, Clock clock) {
+    return new PorterArchiveWriter(
+        new BufferedOutputStream(out, 1 << 16), null, null, false, spoolDir, zstdLevel, clock);
+  }
+
+  /** The member name of a table: its ordinal, then a file-system-safe rendering of its name. */
+  static String memberName(int ordinal, String table) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < table.length() && b.length() < 64; i++) {
+      char c = table.charAt(i);
+      b.append(c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-') ? c : '_');
+    }
+    return String.format(Locale.ROOT, "data/%04d-%s.avro", ordinal, b);
+  }
+
+  @Override
+  public ArchiveHeader begin(ArchiveHeader h) {
+    if (header != null) {
+      throw new IllegalStateException("begin() called twice");
+    }
+    header = withMemberNames(h);
+    mtime = Instant.parse(h.createdAt()).getEpochSecond();
+    try {
+      tar.writeEntry(HEADER_MEMBER, ArchiveJson.write(header), mtime);
+    } catch (IOException e) {
+      throw writeFailed(e);
+    }
+    return header;
+  }
+
+  /** The header with member names assigned to every table that carries data. */
+  static ArchiveHeader withMemberNames(ArchiveHeader h) {
+    List<TableEntry> named = new ArrayList<>();
+    for (TableEntry e : h.tables()) {
+      String member = e.table().carriesData() ? memberName(e.ordinal(), e.table().name()) : null;
+      named.add(new TableEntry(e.ordinal(), member, e.table()));
+    }
+    return new ArchiveHeader(
+        h.format(),
+        h.formatVersion(),
+        h.porterVersion(),
+        h.createdAt(),
+        h.app(),
+        h.source(),
+        named,
+        h.sqlite());
+  }
+
+  @Override
+  public TableWriter openTable(TableEntry entry) {
+    if (header == null || finished) {
+      throw new IllegalStateException("openTable() outside begin()/finish()");
+    }
+    if (openTable != null) {
+      throw new IllegalStateException("a table is already open");
+    }
+    if (entry.member() == null) {
+      throw new IllegalArgumentException("table " + entry.table().name() + " carries no data");
+    }
+    openTable = new SpooledTable(entry);
+    return openTable;
+  }
+
+  @Override
+  public ArchiveTrailer finish() {
+    if (openTable != null) {
+      throw new IllegalStateException("a table is still open");
+    }
+    try {
+      String preceding = Digests.hex(tar.takePrefixDigest());
+      ArchiveTrailer trailer =
+          new ArchiveTrailer(summaries, preceding, Instant.now(clock).toString());
+      byte[] json = ArchiveJson.write(trailer);
+      tar.writeEntry(TRAILER_MEMBER, json, mtime);
+      byte[] digest =
+          (Digests.hex(Digests.sha256().digest(json)) + "  trailer.json\n")
+              .getBytes(StandardCharsets.US_ASCII);
+      tar.writeEntry(TRAILER_DIGEST_MEMBER, digest, mtime);
+      tar.finish();
+      sink.flush();
+      if (partialPath != null) {
+        sink.close();
+        FileSync.file(partialPath);
+        if (replaceExisting) {
+          Files.move(
+              partialPath,
+              finalPath,
+              StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+        } else {
+          Files.move(partialPath, finalPath, StandardCopyOption.ATOMIC_MOVE);
+        }
+        FileSync.directory(finalPath.getParent());
+      }
+      finished = true;
+      return trailer;
+    } catch (IOException e) {
+      throw writeFailed(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (openTable != null) {
+      openTable.abort();
+    }
+    try {
+      if (partialPath != null) {
+        sink.close();
+        if (!finished) {
+          Files.deleteIfExists(partialPath);
+        }
+      } else {
+        sink.flush();
+      }
+    } catch (IOException e) {
+      if (finished) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private PorterException writeFailed(IOException e) {
+    String where = finalPath != null ? finalPath.toString() : "standard output";
+    return PorterException.unavailable(
+        "cannot write archive to " + where + ": " + e.getMessage(), e);
+  }
+
+  /** One table being encoded into its spool file. */
+  private final class SpooledTable implements TableWriter {
+    private final TableEntry entry;
+    private final Path spool;
+    private final MessageDigest digest = Digests.sha256();
+    private final DataFileWriter<Object[]> avro;
+    private long rows;
+    private boolean done;
+
+    SpooledTable(TableEntry entry) {
+      this.entry = entry;
+      Schema schema = AvroSchemas.forTable(entry);
+      try {
+        Files.createDirectories(spoolDir);
+        spool = Files.createTempFile(spoolDir, "porter-spool-", ".avro");
+        OutputStream file = Files.newOutputStream(spool);
+        OutputStream out = new DigestOutputStream(new BufferedOutputStream(file, 1 << 16), digest);
+        avro = new DataFileWriter<>(new RowDatumWriter(entry, schema));
+        avro.setCodec(CodecFactory.zstandardCodec(zstdLevel, false, true));
+        avro.setSyncInterval(1 << 19);
+        avro.setMeta("porter.format", Integer.toString(ArchiveHeader.CURRENT_FORMAT_VERSION));
+        avro.setMeta(AvroSchemas.PROP_TABLE, entry.table().name());
+        avro.create(schema, out);
+      } catch (IOException e) {
+        throw PorterException.unavailable(
+            "cannot create a spool file in " + spoolDir + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void write(Object[] row) {
+      try {
+        avro.append(row);
+        rows++;
+      } catch (DataFileWriter.AppendWriteException e) {
+        if (e.getCause() instanceof PorterException pe) {
+          throw pe;
+        }
+        throw new IllegalStateException(
+            "table " + entry.table().name() + ": cannot encode row " + (rows + 1), e);
+      } catch (IOException e) {
+        throw PorterException.unavailable(
+            "cannot write spool file for table " + entry.table().name() + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public TableSummary finish() {
+      if (done) {
+        throw new IllegalStateException("table closed twice");
+      }
+      done = true;
+      openTable = null;
+      try {
+        avro.close();
+        long size = Files.size(spool);
+        try (InputStream in = Files.newInputStream(spool)) {
+          tar.writeEntry(entry.member(), size, mtime, in);
+        }
+        TableSummary s =
+            new TableSummary(
+                entry.ordinal(),
+                entry.table().name(),
+                entry.member(),
+                rows,
+                size,
+                Digests.hex(digest.digest()));
+        summaries.add(s);
+        return s;
+      } catch (IOException e) {
+        throw writeFailed(e);
+      } finally {
+        try {
+          Files.deleteIfExists(spool);
+        } catch (IOException ignored) {
+          // a leftover spool file in the temp directory is harmless
+        }
+      }
+    }
+
+    void abort() {
+      done = true;
+      openTable = null;
+      try {
+        avro.close();
+      } catch (IOException | RuntimeException ignored) {
+        // the spool is deleted below either way
+      }
+      try {
+        Files.deleteIfExists(spool);
+      } catch (IOException ignored) {
+        // a leftover spool file in the temp directory is harmless
+      }
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package dev.porter.core.dialect;
+
+import dev.porter.core.PorterException;
+import dev.porter.core.sqlite.SqliteDialect;
+
+/** The dialects this porter build knows. */
+public final class Dialects {
+  private Dialects() {}
+
+  public static Dialect forRef(DatabaseRef ref) {
+    return forEngine(ref.engine());
+  }
+
+  public static Dialect forEngine(String engine) {
+    if (DatabaseRef.SQLITE.equals(engine)) {
+      return new SqliteDialect();
+    }
+    throw PorterException.usage("porter cannot work with " + engine + " databases yet");
+  }
+}

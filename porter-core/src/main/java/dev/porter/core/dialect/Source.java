@@ -1,0 +1,15 @@
+package dev.porter.core.dialect;
+
+import dev.porter.core.model.SourceSchema;
+import dev.porter.core.model.TableDef;
+
+/** A database opened for export, inside one consistent read snapshot. */
+public interface Source extends AutoCloseable {
+  SourceSchema schema();
+
+  /** Streams one table's rows in {@code TableDef.dataColumns()} order. */
+  RowCursor rows(TableDef table);
+
+  @Override
+  void close();
+}

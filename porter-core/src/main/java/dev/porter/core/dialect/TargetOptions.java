@@ -1,0 +1,17 @@
+package dev.porter.core.dialect;
+
+import java.time.Clock;
+
+/**
+ * How an import treats its target.
+ *
+ * @param mode new or replace
+ * @param acceptForeignKeyViolations load even when the loaded rows violate foreign keys (for a
+ *     source that already held such rows); off by default, so violations fail the import
+ * @param clock the clock that names pre-images
+ */
+public record TargetOptions(ImportMode mode, boolean acceptForeignKeyViolations, Clock clock) {
+  public static TargetOptions of(ImportMode mode) {
+    return new TargetOptions(mode, false, Clock.systemUTC());
+  }
+}

@@ -1,0 +1,19 @@
+package dev.porter.core.engine;
+
+import dev.porter.core.model.ArchiveHeader;
+import dev.porter.core.model.ArchiveTrailer;
+
+/** What an export wrote. */
+public record ExportResult(ArchiveHeader header, ArchiveTrailer trailer, long nanos) {
+  public long tables() {
+    return trailer.tables().size();
+  }
+
+  public long rows() {
+    return trailer.totalRows();
+  }
+
+  public long bytes() {
+    return trailer.totalBytes();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.porter.core.model;
+
+import java.util.List;
+
+/**
+ * The first member of every archive: everything an importer needs to accept or refuse it, and the
+ * source schema. Counts and checksums come at the end, in the {@link ArchiveTrailer}.
+ *
+ * @param format always {@link #FORMAT_NAME}
+ * @param formatVersion the archive format version (docs/archive-format.md)
+ * @param porterVersion the porter release that wrote the archive
+ * @param createdAt when the export's snapshot was taken, UTC, ISO-8601
+ * @param app the app and its schema version, or null when the export was not made for an app
+ * @param source the source engine and database
+ * @param tables every table, in archive order
+ * @param sqlite what a SQLite source records beyond its tables; null for other engines
+ */
+public record ArchiveHeader(
+    String format,
+    int formatVersion,
+    String porterVersion,
+    String createdAt,
+    AppInfo app,
+    SourceInfo source,
+    List<TableEntry> tables,
+    SqliteSchema sqlite) {
+
+  public static final String FORMAT_NAME = "porter-archive";
+
+  /** The format version this porter writes. */
+  public static final int CURRENT_FORMAT_VERSION = 1;
+
+  public ArchiveHeader {
+    tables = List.copyOf(tables);
+  }
+
+  public TableEntry table(String name) {
+    for (TableEntry t : tables) {
+      if (t.table().name().equals(name)) {
+        return t;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.porter.core.sqlite;
+
+import dev.porter.core.PorterException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Properties;
+
+/** Small SQLite helpers shared by the source and the target. */
+final class Sqlite {
+  private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+  private Sqlite() {}
+
+  static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  /** True when the file starts with the SQLite header. */
+  static boolean isSqliteFile(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] head = in.readNBytes(MAGIC.length);
+      return Arrays.equals(head, MAGIC);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static Connection connect(Path file, boolean readOnly) throws SQLException {
+    Properties p = new Properties();
+    if (readOnly) {
+      p.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
+    }
+    p.setProperty("busy_timeout", "10000");
+    return new org.sqlite.JDBC().connect("jdbc:sqlite:" + file, p);
+  }
+
+  static String string(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      return r.next() ? r.getString(1) : null;
+    }
+  }
+
+  static long number(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      return r.next() ? r.getLong(1) : 0;
+    }
+  }
+
+  static void exec(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  static PorterException failure(String what, Path file, SQLException e) {
+    return PorterException.unavailable(
+        what + " " + file + ": " + e.getMessage().replace('\n', ' '), e);
+  }
+}

@@ -8,10 +8,11 @@ import dev.porter.core.engine.ExportResult;
 import dev.porter.formats.PorterArchive;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,6 +24,8 @@ import picocli.CommandLine.Option;
       "The archive appears under its name only when it is complete."
     })
 final class ExportCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Option(
       names = "--db",
       required = true,
@@ -36,6 +39,21 @@ final class ExportCommand implements Callable<Integer> {
       paramLabel = "FILE|-",
       description = "The archive to write; - writes it to standard output.")
   String output;
+
+  @Option(
+      names = "--app",
+      paramLabel = "PATH",
+      description =
+          "Record the app and the release the database is at (read with the app's version probe).")
+  Path app;
+
+  @Option(
+      names = "--codec",
+      paramLabel = "zstandard|deflate|null",
+      defaultValue = "zstandard",
+      description =
+          "Compression of the table files (default zstandard; deflate for DuckDB, whose Avro reader lacks zstandard).")
+  String codec;
 
   @Option(names = "--force", description = "Replace an existing archive of the same name.")
   boolean force;
@@ -58,31 +76,42 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() {
     DatabaseRef ref = DatabaseRef.parse(db);
     boolean toStdout = output.equals("-");
-    PrintStream report = toStdout ? System.err : System.out;
+    PrintWriter report = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
     PorterArchive.WriteOptions options =
-        PorterArchive.WriteOptions.defaults().withReplaceExisting(force);
+        PorterArchive.WriteOptions.defaults().withCodec(codec).withReplaceExisting(force);
     if (tempDir != null) {
       options = options.withSpoolDir(tempDir);
     }
     ProgressPrinter printer = ProgressPrinter.forTerminal(System.err, progress);
+    ExportJob job = new ExportJob(Dialects.forRef(ref), ref, null, Clock.systemUTC(), printer);
+    if (app != null) {
+      job.forApp(dev.porter.core.app.AppLoader.load(app));
+    }
     ExportResult result;
     try (ArchiveWriter writer =
         toStdout
             ? PorterArchive.write(new FileOutputStream(FileDescriptor.out), options)
             : PorterArchive.write(Path.of(output), options)) {
-      result =
-          new ExportJob(Dialects.forRef(ref), ref, null, Clock.systemUTC(), printer).run(writer);
+      result = job.run(writer);
     } finally {
       printer.done();
     }
     report.printf(
-        "exported %s, %s (%s) from %s to %s in %s%n",
+        "exported %s, %s (%s) from %s to %s in %s%s%n",
         Fmt.plural(result.tables(), "table"),
         Fmt.plural(result.rows(), "row"),
         Fmt.bytes(result.bytes()),
         ref.display(),
         toStdout ? "standard output" : output,
-        Fmt.seconds(result.nanos()));
+        Fmt.seconds(result.nanos()),
+        result.header().app() == null
+            ? ""
+            : " (app "
+                + result.header().app().id()
+                + ", release "
+                + result.header().app().schemaVersion()
+                + ")");
+    report.flush();
     return 0;
   }
 }

@@ -1,18 +1,21 @@
 package dev.porter.cli;
 
+import dev.porter.core.PorterException;
 import dev.porter.core.archive.ArchiveReader;
-import dev.porter.core.dialect.Check;
 import dev.porter.core.dialect.DatabaseRef;
 import dev.porter.core.dialect.Dialects;
 import dev.porter.core.dialect.ImportMode;
 import dev.porter.core.dialect.TargetOptions;
 import dev.porter.core.engine.ImportJob;
-import dev.porter.core.engine.ImportResult;
+import dev.porter.core.engine.ImportOptions;
+import dev.porter.core.engine.ImportReport;
 import dev.porter.formats.PorterArchive;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,12 +23,15 @@ import picocli.CommandLine.Parameters;
     name = "import",
     mixinStandardHelpOptions = true,
     description = {
-      "Restore an archive into a database.",
-      "The data is loaded into a staging database beside the target, checked (row counts,",
-      "integrity, foreign keys, every archive checksum), and only then moved into place.",
+      "Import an archive into a database: a plain restore of the archived schema, or, with --app,",
+      "into a fresh baseline of a release of the app, the rows carried through its transform steps.",
+      "The data is loaded into a staging database beside the target, checked (every archive",
+      "checksum, row counts, integrity, foreign keys), and only then moved into place.",
       "If anything fails, or porter is killed, the target is exactly as it was."
     })
 final class ImportCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Parameters(
       index = "0",
       paramLabel = "FILE|-",
@@ -38,6 +44,8 @@ final class ImportCommand implements Callable<Integer> {
       paramLabel = "DB",
       description = "The target: a SQLite file, or a jdbc:sqlite: or jdbc:postgresql: URL.")
   String db;
+
+  @Mixin AppOptions appOptions;
 
   @Option(
       names = "--mode",
@@ -56,26 +64,52 @@ final class ImportCommand implements Callable<Integer> {
   boolean acceptFkViolations;
 
   @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description = "Also write the report as JSON (docs/json-output.md).")
+  Path report;
+
+  @Option(
+      names = "--lookup-memory-rows",
+      paramLabel = "N",
+      defaultValue = "500000",
+      description =
+          "Rows a lookup table keeps in memory before it moves to a temporary file (default 500000).")
+  long lookupRows;
+
+  @Option(
       names = "--progress",
       paramLabel = "auto|always|never",
       defaultValue = "auto",
       description = "Progress on standard error (default: auto, when on a terminal).")
   String progress;
 
+  static ImportMode mode(String mode) {
+    return switch (mode) {
+      case "new" -> ImportMode.NEW;
+      case "replace" -> ImportMode.REPLACE;
+      default ->
+          throw PorterException.usage("unknown --mode " + mode + " (expected new or replace)");
+    };
+  }
+
   @Override
   public Integer call() {
-    ImportMode m =
-        switch (mode) {
-          case "new" -> ImportMode.NEW;
-          case "replace" -> ImportMode.REPLACE;
-          default ->
-              throw dev.porter.core.PorterException.usage(
-                  "unknown --mode " + mode + " (expected new or replace)");
-        };
     DatabaseRef ref = DatabaseRef.parse(db);
-    TargetOptions options = new TargetOptions(m, acceptFkViolations, Clock.systemUTC());
+    TargetOptions target =
+        new TargetOptions(mode(mode), acceptFkViolations, Clock.systemUTC(), "pre-import");
+    ImportOptions options =
+        new ImportOptions(
+                target,
+                appOptions.load(),
+                appOptions.toVersion(),
+                appOptions.fromVersion(),
+                appOptions.seedPolicies(),
+                lookupRows,
+                Path.of(System.getProperty("java.io.tmpdir")))
+            .withLookupMemoryRows(lookupRows);
     ProgressPrinter printer = ProgressPrinter.forTerminal(System.err, progress);
-    ImportResult result;
+    ImportReport result;
     try (ArchiveReader reader =
         archive.equals("-")
             ? PorterArchive.read(System.in, "standard input")
@@ -84,18 +118,11 @@ final class ImportCommand implements Callable<Integer> {
     } finally {
       printer.done();
     }
-    System.out.printf(
-        "imported %s, %s into %s in %s%n",
-        Fmt.plural(result.tables().size(), "table"),
-        Fmt.plural(result.rows(), "row"),
-        result.commit().target(),
-        Fmt.seconds(result.nanos()));
-    for (Check c : result.checks()) {
-      System.out.printf("  check %-18s %s%n", c.name(), c.detail());
+    Render.report(result, spec.commandLine().getOut());
+    if (report != null) {
+      Render.writeJson(report, result);
     }
-    if (result.commit().preImage() != null) {
-      System.out.printf("  previous database kept as %s%n", result.commit().preImage());
-    }
+    spec.commandLine().getOut().flush();
     return 0;
   }
 }

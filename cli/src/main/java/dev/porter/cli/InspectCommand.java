@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,6 +25,8 @@ import picocli.CommandLine.Parameters;
     description =
         "Show an archive's manifest: versions, source, and per table columns, rows, bytes, checksum.")
 final class InspectCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Parameters(
       index = "0",
       paramLabel = "FILE|-",
@@ -49,47 +52,60 @@ final class InspectCommand implements Callable<Integer> {
       root.set("header", ArchiveJson.mapper().valueToTree(h));
       root.set("trailer", ArchiveJson.mapper().valueToTree(t));
       try {
-        System.out.println(ArchiveJson.mapper().writeValueAsString(root));
+        spec.commandLine().getOut().println(ArchiveJson.mapper().writeValueAsString(root));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       return 0;
     }
-    System.out.printf("archive        %s%n", archive);
-    System.out.printf(
-        "format         %s %d (porter %s)%n", h.format(), h.formatVersion(), h.porterVersion());
-    System.out.printf("created        %s%n", h.createdAt());
-    System.out.printf(
-        "source         %s %s, %s%n",
-        h.source().engine(), h.source().engineVersion(), h.source().database());
-    System.out.printf(
-        "app            %s%n",
-        h.app() == null
-            ? "(none)"
-            : h.app().id() + " at schema version " + h.app().schemaVersion());
-    System.out.printf(
-        "contents       %s, %s, %s%n",
-        Fmt.plural(h.tables().size(), "table"),
-        Fmt.plural(t.totalRows(), "row"),
-        Fmt.bytes(t.totalBytes()));
+    spec.commandLine().getOut().printf("archive        %s%n", archive);
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "format         %s %d (porter %s)%n", h.format(), h.formatVersion(), h.porterVersion());
+    spec.commandLine().getOut().printf("created        %s%n", h.createdAt());
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "source         %s %s, %s%n",
+            h.source().engine(), h.source().engineVersion(), h.source().database());
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "app            %s%n",
+            h.app() == null
+                ? "(none)"
+                : h.app().id() + " at schema version " + h.app().schemaVersion());
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "contents       %s, %s, %s%n",
+            Fmt.plural(h.tables().size(), "table"),
+            Fmt.plural(t.totalRows(), "row"),
+            Fmt.bytes(t.totalBytes()));
     Map<String, TableSummary> byMember = new HashMap<>();
     for (TableSummary s : t.tables()) {
       byMember.put(s.member(), s);
     }
-    System.out.printf(
-        "%n  %-32s %-7s %7s %12s %10s  %s%n",
-        "table", "kind", "columns", "rows", "bytes", "sha256");
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "%n  %-32s %-7s %7s %12s %10s  %s%n",
+            "table", "kind", "columns", "rows", "bytes", "sha256");
     for (TableEntry e : h.tables()) {
       TableSummary s = e.member() == null ? null : byMember.get(e.member());
-      System.out.printf(
-          "  %-32s %-7s %7d %12s %10s  %s%n",
-          e.table().name(),
-          e.table().kind(),
-          e.table().columns().size(),
-          s == null ? "-" : Fmt.count(s.rows()),
-          s == null ? "-" : Fmt.bytes(s.bytes()),
-          s == null ? "" : s.sha256().substring(0, 16) + "…");
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "  %-32s %-7s %7d %12s %10s  %s%n",
+              e.table().name(),
+              e.table().kind(),
+              e.table().columns().size(),
+              s == null ? "-" : Fmt.count(s.rows()),
+              s == null ? "-" : Fmt.bytes(s.bytes()),
+              s == null ? "" : s.sha256().substring(0, 16) + "…");
     }
+    spec.commandLine().getOut().flush();
     return 0;
   }
 }

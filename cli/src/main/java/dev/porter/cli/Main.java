@@ -22,6 +22,11 @@ import picocli.CommandLine.Option;
     subcommands = {
       ExportCommand.class,
       ImportCommand.class,
+      PlanCommand.class,
+      StatusCommand.class,
+      UpgradeCommand.class,
+      RollbackCommand.class,
+      CleanupCommand.class,
       VerifyCommand.class,
       InspectCommand.class,
       DemoCommand.class,

@@ -6,6 +6,7 @@ import dev.porter.core.model.ArchiveTrailer;
 import dev.porter.formats.PorterArchive;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -17,6 +18,8 @@ import picocli.CommandLine.Parameters;
       "Names the first bad member; exits 4 if the archive is corrupt or truncated."
     })
 final class VerifyCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Parameters(
       index = "0",
       paramLabel = "FILE|-",
@@ -40,12 +43,15 @@ final class VerifyCommand implements Callable<Integer> {
       }
       trailer = reader.trailer();
     }
-    System.out.printf(
-        "ok: %s, %s, %s; every checksum matches (%s)%n",
-        Fmt.plural(trailer.tables().size(), "table"),
-        Fmt.plural(rows, "row"),
-        Fmt.bytes(trailer.totalBytes()),
-        Fmt.seconds(System.nanoTime() - start));
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "ok: %s, %s, %s; every checksum matches (%s)%n",
+            Fmt.plural(trailer.tables().size(), "table"),
+            Fmt.plural(rows, "row"),
+            Fmt.bytes(trailer.totalBytes()),
+            Fmt.seconds(System.nanoTime() - start));
+    spec.commandLine().getOut().flush();
     return 0;
   }
 }

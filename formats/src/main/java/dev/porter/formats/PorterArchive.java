@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.apache.avro.file.CodecFactory;
 
 /** Opens .porter archives for writing and reading. */
 public final class PorterArchive {
@@ -19,19 +20,49 @@ public final class PorterArchive {
 
   private PorterArchive() {}
 
-  /** Options for writing. */
-  public record WriteOptions(Path spoolDir, int zstdLevel, boolean replaceExisting, Clock clock) {
+  /**
+   * Options for writing.
+   *
+   * @param spoolDir where each table is encoded before it is appended
+   * @param codec the Avro codec of the table files: "zstandard" (default), "deflate" (readable by
+   *     DuckDB, whose Avro reader lacks zstandard) or "null"
+   * @param level the codec's level
+   * @param replaceExisting replace an existing archive of the same name
+   * @param clock the clock of the creation time
+   */
+  public record WriteOptions(
+      Path spoolDir, String codec, int level, boolean replaceExisting, Clock clock) {
     public static WriteOptions defaults() {
       return new WriteOptions(
-          Path.of(System.getProperty("java.io.tmpdir")), 3, false, Clock.systemUTC());
+          Path.of(System.getProperty("java.io.tmpdir")), "zstandard", 3, false, Clock.systemUTC());
     }
 
     public WriteOptions withReplaceExisting(boolean replace) {
-      return new WriteOptions(spoolDir, zstdLevel, replace, clock);
+      return new WriteOptions(spoolDir, codec, level, replace, clock);
     }
 
     public WriteOptions withSpoolDir(Path dir) {
-      return new WriteOptions(dir, zstdLevel, replaceExisting, clock);
+      return new WriteOptions(dir, codec, level, replaceExisting, clock);
+    }
+
+    public WriteOptions withCodec(String name) {
+      return switch (name) {
+        case "zstandard", "zstd" ->
+            new WriteOptions(spoolDir, "zstandard", 3, replaceExisting, clock);
+        case "deflate" -> new WriteOptions(spoolDir, "deflate", 6, replaceExisting, clock);
+        case "null", "none" -> new WriteOptions(spoolDir, "null", 0, replaceExisting, clock);
+        default ->
+            throw dev.porter.core.PorterException.usage(
+                "unknown codec " + name + " (expected zstandard, deflate or null)");
+      };
+    }
+
+    CodecFactory codecFactory() {
+      return switch (codec) {
+        case "deflate" -> CodecFactory.deflateCodec(level);
+        case "null" -> CodecFactory.nullCodec();
+        default -> CodecFactory.zstandardCodec(level, false, true);
+      };
     }
   }
 
@@ -41,13 +72,17 @@ public final class PorterArchive {
    */
   public static ArchiveWriter write(Path file, WriteOptions options) {
     return PorterArchiveWriter.toFile(
-        file, options.replaceExisting(), options.spoolDir(), options.zstdLevel(), options.clock());
+        file,
+        options.replaceExisting(),
+        options.spoolDir(),
+        options.codecFactory(),
+        options.clock());
   }
 
   /** A writer to a stream (standard output). */
   public static ArchiveWriter write(OutputStream out, WriteOptions options) {
     return PorterArchiveWriter.toStream(
-        out, options.spoolDir(), options.zstdLevel(), options.clock());
+        out, options.spoolDir(), options.codecFactory(), options.clock());
   }
 
   /** Reads an archive file, checking every checksum. */

@@ -44,7 +44,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
   private final Path finalPath;
   private final Path partialPath;
   private final boolean replaceExisting;
-  private final int zstdLevel;
+  private final CodecFactory codec;
   private final Clock clock;
   private final List<TableSummary> summaries = new ArrayList<>();
 
@@ -60,7 +60,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
       Path partialPath,
       boolean replaceExisting,
       Path spoolDir,
-      int zstdLevel,
+      CodecFactory codec,
       Clock clock) {
     this.sink = sink;
     this.tar = new TarWriter(sink);
@@ -68,12 +68,12 @@ final class PorterArchiveWriter implements ArchiveWriter {
     this.partialPath = partialPath;
     this.replaceExisting = replaceExisting;
     this.spoolDir = spoolDir;
-    this.zstdLevel = zstdLevel;
+    this.codec = codec;
     this.clock = clock;
   }
 
   static PorterArchiveWriter toFile(
-      Path file, boolean replaceExisting, Path spoolDir, int zstdLevel, Clock clock) {
+      Path file, boolean replaceExisting, Path spoolDir, CodecFactory codec, Clock clock) {
     Path abs = file.toAbsolutePath();
     if (Files.exists(abs) && !replaceExisting) {
       throw PorterException.refused(
@@ -84,16 +84,16 @@ final class PorterArchiveWriter implements ArchiveWriter {
       Files.createDirectories(dir);
       Path partial = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".partial");
       OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16);
-      return new PorterArchiveWriter(
-          out, abs, partial, replaceExisting, spoolDir, zstdLevel, clock);
+      return new PorterArchiveWriter(out, abs, partial, replaceExisting, spoolDir, codec, clock);
     } catch (IOException e) {
       throw PorterException.unavailable("cannot write archive " + file + ": " + e.getMessage(), e);
     }
   }
 
-  static PorterArchiveWriter toStream(OutputStream out, Path spoolDir, int zstdLevel, Clock clock) {
+  static PorterArchiveWriter toStream(
+      OutputStream out, Path spoolDir, CodecFactory codec, Clock clock) {
     return new PorterArchiveWriter(
-        new BufferedOutputStream(out, 1 << 16), null, null, false, spoolDir, zstdLevel, clock);
+        new BufferedOutputStream(out, 1 << 16), null, null, false, spoolDir, codec, clock);
   }
 
   /** The member name of a table: its ordinal, then a file-system-safe rendering of its name. */
@@ -241,7 +241,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
         OutputStream file = Files.newOutputStream(spool);
         OutputStream out = new DigestOutputStream(new BufferedOutputStream(file, 1 << 16), digest);
         avro = new DataFileWriter<>(new RowDatumWriter(entry, schema));
-        avro.setCodec(CodecFactory.zstandardCodec(zstdLevel, false, true));
+        avro.setCodec(codec);
         avro.setSyncInterval(1 << 19);
         avro.setMeta("porter.format", Integer.toString(ArchiveHeader.CURRENT_FORMAT_VERSION));
         avro.setMeta(AvroSchemas.PROP_TABLE, entry.table().name());

@@ -1,5 +1,8 @@
 package dev.porter.core.dialect;
 
+import dev.porter.core.model.ColumnDef;
+import dev.porter.core.transform.FlowColumn;
+
 /**
  * What porter needs from one database engine. One implementation per engine (SQLite, PostgreSQL);
  * the export and import engines are written once against this seam.
@@ -8,12 +11,30 @@ public interface Dialect {
   /** "sqlite" or "postgresql", as recorded in archives. */
   String engine();
 
+  /**
+   * Takes porter's exclusive lock on a database, or fails at once with LOCKED naming the holder.
+   * Every job that writes holds it from start to end.
+   */
+  DbLock lock(DatabaseRef ref);
+
   /** Opens the database for export, inside one read-only snapshot held until the source closes. */
   Source openSource(DatabaseRef ref);
 
   /**
-   * Prepares an import into {@code ref}: takes the porter lock on it, checks the mode's
-   * precondition, and creates the staging database the rows go into.
+   * Prepares an import into {@code ref} (whose lock the caller holds): checks the mode's
+   * precondition and creates the staging database the rows go into.
    */
   Target openTarget(DatabaseRef ref, TargetOptions options);
+
+  /** Runs a baseline DDL in a scratch database, never the target, and describes the result. */
+  Baseline inspectBaseline(String ddl);
+
+  /**
+   * Why values of {@code column} cannot be stored in {@code target}, or null when they can (or when
+   * only the values themselves can tell, which the loader then checks row by row).
+   */
+  String incompatibility(FlowColumn column, ColumnDef target);
+
+  /** The pre-images and backups kept beside a database, for rollback and cleanup. */
+  PreImages preImages(DatabaseRef ref);
 }

@@ -1,5 +1,6 @@
 package dev.porter.core.dialect;
 
+import dev.porter.core.app.VersionProbe;
 import dev.porter.core.model.SourceSchema;
 import dev.porter.core.model.TableDef;
 
@@ -9,6 +10,9 @@ public interface Source extends AutoCloseable {
 
   /** Streams one table's rows in {@code TableDef.dataColumns()} order. */
   RowCursor rows(TableDef table);
+
+  /** The app schema version recorded in the database, read with the app's probe; null if none. */
+  String readVersion(VersionProbe probe);
 
   @Override
   void close();

@@ -1,24 +1,43 @@
 package dev.porter.core.dialect;
 
+import dev.porter.core.app.VersionProbe;
 import dev.porter.core.model.ArchiveHeader;
-import dev.porter.core.model.TableEntry;
+import dev.porter.core.model.TableDef;
 import java.util.List;
 import java.util.Map;
 
 /**
  * An import in progress: a staging database beside the target, written by porter alone, swapped in
  * by {@link #commit} only after it passed every check. Closing a target that was not committed
- * discards the staging database; the target is never touched before {@link #commit}.
+ * discards the staging database; the target's data is never touched before {@link #commit}.
  */
 public interface Target extends AutoCloseable {
-  /** Creates the schema recorded in the archive (a plain restore) in the staging database. */
+  /** A plain restore: creates the schema recorded in the archive in the staging database. */
   void createSchema(ArchiveHeader header);
 
-  /** Opens the loader of one table; close it before opening the next. */
-  RowSink loader(TableEntry entry);
+  /** An app import: runs the target release's baseline DDL in the staging database. */
+  Baseline createBaseline(String ddl);
 
-  /** Completes the staging database after the rows: indexes, triggers, counters, settings. */
+  /**
+   * Opens the loader of one table, inserting {@code columns} in that order (a plain restore names
+   * the table's rowid column, if it carries one, as it is). Several loaders may be open at once;
+   * finish them all before {@link #finishLoad} or {@link #finishBaseline}.
+   */
+  RowSink loader(TableDef table, List<String> columns, LoadMode mode);
+
+  /** A plain restore: indexes, triggers, counters and settings, after the rows. */
   void finishLoad(ArchiveHeader header);
+
+  /**
+   * An app import: runs the release's after-load SQL, lets every counter continue above the loaded
+   * rows ({@code sequenceFloors}: table → the least next-value base the archive recorded), and
+   * records the schema version where the probe reads it, if porter can write it.
+   */
+  void finishBaseline(
+      String afterLoadSql, Map<String, Long> sequenceFloors, VersionProbe probe, String version);
+
+  /** Reads the app schema version in the staging database. */
+  String readVersion(VersionProbe probe);
 
   /**
    * Checks the staging database: row counts against {@code expectedRows} (table name → rows),

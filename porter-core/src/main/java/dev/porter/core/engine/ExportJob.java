@@ -1,6 +1,9 @@
 package dev.porter.core.engine;
 
+import dev.porter.core.PorterException;
 import dev.porter.core.PorterVersion;
+import dev.porter.core.app.AppDefinition;
+import dev.porter.core.app.VersionProbe;
 import dev.porter.core.archive.ArchiveWriter;
 import dev.porter.core.archive.TableWriter;
 import dev.porter.core.dialect.DatabaseRef;
@@ -30,6 +33,7 @@ public final class ExportJob {
   private final AppInfo app;
   private final Clock clock;
   private final Progress progress;
+  private AppDefinition appDefinition;
 
   public ExportJob(
       Dialect dialect, DatabaseRef database, AppInfo app, Clock clock, Progress progress) {
@@ -40,10 +44,35 @@ public final class ExportJob {
     this.progress = progress;
   }
 
+  /**
+   * Records the app and the schema version the database is at, read with the app's probe inside the
+   * export's snapshot.
+   */
+  public ExportJob forApp(AppDefinition definition) {
+    this.appDefinition = definition;
+    return this;
+  }
+
   public ExportResult run(ArchiveWriter writer) {
     long start = System.nanoTime();
     try (Source source = dialect.openSource(database)) {
       SourceSchema schema = source.schema();
+      AppInfo appInfo = app;
+      if (appDefinition != null) {
+        VersionProbe probe = appDefinition.probe(dialect.engine());
+        String version = source.readVersion(probe);
+        if (version == null) {
+          throw PorterException.refused(
+              "cannot tell which release of app "
+                  + appDefinition.id()
+                  + " "
+                  + database.display()
+                  + " is at: "
+                  + probe
+                  + " finds no version");
+        }
+        appInfo = new AppInfo(appDefinition.id(), version);
+      }
       List<TableEntry> entries = new ArrayList<>();
       int ordinal = 0;
       for (TableDef t : schema.tables()) {
@@ -56,7 +85,7 @@ public final class ExportJob {
                   ArchiveHeader.CURRENT_FORMAT_VERSION,
                   PorterVersion.current(),
                   Instant.now(clock).toString(),
-                  app,
+                  appInfo,
                   schema.source(),
                   entries,
                   schema.sqlite()));

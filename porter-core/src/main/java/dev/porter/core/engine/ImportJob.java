@@ -1,17 +1,24 @@
 package dev.porter.core.engine;
 
+import dev.porter.core.ErrorCategory;
 import dev.porter.core.PorterException;
+import dev.porter.core.app.AppDefinition;
+import dev.porter.core.app.SchemaVersion;
+import dev.porter.core.app.VersionProbe;
 import dev.porter.core.archive.ArchiveReader;
 import dev.porter.core.archive.TableReader;
+import dev.porter.core.dialect.Baseline;
 import dev.porter.core.dialect.Check;
 import dev.porter.core.dialect.CommitResult;
 import dev.porter.core.dialect.DatabaseRef;
+import dev.porter.core.dialect.DbLock;
 import dev.porter.core.dialect.Dialect;
+import dev.porter.core.dialect.LoadMode;
 import dev.porter.core.dialect.RowSink;
 import dev.porter.core.dialect.Target;
-import dev.porter.core.dialect.TargetOptions;
 import dev.porter.core.model.ArchiveHeader;
 import dev.porter.core.model.ArchiveTrailer;
+import dev.porter.core.model.ColumnDef;
 import dev.porter.core.model.TableSummary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,27 +26,83 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Restores an archive into a database: checks the header, builds the archived schema in a staging
- * database, streams every table's rows into it, reads the trailer (every checksum verified), checks
- * the staging database, and only then swaps it in. Any failure before the swap leaves the target
- * exactly as it was.
+ * Imports an archive. A plain restore rebuilds the archived schema; an app import builds the target
+ * release's baseline and carries the rows through the app's transform chain, planned whole before
+ * any row moves. Either way the rows go into a staging database that is checked (every archive
+ * checksum, row counts, integrity, foreign keys, the schema version) before it is swapped in; any
+ * failure before the swap leaves the target exactly as it was.
  */
 public final class ImportJob {
   private static final int PROGRESS_EVERY = 10_000;
 
   private final Dialect dialect;
-  private final DatabaseRef target;
-  private final TargetOptions options;
+  private final DatabaseRef database;
+  private final ImportOptions options;
   private final Progress progress;
 
-  public ImportJob(Dialect dialect, DatabaseRef target, TargetOptions options, Progress progress) {
+  public ImportJob(
+      Dialect dialect, DatabaseRef database, ImportOptions options, Progress progress) {
     this.dialect = dialect;
-    this.target = target;
+    this.database = database;
     this.options = options;
     this.progress = progress;
   }
 
-  public ImportResult run(ArchiveReader reader) {
+  /** Takes the lock on the target, imports, and releases it. */
+  public ImportReport run(ArchiveReader reader) {
+    if (options.app() != null) {
+      // Refuse before touching anything: the plan runs on a scratch database.
+      chainPlan(reader.header(), null, dialect.inspectBaseline(ddl())).requireRunnable();
+    }
+    DbLock lock = dialect.lock(database);
+    try (Target target = dialect.openTarget(database, options.target())) {
+      return runInto(target, reader);
+    } finally {
+      lock.close();
+    }
+  }
+
+  /**
+   * The plan of an app import of an archive with this header: computed on a scratch database, so it
+   * writes nothing. {@code trailer} (may be null) supplies row counts.
+   */
+  public ImportPlan plan(ArchiveHeader header, ArchiveTrailer trailer) {
+    return chainPlan(header, trailer, dialect.inspectBaseline(ddl())).view();
+  }
+
+  private String ddl() {
+    return options.app().ddl(to(), dialect.engine());
+  }
+
+  private SchemaVersion to() {
+    AppDefinition app = options.app();
+    return options.to() != null ? options.to() : app.newest().version();
+  }
+
+  private ChainPlan chainPlan(ArchiveHeader header, ArchiveTrailer trailer, Baseline baseline) {
+    AppDefinition app = options.app();
+    SchemaVersion from = options.from();
+    if (from == null) {
+      if (header.app() == null || header.app().schemaVersion() == null) {
+        throw PorterException.refused(
+            "the archive records no app schema version; pass --from VERSION to say which release it is");
+      }
+      if (!app.id().equals(header.app().id())) {
+        throw PorterException.refused(
+            "the archive belongs to app " + header.app().id() + ", not " + app.id());
+      }
+      from = SchemaVersion.of(header.app().schemaVersion());
+    }
+    return ChainPlan.build(
+        header, trailer, app, from, to(), dialect, baseline, options.seedPolicies());
+  }
+
+  /** Imports into an open target (whose lock the caller holds) and commits it. */
+  public ImportReport runInto(Target target, ArchiveReader reader) {
+    return options.app() == null ? restore(target, reader) : appImport(target, reader);
+  }
+
+  private ImportReport restore(Target target, ArchiveReader reader) {
     long start = System.nanoTime();
     ArchiveHeader header = reader.header();
     String engine = header.source() == null ? null : header.source().engine();
@@ -49,41 +112,115 @@ public final class ImportJob {
               + engine
               + "; restoring it into "
               + dialect.engine()
-              + " is not supported yet");
+              + " needs an app definition (--app) that declares the target schema");
     }
-    try (Target t = dialect.openTarget(target, options)) {
-      t.createSchema(header);
-      List<ImportResult.TableResult> tables = new ArrayList<>();
-      TableReader in;
-      while ((in = reader.nextTable()) != null) {
-        String name = in.entry().table().name();
-        progress.tableStarted(name, -1);
-        RowSink sink = t.loader(in.entry());
-        Object[] row;
-        long n = 0;
-        while ((row = in.next()) != null) {
-          sink.accept(row);
-          if (++n % PROGRESS_EVERY == 0) {
-            progress.rows(PROGRESS_EVERY);
-          }
+    target.createSchema(header);
+    List<ImportReport.SourceReport> sources = new ArrayList<>();
+    List<ImportReport.TableReport> tables = new ArrayList<>();
+    TableReader in;
+    while ((in = reader.nextTable()) != null) {
+      String name = in.entry().table().name();
+      progress.tableStarted(name, -1);
+      List<String> columns = new ArrayList<>();
+      for (ColumnDef c : in.entry().table().dataColumns()) {
+        columns.add(c.name());
+      }
+      RowSink sink = target.loader(in.entry().table(), columns, LoadMode.INSERT);
+      Object[] row;
+      long n = 0;
+      while ((row = in.next()) != null) {
+        sink.accept(row);
+        if (++n % PROGRESS_EVERY == 0) {
+          progress.rows(PROGRESS_EVERY);
         }
-        long written = sink.finish();
-        progress.rows(n % PROGRESS_EVERY);
-        progress.tableFinished(name, written);
-        tables.add(new ImportResult.TableResult(name, in.rowsRead(), written));
       }
-      progress.phase("verifying archive");
+      long written = sink.finish();
+      progress.rows(n % PROGRESS_EVERY);
+      progress.tableFinished(name, written);
+      sources.add(new ImportReport.SourceReport(name, n, List.of(name), null));
+      tables.add(new ImportReport.TableReport(name, null, n, written, 0, 0, Map.of(), List.of()));
+    }
+    progress.phase("verifying the archive");
+    ArchiveTrailer trailer = reader.trailer();
+    target.finishLoad(header);
+    progress.phase("checking");
+    Map<String, Long> expected = new LinkedHashMap<>();
+    for (TableSummary s : trailer.tables()) {
+      expected.put(s.name(), s.rows());
+    }
+    List<Check> checks = new ArrayList<>();
+    checks.add(
+        new Check(
+            "archive checksums", true, trailer.tables().size() + " members match the trailer"));
+    checks.addAll(target.verify(expected));
+    progress.phase("swapping");
+    CommitResult commit = target.commit();
+    return new ImportReport(
+        header.app() == null ? null : header.app().id(),
+        header.app() == null ? null : header.app().schemaVersion(),
+        header.app() == null ? null : header.app().schemaVersion(),
+        commit.target(),
+        commit.preImage(),
+        sources,
+        tables,
+        List.of(),
+        checks,
+        (System.nanoTime() - start) / 1_000_000);
+  }
+
+  private ImportReport appImport(Target target, ArchiveReader reader) {
+    long start = System.nanoTime();
+    ArchiveHeader header = reader.header();
+    Baseline baseline = target.createBaseline(ddl());
+    ChainPlan plan = chainPlan(header, null, baseline);
+    plan.requireRunnable();
+    try (ChainRun run = new ChainRun(plan, target, options, progress)) {
+      run.openLoaders();
+      run.process(reader);
+      progress.phase("verifying the archive");
       ArchiveTrailer trailer = reader.trailer();
-      t.finishLoad(header);
+      Map<String, Long> expected = run.finishLoaders();
+      AppDefinition app = options.app();
+      VersionProbe probe = app.probe(dialect.engine());
+      target.finishBaseline(
+          app.release(plan.to).afterLoad().get(dialect.engine()),
+          run.sequenceFloors(header),
+          probe,
+          plan.to.toString());
       progress.phase("checking");
-      Map<String, Long> expected = new LinkedHashMap<>();
-      for (TableSummary s : trailer.tables()) {
-        expected.put(s.name(), s.rows());
+      List<Check> checks = new ArrayList<>();
+      checks.add(
+          new Check(
+              "archive checksums", true, trailer.tables().size() + " members match the trailer"));
+      String recorded = target.readVersion(probe);
+      if (recorded == null || !SchemaVersion.of(recorded).equals(plan.to)) {
+        throw new PorterException(
+            ErrorCategory.VERIFICATION_FAILED,
+            "after the import the database reports schema version "
+                + recorded
+                + " ("
+                + probe
+                + "), not "
+                + plan.to
+                + ": release "
+                + plan.to
+                + "'s DDL must record its version; the target was not changed");
       }
-      List<Check> checks = t.verify(expected);
+      checks.add(new Check("schema version", true, probe + " = " + recorded));
+      checks.addAll(target.verify(expected));
       progress.phase("swapping");
-      CommitResult commit = t.commit();
-      return new ImportResult(header, trailer, tables, checks, commit, System.nanoTime() - start);
+      CommitResult commit = target.commit();
+      return new ImportReport(
+          app.id(),
+          plan.from.toString(),
+          plan.to.toString(),
+          commit.target(),
+          commit.preImage(),
+          run.sourceReports(),
+          run.tableReports(),
+          run.stepReports(),
+          checks,
+          (System.nanoTime() - start) / 1_000_000);
     }
   }
 }

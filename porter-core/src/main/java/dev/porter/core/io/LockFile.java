@@ -18,7 +18,7 @@ import java.time.Instant;
  * database. The operating system releases it when the process dies, so a killed porter never leaves
  * a stale lock. The file itself stays (deleting a lock file races with the next locker).
  */
-public final class LockFile implements AutoCloseable {
+public final class LockFile implements dev.porter.core.dialect.DbLock {
   private final FileChannel channel;
   private final FileLock lock;
 

@@ -2,16 +2,17 @@ package dev.porter.core.sqlite;
 
 import dev.porter.core.ErrorCategory;
 import dev.porter.core.PorterException;
+import dev.porter.core.app.VersionProbe;
+import dev.porter.core.dialect.Baseline;
 import dev.porter.core.dialect.Check;
 import dev.porter.core.dialect.CommitResult;
 import dev.porter.core.dialect.ImportMode;
+import dev.porter.core.dialect.LoadMode;
 import dev.porter.core.dialect.RowSink;
 import dev.porter.core.dialect.Target;
 import dev.porter.core.dialect.TargetOptions;
 import dev.porter.core.io.FileSync;
-import dev.porter.core.io.LockFile;
 import dev.porter.core.model.ArchiveHeader;
-import dev.porter.core.model.ColumnDef;
 import dev.porter.core.model.RawText;
 import dev.porter.core.model.SqliteSchema;
 import dev.porter.core.model.TableDef;
@@ -28,115 +29,77 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Imports into a SQLite file through a staging file beside it. The staging file is built without a
  * journal (it is verified and synced before it is used), then renamed over the target in one atomic
- * step; the previous file stays beside it as {@code NAME.pre-import.TIMESTAMP}. Until that rename,
- * the target is never opened for writing.
+ * step; the previous file stays beside it as {@code NAME.<label>.TIMESTAMP}. Until that rename the
+ * target is only read, and, in replace mode, held under a write lock so that no other process
+ * commits to it while porter works (a write that porter would not carry over).
  */
 final class SqliteTarget implements Target {
-  static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
-
   private final Path target;
   private final Path staging;
   private final TargetOptions options;
-  private final LockFile lock;
+  private final Connection guard;
   private Connection conn;
   private boolean committed;
 
-  private SqliteTarget(Path target, Path staging, TargetOptions options, LockFile lock) {
+  private SqliteTarget(
+      Path target, Path staging, TargetOptions options, Connection guard, Connection conn) {
     this.target = target;
     this.staging = staging;
     this.options = options;
-    this.lock = lock;
+    this.guard = guard;
+    this.conn = conn;
   }
 
+  /** Opens an import into {@code target}; the caller holds porter's lock on it. */
   static SqliteTarget open(Path target, TargetOptions options) {
     Path dir = target.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       throw PorterException.usage("no such directory for the target database: " + dir);
     }
-    LockFile lock = LockFile.acquire(sidecar(target, ".porter-lock"), target.toString());
+    Connection guard = null;
     try {
-      checkPrecondition(target, options.mode());
-      Path staging = sidecar(target, ".porter-staging");
-      deleteWithSidecars(staging);
-      recoverPartialPreImages(target, options);
-      SqliteTarget t = new SqliteTarget(target, staging, options, lock);
-      t.conn = Sqlite.connect(staging, false);
-      return t;
+      boolean exists = checkPrecondition(target, options.mode());
+      Path staging = SqliteFiles.sidecar(target, ".porter-staging");
+      SqliteFiles.deleteWithSidecars(staging);
+      SqliteFiles.recoverPartialPreImages(target);
+      if (exists) {
+        guard = holdWriteLock(target);
+      }
+      Connection c = Sqlite.connect(staging, false);
+      return new SqliteTarget(target, staging, options, guard, c);
     } catch (SQLException e) {
-      lock.close();
+      closeQuietly(guard);
       throw Sqlite.failure("cannot create the staging database beside", target, e);
     } catch (IOException e) {
-      lock.close();
+      closeQuietly(guard);
       throw PorterException.unavailable(
           "cannot prepare the import into " + target + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      lock.close();
+      closeQuietly(guard);
       throw e;
     }
   }
 
-  /** A hidden file beside the target: {@code .NAME<suffix>}. */
-  static Path sidecar(Path target, String suffix) {
-    return target.resolveSibling("." + target.getFileName() + suffix);
-  }
-
-  /**
-   * A kill between the swap and the pre-image's final rename leaves the pre-image under its
-   * temporary name: if it is another file than the target, the swap happened and it is renamed to
-   * its final name; if it is the target itself (the swap never happened), the extra link is
-   * removed.
-   */
-  private static void recoverPartialPreImages(Path target, TargetOptions options)
-      throws IOException {
-    for (Path partial : stalePartials(target)) {
-      if (Files.exists(target) && Files.isSameFile(partial, target)) {
-        Files.delete(partial);
-      } else {
-        String n = partial.getFileName().toString();
-        String stamp =
-            n.substring(n.indexOf(".pre-import.") + 12, n.length() - ".partial".length());
-        Path finalName = target.resolveSibling(target.getFileName() + ".pre-import." + stamp);
-        if (!Files.exists(finalName)) {
-          Files.move(partial, finalName, StandardCopyOption.ATOMIC_MOVE);
-        }
-      }
+  /** True when the target holds a database to be replaced. */
+  private static boolean checkPrecondition(Path target, ImportMode mode) {
+    if (!Files.exists(target)) {
+      return false;
     }
-  }
-
-  private static List<Path> stalePartials(Path target) throws IOException {
-    String prefix = "." + target.getFileName() + ".pre-import.";
-    List<Path> out = new ArrayList<>();
-    try (var s = Files.list(target.getParent())) {
-      s.filter(p -> p.getFileName().toString().startsWith(prefix))
-          .filter(p -> p.getFileName().toString().endsWith(".partial"))
-          .forEach(out::add);
+    if (!Files.isRegularFile(target)) {
+      throw PorterException.usage("target " + target + " is not a file");
     }
-    return out;
-  }
-
-  private static void checkPrecondition(Path target, ImportMode mode) {
-    if (!Files.exists(target) || mode == ImportMode.REPLACE) {
-      if (Files.exists(target) && !Files.isRegularFile(target)) {
-        throw PorterException.usage("target " + target + " is not a file");
-      }
-      return;
-    }
-    long objects = schemaObjects(target);
-    if (objects > 0) {
+    long objects = SqliteFiles.schemaObjects(target);
+    if (mode == ImportMode.NEW && objects > 0) {
       throw PorterException.refused(
           "target "
               + target
@@ -144,25 +107,58 @@ final class SqliteTarget implements Target {
               + objects
               + " schema objects); import --mode replace keeps it as a pre-image and swaps in the new one");
     }
+    return objects >= 0 && SqliteFiles.size(target) > 0;
   }
 
-  /** How many schema objects an existing file holds: 0 for an empty file or an empty database. */
-  private static long schemaObjects(Path file) {
+  /**
+   * Empties the old database's WAL into it and takes SQLite's write lock, held until the swap: no
+   * other process can commit to the database while porter replaces it, and the pre-image is
+   * complete in one file.
+   */
+  private static Connection holdWriteLock(Path target) throws SQLException {
+    Connection g = Sqlite.connect(target, false);
     try {
-      if (Files.size(file) == 0) {
-        return 0;
+      if ("wal".equalsIgnoreCase(Sqlite.string(g, "PRAGMA journal_mode"))) {
+        try (Statement st = g.createStatement();
+            ResultSet r = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+          if (r.next() && r.getInt(1) != 0) {
+            throw new PorterException(
+                ErrorCategory.LOCKED,
+                "database "
+                    + target
+                    + " is in use by another process (its WAL could not be checkpointed); stop the application and retry");
+          }
+        }
       }
-    } catch (IOException e) {
-      throw PorterException.unavailable("cannot read " + file + ": " + e.getMessage(), e);
+      try {
+        Sqlite.exec(g, "BEGIN IMMEDIATE");
+      } catch (SQLException e) {
+        throw new PorterException(
+            ErrorCategory.LOCKED,
+            "database "
+                + target
+                + " is being written by another process; stop the application and retry",
+            e);
+      }
+      return g;
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(g);
+      throw e;
     }
-    if (!Sqlite.isSqliteFile(file)) {
-      throw PorterException.refused("target " + file + " exists and is not a SQLite database");
+  }
+
+  private void prepareStaging(int pageSize, int autoVacuum, String encoding) throws SQLException {
+    if (pageSize > 0) {
+      Sqlite.exec(conn, "PRAGMA page_size = " + pageSize);
+      Sqlite.exec(conn, "PRAGMA auto_vacuum = " + autoVacuum);
+      Sqlite.exec(conn, "PRAGMA encoding = " + Sqlite.literal(encoding));
     }
-    try (Connection c = Sqlite.connect(file, true)) {
-      return Sqlite.number(c, "SELECT count(*) FROM sqlite_master");
-    } catch (SQLException e) {
-      throw Sqlite.failure("cannot read the existing target", file, e);
-    }
+    // A staging file needs no journal: it is verified and synced before it is ever used.
+    Sqlite.exec(conn, "PRAGMA journal_mode = OFF");
+    Sqlite.exec(conn, "PRAGMA synchronous = OFF");
+    Sqlite.exec(conn, "PRAGMA locking_mode = EXCLUSIVE");
+    Sqlite.exec(conn, "PRAGMA foreign_keys = OFF");
+    Sqlite.exec(conn, "PRAGMA cache_size = -65536");
   }
 
   @Override
@@ -179,16 +175,7 @@ final class SqliteTarget implements Target {
       }
     }
     try {
-      // Settings that only take effect before the first table is created.
-      Sqlite.exec(conn, "PRAGMA page_size = " + s.pageSize());
-      Sqlite.exec(conn, "PRAGMA auto_vacuum = " + s.autoVacuum());
-      Sqlite.exec(conn, "PRAGMA encoding = " + Sqlite.literal(s.encoding()));
-      // A staging file needs no journal: it is verified and synced before it is ever used.
-      Sqlite.exec(conn, "PRAGMA journal_mode = OFF");
-      Sqlite.exec(conn, "PRAGMA synchronous = OFF");
-      Sqlite.exec(conn, "PRAGMA locking_mode = EXCLUSIVE");
-      Sqlite.exec(conn, "PRAGMA foreign_keys = OFF");
-      Sqlite.exec(conn, "PRAGMA cache_size = -65536");
+      prepareStaging(s.pageSize(), s.autoVacuum(), s.encoding());
       conn.setAutoCommit(false);
       for (SqliteSchema.MasterEntry m : s.master()) {
         if (!m.type().equals("table") || m.sql() == null) {
@@ -197,58 +184,74 @@ final class SqliteTarget implements Target {
         if (shadow.contains(m.name()) || m.name().equalsIgnoreCase("sqlite_sequence")) {
           continue; // created by their virtual table / by the first AUTOINCREMENT table
         }
-        execDdl(m);
+        execDdl(m.type() + " " + m.name(), m.sql());
       }
     } catch (SQLException e) {
       throw Sqlite.failure("cannot create the schema in the staging database for", target, e);
     }
   }
 
-  private void execDdl(SqliteSchema.MasterEntry m) throws SQLException {
+  @Override
+  public Baseline createBaseline(String ddl) {
     try {
-      Sqlite.exec(conn, m.sql());
+      prepareStaging(0, 0, null);
+      try {
+        SqliteScript.run(conn, ddl);
+      } catch (SQLException e) {
+        throw PorterException.refused(
+            "the baseline DDL fails on SQLite: " + e.getMessage().replace('\n', ' '));
+      }
+      Baseline b = SqliteDialect.describe(conn);
+      conn.setAutoCommit(false);
+      return b;
+    } catch (SQLException e) {
+      throw Sqlite.failure("cannot create the baseline in the staging database for", target, e);
+    }
+  }
+
+  private void execDdl(String what, String sql) throws SQLException {
+    try {
+      Sqlite.exec(conn, sql);
     } catch (SQLException e) {
       throw new PorterException(
           ErrorCategory.REFUSED,
-          "cannot recreate "
-              + m.type()
-              + " "
-              + m.name()
-              + " in SQLite: "
-              + e.getMessage().replace('\n', ' '),
+          "cannot recreate " + what + " in SQLite: " + e.getMessage().replace('\n', ' '),
           e);
     }
   }
 
   @Override
-  public RowSink loader(TableEntry entry) {
-    TableDef t = entry.table();
+  public RowSink loader(TableDef table, List<String> columns, LoadMode mode) {
     try {
-      if (t.kind() == TableKind.SHADOW) {
-        // The virtual table's creation may have written its own rows here; the archive's replace
-        // them.
-        Sqlite.exec(conn, "DELETE FROM main." + Sqlite.quote(t.name()));
+      if (table.kind() == TableKind.SHADOW || mode == LoadMode.REPLACE) {
+        // A virtual table's creation may have written its own rows in a shadow table; a replaced
+        // seed table loses the baseline's rows. The archive's rows take their place.
+        Sqlite.exec(conn, "DELETE FROM main." + Sqlite.quote(table.name()));
       }
-      return new Loader(t);
+      return new Loader(table, columns, mode);
     } catch (SQLException e) {
       throw Sqlite.failure(
-          "cannot load table " + t.name() + " into the staging database for", target, e);
+          "cannot load table " + table.name() + " into the staging database for", target, e);
     }
   }
 
   /**
-   * Inserts one table's rows with one prepared statement; TEXT that is not UTF-8 goes through CAST.
+   * Inserts one table's rows with one prepared statement; TEXT that is not valid UTF-8 goes through
+   * CAST so that its bytes are kept.
    */
   private final class Loader implements RowSink {
     private final TableDef table;
-    private final List<ColumnDef> columns;
+    private final List<String> columns;
+    private final LoadMode mode;
     private final PreparedStatement insert;
     private final Map<Long, PreparedStatement> rawTextInserts = new HashMap<>();
     private long rows;
+    private long inserted;
 
-    Loader(TableDef table) throws SQLException {
+    Loader(TableDef table, List<String> columns, LoadMode mode) throws SQLException {
       this.table = table;
-      this.columns = table.dataColumns();
+      this.columns = List.copyOf(columns);
+      this.mode = mode;
       this.insert = conn.prepareStatement(insertSql(0L));
     }
 
@@ -260,17 +263,22 @@ final class SqliteTarget implements Target {
           cols.append(", ");
           vals.append(", ");
         }
-        boolean isRowid = i == 0 && table.rowidColumn() != null;
-        cols.append(isRowid ? table.rowidColumn() : Sqlite.quote(columns.get(i).name()));
+        String c = columns.get(i);
+        cols.append(c.equals(table.rowidColumn()) ? c : Sqlite.quote(c));
         vals.append(i < 64 && (rawTextMask & (1L << i)) != 0 ? "CAST(? AS TEXT)" : "?");
       }
-      return "INSERT INTO main."
-          + Sqlite.quote(table.name())
-          + " ("
-          + cols
-          + ") VALUES ("
-          + vals
-          + ")";
+      String sql =
+          "INSERT INTO main."
+              + Sqlite.quote(table.name())
+              + " ("
+              + cols
+              + ") VALUES ("
+              + vals
+              + ")";
+      if (mode == LoadMode.MERGE) {
+        sql += " ON CONFLICT DO NOTHING";
+      }
+      return sql;
     }
 
     @Override
@@ -285,23 +293,20 @@ final class SqliteTarget implements Target {
                   "table "
                       + table.name()
                       + ", column "
-                      + columns.get(i).name()
+                      + columns.get(i)
                       + ", row "
                       + rows
-                      + ": raw TEXT beyond the 64th column is not supported");
+                      + ": TEXT that is not UTF-8 beyond the 64th column is not supported");
             }
             mask |= 1L << i;
           }
         }
-        PreparedStatement ps = insert;
-        if (mask != 0) {
-          long m = mask;
-          ps = rawTextInserts.computeIfAbsent(m, k -> prepare(insertSql(k)));
-        }
+        PreparedStatement ps =
+            mask == 0 ? insert : rawTextInserts.computeIfAbsent(mask, k -> prepare(insertSql(k)));
         for (int i = 0; i < row.length; i++) {
           bind(ps, i + 1, row[i], i);
         }
-        ps.executeUpdate();
+        inserted += ps.executeUpdate();
       } catch (SQLException e) {
         throw new PorterException(
             ErrorCategory.REFUSED,
@@ -309,10 +314,25 @@ final class SqliteTarget implements Target {
                 + table.name()
                 + ", row "
                 + rows
-                + ": SQLite refused the row: "
+                + " ("
+                + describe(row)
+                + "): SQLite refused it: "
                 + e.getMessage().replace('\n', ' '),
             e);
       }
+    }
+
+    private String describe(Object[] row) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < Math.min(row.length, 3); i++) {
+        if (i > 0) {
+          b.append(", ");
+        }
+        Object v = row[i];
+        String s = v instanceof byte[] bytes ? "<" + bytes.length + " bytes>" : String.valueOf(v);
+        b.append(columns.get(i)).append('=').append(s.length() > 40 ? s.substring(0, 40) + "…" : s);
+      }
+      return b.toString();
     }
 
     private PreparedStatement prepare(String sql) {
@@ -336,16 +356,21 @@ final class SqliteTarget implements Target {
         ps.setBytes(index, b);
       } else if (v instanceof RawText r) {
         ps.setBytes(index, r.bytes());
+      } else if (v instanceof Integer n) {
+        ps.setLong(index, n);
+      } else if (v instanceof Boolean bool) {
+        ps.setLong(index, bool ? 1 : 0);
       } else {
         throw PorterException.refused(
             "table "
                 + table.name()
                 + ", column "
-                + columns.get(column).name()
+                + columns.get(column)
                 + ", row "
                 + rows
                 + ": SQLite cannot store a "
-                + v.getClass().getSimpleName());
+                + v.getClass().getSimpleName()
+                + " value");
       }
     }
 
@@ -359,7 +384,7 @@ final class SqliteTarget implements Target {
       } catch (SQLException e) {
         throw Sqlite.failure("cannot finish loading table " + table.name() + " into", target, e);
       }
-      return rows;
+      return inserted;
     }
   }
 
@@ -371,7 +396,7 @@ final class SqliteTarget implements Target {
       for (String type : List.of("index", "view", "trigger")) {
         for (SqliteSchema.MasterEntry m : s.master()) {
           if (m.type().equals(type) && m.sql() != null) {
-            execDdl(m);
+            execDdl(m.type() + " " + m.name(), m.sql());
           }
         }
       }
@@ -399,6 +424,58 @@ final class SqliteTarget implements Target {
   }
 
   @Override
+  public void finishBaseline(
+      String afterLoadSql, Map<String, Long> sequenceFloors, VersionProbe probe, String version) {
+    try {
+      for (Map.Entry<String, Long> e : sequenceFloors.entrySet()) {
+        // AUTOINCREMENT: a new row must never reuse the id of a row the source had deleted.
+        try (PreparedStatement ps =
+            conn.prepareStatement(
+                "UPDATE main.sqlite_sequence SET seq = ? WHERE name = ? AND seq < ?")) {
+          ps.setLong(1, e.getValue());
+          ps.setString(2, e.getKey());
+          ps.setLong(3, e.getValue());
+          if (ps.executeUpdate() == 0) {
+            try (PreparedStatement ins =
+                conn.prepareStatement(
+                    "INSERT INTO main.sqlite_sequence (name, seq) SELECT ?, ?"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM main.sqlite_sequence WHERE name = ?)")) {
+              ins.setString(1, e.getKey());
+              ins.setLong(2, e.getValue());
+              ins.setString(3, e.getKey());
+              ins.executeUpdate();
+            }
+          }
+        }
+      }
+      if (afterLoadSql != null && !afterLoadSql.isBlank()) {
+        try {
+          SqliteScript.run(conn, afterLoadSql);
+        } catch (SQLException e) {
+          throw PorterException.refused(
+              "the release's after-load SQL fails: " + e.getMessage().replace('\n', ' '));
+        }
+      }
+      if (probe.kind() == VersionProbe.Kind.USER_VERSION) {
+        Sqlite.exec(conn, "PRAGMA user_version = " + Long.parseLong(version.replace(".", "")));
+      }
+      conn.commit();
+      conn.setAutoCommit(true);
+    } catch (SQLException e) {
+      throw Sqlite.failure("cannot complete the staging database for", target, e);
+    }
+  }
+
+  @Override
+  public String readVersion(VersionProbe probe) {
+    try {
+      return SqliteDialect.readVersion(conn, probe);
+    } catch (SQLException e) {
+      throw Sqlite.failure("cannot read the schema version of the staging database for", target, e);
+    }
+  }
+
+  @Override
   public List<Check> verify(Map<String, Long> expectedRows) {
     List<Check> checks = new ArrayList<>();
     try {
@@ -409,14 +486,14 @@ final class SqliteTarget implements Target {
               ErrorCategory.VERIFICATION_FAILED,
               "table "
                   + e.getKey()
-                  + ": loaded "
+                  + ": the staging database holds "
                   + actual
-                  + " rows, the archive holds "
+                  + " rows, expected "
                   + e.getValue()
                   + "; the target was not changed");
         }
       }
-      checks.add(new Check("row counts", true, expectedRows.size() + " tables match the archive"));
+      checks.add(new Check("row counts", true, expectedRows.size() + " tables as expected"));
       List<String> problems = new ArrayList<>();
       try (Statement st = conn.createStatement();
           ResultSet r = st.executeQuery("PRAGMA main.integrity_check")) {
@@ -444,7 +521,7 @@ final class SqliteTarget implements Target {
                     + r.getString(1)
                     + " rowid "
                     + r.getString(2)
-                    + " references missing row in "
+                    + " references a missing row of "
                     + r.getString(3);
           }
         }
@@ -472,28 +549,27 @@ final class SqliteTarget implements Target {
   @Override
   public CommitResult commit() {
     try {
-      closeConnection();
+      conn.close();
+      conn = null;
       FileSync.file(staging);
       Path preImage = null;
-      if (Files.exists(target) && Files.size(target) > 0) {
-        try (Connection old = Sqlite.connect(target, false)) {
-          quiesce(old);
-          preImage = keepPreImage();
-          Files.move(
-              staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          FileSync.directory(target.getParent());
-          Sqlite.exec(old, "ROLLBACK");
-        }
-        Path finalName = preImageName(preImage);
-        Files.move(preImage, finalName, StandardCopyOption.ATOMIC_MOVE);
+      if (guard != null) {
+        String stamp = SqliteFiles.STAMP.format(Instant.now(options.clock()));
+        Path partial = SqliteFiles.linkPartialPreImage(target, options.preImageLabel(), stamp);
+        Files.move(
+            staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         FileSync.directory(target.getParent());
-        preImage = finalName;
+        committed = true;
+        Sqlite.exec(guard, "ROLLBACK");
+        guard.close();
+        preImage = SqliteFiles.finishPreImage(target, partial);
       } else {
         Files.move(
             staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         FileSync.directory(target.getParent());
+        committed = true;
       }
-      committed = true;
+      SqliteFiles.recordInstalled(target, preImage, options.preImageLabel());
       return new CommitResult(target.toString(), preImage == null ? null : preImage.toString());
     } catch (SQLException e) {
       throw Sqlite.failure("cannot swap the new database into", target, e);
@@ -503,96 +579,27 @@ final class SqliteTarget implements Target {
     }
   }
 
-  /**
-   * Empties the old database's WAL into it and holds an exclusive lock, so that no writer is
-   * mid-transaction while the file is swapped and the pre-image is complete in one file.
-   */
-  private void quiesce(Connection old) throws SQLException {
-    if ("wal".equalsIgnoreCase(Sqlite.string(old, "PRAGMA journal_mode"))) {
-      try (Statement st = old.createStatement();
-          ResultSet r = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
-        if (r.next() && r.getInt(1) != 0) {
-          throw new PorterException(
-              ErrorCategory.LOCKED,
-              "database "
-                  + target
-                  + " is in use by another process (its WAL could not be checkpointed); stop the application and retry");
-        }
-      }
-    }
-    try {
-      Sqlite.exec(old, "BEGIN EXCLUSIVE");
-    } catch (SQLException e) {
-      throw new PorterException(
-          ErrorCategory.LOCKED,
-          "database " + target + " is in use by another process; stop the application and retry",
-          e);
-    }
-  }
-
-  /**
-   * Links the current target under a temporary pre-image name (no copy: the same file, a second
-   * name). If links are not possible on this file system, copies it instead.
-   */
-  private Path keepPreImage() throws IOException {
-    Path partial =
-        target.resolveSibling(
-            "."
-                + target.getFileName()
-                + ".pre-import."
-                + STAMP.format(Instant.now(options.clock()))
-                + ".partial");
-    Files.deleteIfExists(partial);
-    try {
-      Files.createLink(partial, target);
-    } catch (UnsupportedOperationException | IOException e) {
-      Files.copy(target, partial, StandardCopyOption.COPY_ATTRIBUTES);
-      FileSync.file(partial);
-    }
-    return partial;
-  }
-
-  private Path preImageName(Path partial) {
-    String n = partial.getFileName().toString();
-    String stamp = n.substring(n.indexOf(".pre-import.") + 12, n.length() - ".partial".length());
-    Path name = target.resolveSibling(target.getFileName() + ".pre-import." + stamp);
-    for (int k = 2; Files.exists(name); k++) {
-      name = target.resolveSibling(target.getFileName() + ".pre-import." + stamp + "-" + k);
-    }
-    return name;
-  }
-
-  private void closeConnection() throws SQLException {
-    if (conn != null) {
-      conn.close();
-      conn = null;
-    }
-  }
-
   @Override
   public void close() {
-    try {
-      if (conn != null) {
-        try {
-          conn.close();
-        } catch (SQLException e) {
-          // the staging file is deleted below
-        }
-        conn = null;
+    closeQuietly(conn);
+    conn = null;
+    closeQuietly(guard);
+    if (!committed) {
+      try {
+        SqliteFiles.deleteWithSidecars(staging);
+      } catch (IOException e) {
+        // a leftover staging file is removed by the next import
       }
-      if (!committed) {
-        deleteWithSidecars(staging);
-      }
-    } catch (IOException e) {
-      // a leftover staging file is removed by the next import
-    } finally {
-      lock.close();
     }
   }
 
-  private static void deleteWithSidecars(Path db) throws IOException {
-    for (String suffix : List.of("", "-journal", "-wal", "-shm")) {
-      Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        // nothing of the target depends on it
+      }
     }
   }
 }

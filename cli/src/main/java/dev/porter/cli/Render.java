@@ -1,0 +1,163 @@
+package dev.porter.cli;
+
+import dev.porter.core.dialect.Check;
+import dev.porter.core.engine.ImportPlan;
+import dev.porter.core.engine.ImportReport;
+import dev.porter.formats.ArchiveJson;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Plans and reports as text for people, and as JSON for scripts (docs/json-output.md). */
+final class Render {
+  private Render() {}
+
+  static void plan(ImportPlan p, PrintWriter out) {
+    out.printf("plan: app %s, release %s → %s%n", p.app(), p.fromVersion(), p.toVersion());
+    if (p.steps().isEmpty()) {
+      out.println("  no steps: the archive is at the target release");
+    }
+    for (ImportPlan.PlannedStep s : p.steps()) {
+      out.printf(
+          "  step %s (%s → %s)%s%n", s.name(), s.from(), s.to(), s.down() ? ", a down-step" : "");
+      for (ImportPlan.PlannedRoute r : s.routes()) {
+        if (r.operations().isEmpty()) {
+          continue;
+        }
+        out.printf("    %s → %s: %s%n", r.from(), r.to(), String.join("; ", r.operations()));
+      }
+      for (String d : s.droppedTables()) {
+        out.printf("    drops table %s%n", d);
+      }
+    }
+    out.println("  archive tables:");
+    for (ImportPlan.PlannedSource s : p.sources()) {
+      String rows = s.rows() == null ? "" : " (" + Fmt.plural(s.rows(), "row") + ")";
+      if (s.dropped() != null) {
+        out.printf("    %-24s DROPPED%s: %s%n", s.table(), rows, s.dropped());
+      } else {
+        out.printf("    %-24s → %s%s%n", s.table(), String.join(", ", s.destinations()), rows);
+      }
+    }
+    out.println("  target tables:");
+    for (ImportPlan.PlannedTarget t : p.targets()) {
+      StringBuilder b = new StringBuilder();
+      b.append(
+          t.fedBy().isEmpty() ? "not fed by the archive" : "from " + String.join(", ", t.fedBy()));
+      if (t.seed()) {
+        b.append("; seed table (")
+            .append(t.baselineRows())
+            .append(" baseline rows), policy ")
+            .append(t.seedPolicy());
+      }
+      if (!t.columnsWithoutDestination().isEmpty()) {
+        b.append("; columns dropped: ").append(String.join(", ", t.columnsWithoutDestination()));
+      }
+      if (!t.columnsDefaulted().isEmpty()) {
+        b.append("; defaulted: ").append(String.join(", ", t.columnsDefaulted()));
+      }
+      out.printf("    %-24s %s%n", t.table(), b);
+    }
+    if (p.refused()) {
+      out.println("  REFUSED:");
+      for (String r : p.refusals()) {
+        out.println("    - " + r);
+      }
+    } else {
+      out.println("  no refusals: the import can run");
+    }
+  }
+
+  static void report(ImportReport r, PrintWriter out) {
+    out.printf(
+        "imported %s into %s%s in %.2f s%n",
+        Fmt.plural(r.rowsWritten(), "row"),
+        r.target(),
+        r.app() == null
+            ? ""
+            : " (app " + r.app() + ", release " + r.fromVersion() + " → " + r.toVersion() + ")",
+        r.millis() / 1000.0);
+    for (ImportReport.StepReport s : r.steps()) {
+      out.printf("  step %s (%s → %s)%n", s.name(), s.from(), s.to());
+      for (ImportReport.RouteReport rr : s.routes()) {
+        if (rr.operations().isEmpty()) {
+          continue;
+        }
+        out.printf(
+            "    %s → %s: %s in, %s out; %s%n",
+            rr.from(),
+            rr.to(),
+            Fmt.count(rr.rowsIn()),
+            Fmt.count(rr.rowsOut()),
+            String.join("; ", rr.operations()));
+        for (Map.Entry<String, Long> d : rr.droppedColumns().entrySet()) {
+          out.printf(
+              "      column %s dropped (%s non-null values)%n",
+              d.getKey(), Fmt.count(d.getValue()));
+        }
+      }
+      for (Map.Entry<String, Long> d : s.droppedTables().entrySet()) {
+        out.printf("    table %s dropped (%s)%n", d.getKey(), Fmt.plural(d.getValue(), "row"));
+      }
+    }
+    if (r.app() != null) {
+      out.println("  tables:");
+      for (ImportReport.TableReport t : r.tables()) {
+        StringBuilder b = new StringBuilder(Fmt.plural(t.rowsWritten(), "row") + " written");
+        if (t.seedPolicy() != null) {
+          b.append(", seed table (")
+              .append(t.seedPolicy())
+              .append("): ")
+              .append(Fmt.count(t.rowsSkippedAsSeed()))
+              .append(" skipped, ")
+              .append(Fmt.count(t.baselineRows()))
+              .append(" from the baseline");
+        }
+        for (Map.Entry<String, Long> d : t.columnsWithoutDestination().entrySet()) {
+          b.append("; column ")
+              .append(d.getKey())
+              .append(" has no destination (")
+              .append(Fmt.count(d.getValue()))
+              .append(" non-null values)");
+        }
+        if (!t.columnsDefaulted().isEmpty()) {
+          b.append("; defaulted: ").append(String.join(", ", t.columnsDefaulted()));
+        }
+        out.printf("    %-24s %s%n", t.table(), b);
+      }
+      for (ImportReport.SourceReport s : r.sources()) {
+        if (s.dropped() != null) {
+          out.printf(
+              "    archive table %s: %s, %s%n",
+              s.table(), Fmt.plural(s.rowsRead(), "row"), s.dropped());
+        }
+      }
+    }
+    for (Check c : r.checks()) {
+      out.printf("  check %-18s %s%n", c.name(), c.detail());
+    }
+    if (r.preImage() != null) {
+      out.printf("  previous database kept as %s%n", r.preImage());
+    }
+  }
+
+  static String json(Object value) {
+    try {
+      return ArchiveJson.mapper().writeValueAsString(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void writeJson(Path file, Object value) {
+    try {
+      Files.writeString(file, json(value) + "\n");
+    } catch (IOException e) {
+      throw dev.porter.core.PorterException.unavailable(
+          "cannot write report " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.porter.cli;
+
+import dev.porter.core.archive.ArchiveCodec;
+import dev.porter.core.dialect.DatabaseRef;
+import dev.porter.core.dialect.Dialects;
+import dev.porter.core.dialect.ImportMode;
+import dev.porter.core.engine.ImportOptions;
+import dev.porter.core.engine.UpgradeJob;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "upgrade",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Upgrade a database in place to a newer release of its app: write a timestamped backup",
+      "archive beside it, import it into a staging database at the target release, check it,",
+      "swap it in atomically, and keep the previous database as NAME.pre-upgrade.TIMESTAMP.",
+      "A failure or kill at any moment leaves the database as it was; rollback undoes it."
+    })
+final class UpgradeCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--db", required = true, paramLabel = "DB", description = "The database.")
+  String db;
+
+  @Mixin AppOptions appOptions;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "Also write the report as JSON.")
+  Path report;
+
+  @Option(
+      names = "--progress",
+      paramLabel = "auto|always|never",
+      defaultValue = "auto",
+      description = "Progress on standard error (default: auto, when on a terminal).")
+  String progress;
+
+  @Override
+  public Integer call() {
+    DatabaseRef ref = DatabaseRef.parse(db);
+    ImportOptions options =
+        ImportOptions.app(ImportMode.REPLACE, appOptions.require("upgrade"), appOptions.toVersion())
+            .withSeedPolicies(appOptions.seedPolicies());
+    ProgressPrinter printer = ProgressPrinter.forTerminal(System.err, progress);
+    UpgradeJob.Result r;
+    try {
+      r = new UpgradeJob(Dialects.forRef(ref), ref, options, ArchiveCodec.load(), printer).run();
+    } finally {
+      printer.done();
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (!r.upgraded()) {
+      out.printf("%s is already at release %s: nothing to do%n", ref.display(), r.fromVersion());
+    } else {
+      out.printf(
+          "upgraded %s from release %s to %s%n", ref.display(), r.fromVersion(), r.toVersion());
+      out.printf("  backup archive written first: %s%n", r.backup());
+      Render.report(r.report(), out);
+      if (report != null) {
+        Render.writeJson(report, r.report());
+      }
+    }
+    out.flush();
+    return 0;
+  }
+}

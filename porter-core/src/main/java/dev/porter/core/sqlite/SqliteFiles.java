@@ -1,0 +1,172 @@
+package dev.porter.core.sqlite;
+
+import dev.porter.core.PorterException;
+import dev.porter.core.io.FileSync;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * The files porter keeps beside a SQLite database: the lock, the staging file, pre-images ({@code
+ * NAME.<label>.<UTC stamp>}), backup archives ({@code NAME.<label>.<UTC stamp>.porter}) and the
+ * record of what porter last installed ({@code .NAME.porter-state}).
+ */
+final class SqliteFiles {
+  static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+  static final List<String> LABELS = List.of("pre-import", "pre-upgrade", "pre-rollback");
+
+  private SqliteFiles() {}
+
+  /** A hidden file beside the database: {@code .NAME<suffix>}. */
+  static Path sidecar(Path db, String suffix) {
+    return db.resolveSibling("." + db.getFileName() + suffix);
+  }
+
+  static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw PorterException.unavailable("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** How many schema objects an existing file holds: 0 for an empty file or an empty database. */
+  static long schemaObjects(Path file) {
+    if (size(file) == 0) {
+      return 0;
+    }
+    if (!Sqlite.isSqliteFile(file)) {
+      throw PorterException.refused("target " + file + " exists and is not a SQLite database");
+    }
+    try (Connection c = Sqlite.connect(file, true)) {
+      return Sqlite.number(c, "SELECT count(*) FROM sqlite_master");
+    } catch (SQLException e) {
+      throw Sqlite.failure("cannot read the existing target", file, e);
+    }
+  }
+
+  static void deleteWithSidecars(Path db) throws IOException {
+    for (String suffix : List.of("", "-journal", "-wal", "-shm")) {
+      Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
+    }
+  }
+
+  /**
+   * Gives the current database a second name, {@code .NAME.<label>.<stamp>.partial}: no copy, the
+   * same file. Where the file system has no hard links, copies it instead.
+   */
+  static Path linkPartialPreImage(Path db, String label, String stamp) throws IOException {
+    Path partial =
+        db.resolveSibling("." + db.getFileName() + "." + label + "." + stamp + ".partial");
+    Files.deleteIfExists(partial);
+    try {
+      Files.createLink(partial, db);
+    } catch (UnsupportedOperationException | IOException e) {
+      Files.copy(db, partial, StandardCopyOption.COPY_ATTRIBUTES);
+      FileSync.file(partial);
+    }
+    FileSync.directory(db.getParent());
+    return partial;
+  }
+
+  /** Renames a partial pre-image to its final, visible name, which is returned. */
+  static Path finishPreImage(Path db, Path partial) throws IOException {
+    String n = partial.getFileName().toString();
+    String core =
+        n.substring(1 + db.getFileName().toString().length() + 1, n.length() - ".partial".length());
+    Path name = db.resolveSibling(db.getFileName() + "." + core);
+    for (int k = 2; Files.exists(name); k++) {
+      name = db.resolveSibling(db.getFileName() + "." + core + "-" + k);
+    }
+    Files.move(partial, name, StandardCopyOption.ATOMIC_MOVE);
+    FileSync.directory(db.getParent());
+    return name;
+  }
+
+  /**
+   * A kill between a swap and the pre-image's final rename leaves the pre-image under its partial
+   * name. If it is another file than the database, the swap happened: it gets its final name. If it
+   * is the database itself (the swap never happened), the extra name is removed.
+   */
+  static void recoverPartialPreImages(Path db) throws IOException {
+    String prefix = "." + db.getFileName() + ".";
+    List<Path> partials = new ArrayList<>();
+    try (var s = Files.list(db.getParent())) {
+      s.filter(p -> p.getFileName().toString().startsWith(prefix))
+          .filter(p -> p.getFileName().toString().endsWith(".partial"))
+          .filter(
+              p ->
+                  LABELS.stream()
+                      .anyMatch(l -> p.getFileName().toString().startsWith(prefix + l + ".")))
+          .forEach(partials::add);
+    }
+    for (Path partial : partials) {
+      if (Files.exists(db) && Files.isSameFile(partial, db)) {
+        Files.delete(partial);
+      } else {
+        finishPreImage(db, partial);
+      }
+    }
+  }
+
+  /**
+   * Records what porter just installed, so that a rollback can tell whether the database changed
+   * since: its file identity, size and modification time, and the pre-image it replaced.
+   */
+  static void recordInstalled(Path db, Path preImage, String operation) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("operation", operation.replace("pre-", ""));
+    p.setProperty("installedAt", Instant.now().toString());
+    p.setProperty("fingerprint", fingerprint(db));
+    if (preImage != null) {
+      p.setProperty("preImage", preImage.getFileName().toString());
+    }
+    Path state = sidecar(db, ".porter-state");
+    Path tmp = sidecar(db, ".porter-state.tmp");
+    try (OutputStream out = Files.newOutputStream(tmp)) {
+      p.store(out, "written by porter; read by porter rollback");
+    }
+    Files.move(tmp, state, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  static Properties installed(Path db) throws IOException {
+    Path state = sidecar(db, ".porter-state");
+    if (!Files.exists(state)) {
+      return null;
+    }
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(state)) {
+      p.load(in);
+    }
+    return p;
+  }
+
+  /** Identity, size and modification time of the database, plus the size of its WAL. */
+  static String fingerprint(Path db) throws IOException {
+    BasicFileAttributes a = Files.readAttributes(db, BasicFileAttributes.class);
+    Path wal = db.resolveSibling(db.getFileName() + "-wal");
+    long walSize = Files.exists(wal) ? Files.size(wal) : 0;
+    return Objects.toString(a.fileKey())
+        + "/"
+        + a.size()
+        + "/"
+        + a.lastModifiedTime().toInstant()
+        + "/wal="
+        + walSize;
+  }
+}

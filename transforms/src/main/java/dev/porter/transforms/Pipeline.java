@@ -1,0 +1,224 @@
+package dev.porter.transforms;
+
+import dev.porter.core.model.LogicalType;
+import dev.porter.core.transform.FlowColumn;
+import dev.porter.core.transform.FlowTable;
+import dev.porter.core.transform.Lookups;
+import dev.porter.core.transform.Route;
+import dev.porter.core.transform.RowOp;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The route one output table takes from one input table within a step, as it is being declared: its
+ * current columns (each bound to a slot of a working row), the stages that fill or filter the
+ * working row, and what it has done. Compiled once into a {@link RowOp} that allocates one working
+ * row per input row and one output row per emitted row.
+ */
+final class Pipeline {
+  /** One column at this point: its name, type, and the working-row slot holding its value. */
+  record Col(String name, LogicalType type, int slot) {}
+
+  /** A stage mutates the working row; returning false drops the row. */
+  interface Stage {
+    boolean apply(Object[] w, Lookups lookups);
+  }
+
+  /** A stage that turns one working row into any number of rows of another layout. */
+  interface Expand extends Stage {
+    /** Emits rows of the new layout, each an array of {@code width} slots. */
+    void expand(Object[] w, Lookups lookups, int width, Consumer<Object[]> next);
+
+    @Override
+    default boolean apply(Object[] w, Lookups lookups) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  final String from;
+  final FlowTable input;
+  String name;
+  List<Col> cols = new ArrayList<>();
+  int slots;
+  final List<Stage> stages = new ArrayList<>();
+  final List<String> description = new ArrayList<>();
+  final Set<String> lookups = new LinkedHashSet<>();
+
+  /** Slots whose values identify a row for de-duplication, or null. */
+  int[] distinctSlots;
+
+  /** True once an {@link Expand} stage changed the layout (a derived table). */
+  boolean expanded;
+
+  /** The slot count of the layout before the expansion (the first working row's width). */
+  int slotsBeforeExpand;
+
+  Pipeline(FlowTable input, String name) {
+    this.from = input.name();
+    this.input = input;
+    this.name = name;
+    for (FlowColumn c : input.columns()) {
+      cols.add(new Col(c.name(), c.type(), slots++));
+    }
+  }
+
+  Pipeline copy(String newName) {
+    Pipeline p = new Pipeline(input, newName);
+    p.cols = new ArrayList<>(cols);
+    p.slots = slots;
+    p.stages.addAll(stages);
+    for (String d : description) {
+      // notes about the other tables made from these rows belong to this route only
+      if (!d.startsWith("derived table ") && !d.startsWith("split off table ")) {
+        p.description.add(d);
+      }
+    }
+    p.lookups.addAll(lookups);
+    p.expanded = expanded;
+    p.slotsBeforeExpand = slotsBeforeExpand;
+    p.distinctSlots = distinctSlots;
+    return p;
+  }
+
+  int index(String column) {
+    for (int i = 0; i < cols.size(); i++) {
+      if (cols.get(i).name().equals(column)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Column name → slot, for Record views at this point. */
+  Map<String, Integer> slotMap() {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    for (Col c : cols) {
+      m.put(c.name(), c.slot());
+    }
+    return Collections.unmodifiableMap(m);
+  }
+
+  int newSlot() {
+    return slots++;
+  }
+
+  FlowTable output() {
+    List<FlowColumn> out = new ArrayList<>();
+    for (Col c : cols) {
+      out.add(new FlowColumn(c.name(), c.type()));
+    }
+    return new FlowTable(name, out);
+  }
+
+  /** Input columns whose values this route does not carry to its output. */
+  List<String> droppedInputColumns() {
+    if (expanded) {
+      List<String> all = new ArrayList<>();
+      for (FlowColumn c : input.columns()) {
+        all.add(c.name());
+      }
+      return all;
+    }
+    Set<Integer> kept = new java.util.HashSet<>();
+    for (Col c : cols) {
+      kept.add(c.slot());
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < input.columns().size(); i++) {
+      if (!kept.contains(i)) {
+        out.add(input.columns().get(i).name());
+      }
+    }
+    return out;
+  }
+
+  Route route() {
+    return route(droppedInputColumns());
+  }
+
+  /** Compiles the route; {@code dropped} are the input columns it reports as lost. */
+  Route route(List<String> dropped) {
+    Stage[] st = stages.toArray(new Stage[0]);
+    int[] project = new int[cols.size()];
+    for (int i = 0; i < project.length; i++) {
+      project[i] = cols.get(i).slot();
+    }
+    boolean identity = st.length == 0 && isIdentity(project);
+    int finalWidth = slots;
+    int firstWidth = Math.max(expanded ? slotsBeforeExpand : slots, input.columns().size());
+    RowOp op =
+        identity
+            ? RowOp.IDENTITY
+            : (row, lookups, out) -> {
+              Object[] w = new Object[firstWidth];
+              System.arraycopy(row, 0, w, 0, row.length);
+              run(st, 0, w, lookups, out, project, finalWidth);
+            };
+    return new Route(from, name, op, List.copyOf(lookups), dropped, distinctNames(), description);
+  }
+
+  private List<String> distinctNames() {
+    if (distinctSlots == null) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (int s : distinctSlots) {
+      Col found = null;
+      for (Col c : cols) {
+        if (c.slot() == s) {
+          found = c;
+        }
+      }
+      if (found == null) {
+        throw new IllegalStateException(
+            "table " + name + ": a column it is made distinct on was dropped afterwards");
+      }
+      names.add(found.name());
+    }
+    return names;
+  }
+
+  private boolean isIdentity(int[] project) {
+    if (project.length != input.columns().size()) {
+      return false;
+    }
+    for (int i = 0; i < project.length; i++) {
+      if (project[i] != i) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void run(
+      Stage[] st,
+      int from,
+      Object[] w,
+      Lookups l,
+      Consumer<Object[]> out,
+      int[] project,
+      int width) {
+    for (int i = from; i < st.length; i++) {
+      Stage s = st[i];
+      if (s instanceof Expand e) {
+        int next = i + 1;
+        e.expand(w, l, width, nw -> run(st, next, nw, l, out, project, width));
+        return;
+      }
+      if (!s.apply(w, l)) {
+        return;
+      }
+    }
+    Object[] o = new Object[project.length];
+    for (int i = 0; i < project.length; i++) {
+      o[i] = w[project[i]];
+    }
+    out.accept(o);
+  }
+}

@@ -1,0 +1,66 @@
+package dev.porter.transforms;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A view over the engine's working row, by name: no copy until {@link #with} is called. */
+final class SlotRecord implements Record {
+  private final String table;
+  private final Map<String, Integer> slots;
+  private final Object[] row;
+
+  SlotRecord(String table, Map<String, Integer> slots, Object[] row) {
+    this.table = table;
+    this.slots = slots;
+    this.row = row;
+  }
+
+  @Override
+  public Object get(String column) {
+    Integer s = slots.get(column);
+    if (s == null) {
+      throw new IllegalArgumentException(
+          "table "
+              + table
+              + " has no column "
+              + column
+              + " at this point (it has "
+              + slots.keySet()
+              + ")");
+    }
+    return row[s];
+  }
+
+  @Override
+  public List<String> columns() {
+    return new ArrayList<>(slots.keySet());
+  }
+
+  @Override
+  public Record with(String column, Object value) {
+    Integer s = slots.get(column);
+    if (s == null) {
+      throw new IllegalArgumentException(
+          "table "
+              + table
+              + " has no column "
+              + column
+              + " at this point (it has "
+              + slots.keySet()
+              + ")");
+    }
+    Object[] copy = row.clone();
+    copy[s] = value;
+    return new SlotRecord(table, slots, copy);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder(table).append('{');
+    for (Map.Entry<String, Integer> e : slots.entrySet()) {
+      b.append(e.getKey()).append('=').append(row[e.getValue()]).append(", ");
+    }
+    return b.append('}').toString();
+  }
+}

@@ -85,6 +85,10 @@ final class AvroSchemas {
         b.append(ch < 128 && Character.isLetterOrDigit(ch) ? ch : '_');
       }
       name = b.toString();
+      // A real column may already be called like the stand-in: add a suffix until it is free.
+      for (int n = 2; used.contains(name); n++) {
+        name = b + "_" + n;
+      }
     }
     used.add(name);
     return name;

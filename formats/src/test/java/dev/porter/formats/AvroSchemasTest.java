@@ -1,0 +1,40 @@
+package dev.porter.formats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.porter.core.model.ColumnDef;
+import dev.porter.core.model.Generated;
+import dev.porter.core.model.LogicalType;
+import dev.porter.core.model.TableDef;
+import dev.porter.core.model.TableEntry;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+
+class AvroSchemasTest {
+  private static ColumnDef col(String name) {
+    return new ColumnDef(name, "", LogicalType.ANY, true, Generated.NO, null);
+  }
+
+  @Test
+  void standInFieldNamesNeverCollideWithRealColumnNames() {
+    TableDef t =
+        new TableDef(
+            "t",
+            null,
+            List.of(col("c2_x_y"), col("ok"), col("x y"), col("x y ")),
+            List.of(),
+            List.of(),
+            List.of(),
+            null,
+            false,
+            false,
+            false);
+    Schema s = AvroSchemas.forTable(new TableEntry(1, "data/0001-t.avro", t));
+    List<String> names = s.getFields().stream().map(Schema.Field::name).toList();
+    assertEquals(List.of("c2_x_y", "ok", "c2_x_y_2", "c3_x_y_"), names);
+    List<String> exact =
+        s.getFields().stream().map(f -> f.getProp(AvroSchemas.PROP_COLUMN)).toList();
+    assertEquals(List.of("c2_x_y", "ok", "x y", "x y "), exact);
+  }
+}

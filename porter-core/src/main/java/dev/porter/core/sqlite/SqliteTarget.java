@@ -177,6 +177,7 @@ final class SqliteTarget implements Target {
     try {
       prepareStaging(s.pageSize(), s.autoVacuum(), s.encoding());
       conn.setAutoCommit(false);
+      boolean statistics = false;
       for (SqliteSchema.MasterEntry m : s.master()) {
         if (!m.type().equals("table") || m.sql() == null) {
           continue;
@@ -184,7 +185,16 @@ final class SqliteTarget implements Target {
         if (shadow.contains(m.name()) || m.name().equalsIgnoreCase("sqlite_sequence")) {
           continue; // created by their virtual table / by the first AUTOINCREMENT table
         }
+        if (isStatistics(m.name())) {
+          statistics = true; // only ANALYZE may create these
+          continue;
+        }
         execDdl(m.type() + " " + m.name(), m.sql());
+      }
+      if (statistics) {
+        // Creates sqlite_stat1 (and sqlite_stat4 where compiled in); the archive's rows replace
+        // whatever it computes over the still empty tables.
+        execDdl("the statistics tables", "ANALYZE main");
       }
     } catch (SQLException e) {
       throw Sqlite.failure("cannot create the schema in the staging database for", target, e);
@@ -209,6 +219,11 @@ final class SqliteTarget implements Target {
     }
   }
 
+  /** SQLite's query-planner statistics, written by ANALYZE: sqlite_stat1, sqlite_stat4. */
+  private static boolean isStatistics(String table) {
+    return table.toLowerCase(java.util.Locale.ROOT).startsWith("sqlite_stat");
+  }
+
   private void execDdl(String what, String sql) throws SQLException {
     try {
       Sqlite.exec(conn, sql);
@@ -223,7 +238,9 @@ final class SqliteTarget implements Target {
   @Override
   public RowSink loader(TableDef table, List<String> columns, LoadMode mode) {
     try {
-      if (table.kind() == TableKind.SHADOW || mode == LoadMode.REPLACE) {
+      if (table.kind() == TableKind.SHADOW
+          || mode == LoadMode.REPLACE
+          || isStatistics(table.name())) {
         // A virtual table's creation may have written its own rows in a shadow table; a replaced
         // seed table loses the baseline's rows. The archive's rows take their place.
         Sqlite.exec(conn, "DELETE FROM main." + Sqlite.quote(table.name()));

@@ -145,6 +145,7 @@ final class TarReader {
       if (!isZero(second)) {
         throw PorterException.corrupt("archive corrupt: a lone zero block at byte " + position);
       }
+      checkZeroTail();
       return null;
     }
     checkChecksum(h);
@@ -169,6 +170,22 @@ final class TarReader {
     }
     current = new Member(name, size(h, name));
     return current;
+  }
+
+  /** After the end marker only zero padding may follow (tar pads to whole records). */
+  private void checkZeroTail() throws IOException {
+    byte[] buffer = new byte[TarWriter.BLOCK];
+    int n;
+    while ((n = in.read(buffer)) > 0) {
+      for (int i = 0; i < n; i++) {
+        if (buffer[i] != 0) {
+          throw PorterException.corrupt(
+              "archive corrupt: unexpected data after the end-of-archive marker, at byte "
+                  + (position + i));
+        }
+      }
+      position += n;
+    }
   }
 
   /** The SHA-256 of every byte before the header of the member last returned by {@link #next}. */

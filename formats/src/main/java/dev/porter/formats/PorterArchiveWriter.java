@@ -14,7 +14,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
@@ -75,6 +77,13 @@ final class PorterArchiveWriter implements ArchiveWriter {
   static PorterArchiveWriter toFile(
       Path file, boolean replaceExisting, Path spoolDir, CodecFactory codec, Clock clock) {
     Path abs = file.toAbsolutePath();
+    if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(abs, LinkOption.NOFOLLOW_LINKS)) {
+      throw PorterException.refused(
+          "archive path "
+              + file
+              + " exists and is not a regular file; porter only replaces archive files");
+    }
     if (Files.exists(abs) && !replaceExisting) {
       throw PorterException.refused(
           "archive " + file + " already exists; choose another name or pass --force to replace it");
@@ -181,7 +190,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
               StandardCopyOption.ATOMIC_MOVE,
               StandardCopyOption.REPLACE_EXISTING);
         } else {
-          Files.move(partialPath, finalPath, StandardCopyOption.ATOMIC_MOVE);
+          publishWithoutReplacing();
         }
         FileSync.directory(finalPath.getParent());
       }
@@ -214,6 +223,29 @@ final class PorterArchiveWriter implements ArchiveWriter {
       if (finished) {
         throw new UncheckedIOException(e);
       }
+    }
+  }
+
+  /**
+   * Gives the complete archive its name unless that name was taken meanwhile: a hard link fails
+   * rather than replace (a rename would silently replace on POSIX).
+   */
+  private void publishWithoutReplacing() throws IOException {
+    try {
+      Files.createLink(finalPath, partialPath);
+      Files.delete(partialPath);
+    } catch (FileAlreadyExistsException e) {
+      throw PorterException.refused(
+          "archive "
+              + finalPath
+              + " appeared while porter was writing it; it was left as it is"
+              + " (pass --force to replace it)");
+    } catch (UnsupportedOperationException | IOException e) {
+      if (Files.exists(finalPath)) {
+        throw PorterException.refused(
+            "archive " + finalPath + " appeared while porter was writing it");
+      }
+      Files.move(partialPath, finalPath, StandardCopyOption.ATOMIC_MOVE);
     }
   }
 

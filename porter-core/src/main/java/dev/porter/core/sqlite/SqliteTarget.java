@@ -565,35 +565,39 @@ final class SqliteTarget implements Target {
 
   @Override
   public CommitResult commit() {
+    Path partial = null;
     try {
       conn.close();
       conn = null;
       FileSync.file(staging);
-      Path preImage = null;
       if (guard != null) {
         String stamp = SqliteFiles.STAMP.format(Instant.now(options.clock()));
-        Path partial = SqliteFiles.linkPartialPreImage(target, options.preImageLabel(), stamp);
-        Files.move(
-            staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        FileSync.directory(target.getParent());
-        committed = true;
-        Sqlite.exec(guard, "ROLLBACK");
-        guard.close();
-        preImage = SqliteFiles.finishPreImage(target, partial);
-      } else {
-        Files.move(
-            staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        FileSync.directory(target.getParent());
-        committed = true;
+        partial = SqliteFiles.linkPartialPreImage(target, options.preImageLabel(), stamp);
       }
-      SqliteFiles.recordInstalled(target, preImage, options.preImageLabel());
-      return new CommitResult(target.toString(), preImage == null ? null : preImage.toString());
+      Files.move(
+          staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      committed = true;
     } catch (SQLException e) {
       throw Sqlite.failure("cannot swap the new database into", target, e);
     } catch (IOException e) {
       throw PorterException.unavailable(
           "cannot swap the new database into " + target + ": " + e.getMessage(), e);
     }
+    // The swap is done: nothing below may report the import as failed. A pre-image whose final
+    // rename fails keeps its .partial name, which the next porter run on this database finishes.
+    Path preImage = partial;
+    try {
+      FileSync.directory(target.getParent());
+      if (guard != null) {
+        Sqlite.exec(guard, "ROLLBACK");
+        guard.close();
+        preImage = SqliteFiles.finishPreImage(target, partial);
+      }
+      SqliteFiles.recordInstalled(target, preImage, options.preImageLabel());
+    } catch (SQLException | IOException | RuntimeException e) {
+      // rollback without --force will refuse for want of a record; the data is in place
+    }
+    return new CommitResult(target.toString(), preImage == null ? null : preImage.toString());
   }
 
   @Override

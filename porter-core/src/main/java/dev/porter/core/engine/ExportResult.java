@@ -5,8 +5,9 @@ import dev.porter.core.model.ArchiveTrailer;
 
 /** What an export wrote. */
 public record ExportResult(ArchiveHeader header, ArchiveTrailer trailer, long nanos) {
+  /** Every table of the archive, those without data of their own (virtual tables) included. */
   public long tables() {
-    return trailer.tables().size();
+    return header.tables().size();
   }
 
   public long rows() {

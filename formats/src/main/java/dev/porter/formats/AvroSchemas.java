@@ -23,6 +23,9 @@ final class AvroSchemas {
   static final String PROP_LOGICAL_TYPE = "porter.logicalType";
   static final String PROP_TABLE = "porter.table";
 
+  /** The logical type of a decimal carried as its exact text ("12.50", "NaN", "-Infinity"). */
+  static final String DECIMAL_TEXT = "porter-decimal";
+
   private static final Pattern AVRO_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   /** The record a TEXT value travels in when its bytes are not valid UTF-8. */
@@ -71,9 +74,26 @@ final class AvroSchemas {
               RAW_TEXT);
       case INTEGER -> Schema.createUnion(nul, Schema.create(Schema.Type.LONG));
       case REAL -> Schema.createUnion(nul, Schema.create(Schema.Type.DOUBLE));
-      case TEXT -> Schema.createUnion(nul, Schema.create(Schema.Type.STRING));
+      case TEXT, JSON, PG_TEXT -> Schema.createUnion(nul, Schema.create(Schema.Type.STRING));
       case BLOB -> Schema.createUnion(nul, Schema.create(Schema.Type.BYTES));
+      case BOOLEAN -> Schema.createUnion(nul, Schema.create(Schema.Type.BOOLEAN));
+      case DECIMAL -> Schema.createUnion(nul, logical(Schema.Type.STRING, DECIMAL_TEXT));
+      case DATE -> Schema.createUnion(nul, logical(Schema.Type.INT, "date"));
+      case TIMESTAMP ->
+          Schema.createUnion(nul, logical(Schema.Type.LONG, "local-timestamp-micros"));
+      case TIMESTAMPTZ -> Schema.createUnion(nul, logical(Schema.Type.LONG, "timestamp-micros"));
+      case UUID -> Schema.createUnion(nul, logical(Schema.Type.STRING, "uuid"));
     };
+  }
+
+  /**
+   * A primitive schema carrying a logicalType attribute. Readers that do not know the logical type
+   * (porter's own "porter-decimal") see the primitive, as the Avro spec requires.
+   */
+  static Schema logical(Schema.Type type, String logicalType) {
+    Schema s = Schema.create(type);
+    s.addProp("logicalType", logicalType);
+    return s;
   }
 
   private static String fieldName(String column, int index, Set<String> used) {

@@ -137,15 +137,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
       String member = e.table().carriesData() ? memberName(e.ordinal(), e.table().name()) : null;
       named.add(new TableEntry(e.ordinal(), member, e.table()));
     }
-    return new ArchiveHeader(
-        h.format(),
-        h.formatVersion(),
-        h.porterVersion(),
-        h.createdAt(),
-        h.app(),
-        h.source(),
-        named,
-        h.sqlite());
+    return h.withTables(named);
   }
 
   @Override

@@ -1,29 +1,64 @@
 package dev.porter.formats;
 
 import dev.porter.core.model.RawText;
+import dev.porter.core.model.SpecialNumber;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.io.Encoder;
 
-/** The Avro branches porter writes and reads, and how each maps to a Java value. */
+/**
+ * The Avro branches porter writes and reads, and how each maps to a Java value
+ * (docs/archive-format.md, "Value encodings"). ±infinity of dates and times travel as the extreme
+ * values of their Avro type.
+ */
 enum ValueKind {
   NULL,
   LONG,
   DOUBLE,
   STRING,
   BYTES,
-  RAW_TEXT;
+  RAW_TEXT,
+  BOOLEAN,
+  DECIMAL,
+  DATE,
+  TIMESTAMP,
+  TIMESTAMPTZ,
+  UUID;
 
   static ValueKind of(Schema branch) {
+    String logical = branch.getProp("logicalType");
     return switch (branch.getType()) {
       case NULL -> NULL;
-      case LONG -> LONG;
+      case LONG -> {
+        if ("local-timestamp-micros".equals(logical)) {
+          yield TIMESTAMP;
+        }
+        yield "timestamp-micros".equals(logical) ? TIMESTAMPTZ : LONG;
+      }
+      case INT -> {
+        if ("date".equals(logical)) {
+          yield DATE;
+        }
+        throw new IllegalArgumentException("unsupported Avro int without the date logical type");
+      }
       case DOUBLE -> DOUBLE;
-      case STRING -> STRING;
+      case STRING -> {
+        if (AvroSchemas.DECIMAL_TEXT.equals(logical)) {
+          yield DECIMAL;
+        }
+        yield "uuid".equals(logical) ? UUID : STRING;
+      }
       case BYTES -> BYTES;
+      case BOOLEAN -> BOOLEAN;
       case RECORD -> {
         if (branch.getFullName().equals(AvroSchemas.RAW_TEXT.getFullName())) {
           yield RAW_TEXT;
@@ -48,6 +83,18 @@ enum ValueKind {
       return BYTES;
     } else if (v instanceof RawText) {
       return RAW_TEXT;
+    } else if (v instanceof Boolean) {
+      return BOOLEAN;
+    } else if (v instanceof BigDecimal || v instanceof SpecialNumber) {
+      return DECIMAL;
+    } else if (v instanceof LocalDate) {
+      return DATE;
+    } else if (v instanceof LocalDateTime) {
+      return TIMESTAMP;
+    } else if (v instanceof Instant) {
+      return TIMESTAMPTZ;
+    } else if (v instanceof UUID) {
+      return UUID;
     }
     return null;
   }
@@ -60,6 +107,14 @@ enum ValueKind {
       case STRING -> out.writeString((String) v);
       case BYTES -> out.writeBytes((byte[]) v);
       case RAW_TEXT -> out.writeBytes(((RawText) v).bytes());
+      case BOOLEAN -> out.writeBoolean((Boolean) v);
+      case DECIMAL ->
+          out.writeString(
+              v instanceof BigDecimal d ? d.toPlainString() : ((SpecialNumber) v).text());
+      case DATE -> out.writeInt(days((LocalDate) v));
+      case TIMESTAMP -> out.writeLong(micros((LocalDateTime) v));
+      case TIMESTAMPTZ -> out.writeLong(micros((Instant) v));
+      case UUID -> out.writeString(v.toString());
     }
   }
 
@@ -74,7 +129,74 @@ enum ValueKind {
       case STRING -> readString(in);
       case BYTES -> bytes(in.readBytes(null));
       case RAW_TEXT -> new RawText(bytes(in.readBytes(null)));
+      case BOOLEAN -> in.readBoolean();
+      case DECIMAL -> {
+        String s = readString(in);
+        SpecialNumber special = SpecialNumber.parse(s);
+        yield special != null ? special : new BigDecimal(s);
+      }
+      case DATE -> date(in.readInt());
+      case TIMESTAMP -> localDateTime(in.readLong());
+      case TIMESTAMPTZ -> instant(in.readLong());
+      case UUID -> java.util.UUID.fromString(readString(in));
     };
+  }
+
+  static int days(LocalDate d) {
+    if (d.equals(LocalDate.MAX)) {
+      return Integer.MAX_VALUE;
+    }
+    if (d.equals(LocalDate.MIN)) {
+      return Integer.MIN_VALUE;
+    }
+    return Math.toIntExact(d.toEpochDay());
+  }
+
+  static LocalDate date(int days) {
+    return days == Integer.MAX_VALUE
+        ? LocalDate.MAX
+        : days == Integer.MIN_VALUE ? LocalDate.MIN : LocalDate.ofEpochDay(days);
+  }
+
+  static long micros(LocalDateTime t) {
+    if (t.equals(LocalDateTime.MAX)) {
+      return Long.MAX_VALUE;
+    }
+    if (t.equals(LocalDateTime.MIN)) {
+      return Long.MIN_VALUE;
+    }
+    return micros(t.toInstant(ZoneOffset.UTC));
+  }
+
+  static long micros(Instant t) {
+    if (t.equals(Instant.MAX)) {
+      return Long.MAX_VALUE;
+    }
+    if (t.equals(Instant.MIN)) {
+      return Long.MIN_VALUE;
+    }
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+  }
+
+  static LocalDateTime localDateTime(long micros) {
+    if (micros == Long.MAX_VALUE) {
+      return LocalDateTime.MAX;
+    }
+    if (micros == Long.MIN_VALUE) {
+      return LocalDateTime.MIN;
+    }
+    return LocalDateTime.ofInstant(instant(micros), ZoneOffset.UTC);
+  }
+
+  static Instant instant(long micros) {
+    if (micros == Long.MAX_VALUE) {
+      return Instant.MAX;
+    }
+    if (micros == Long.MIN_VALUE) {
+      return Instant.MIN;
+    }
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
   }
 
   private static String readString(Decoder in) throws IOException {

@@ -38,6 +38,9 @@ public record DatabaseRef(String engine, String jdbcUrl, Path file) {
     if (lower.startsWith("jdbc:postgresql:")) {
       return new DatabaseRef(POSTGRESQL, spec, null);
     }
+    if (lower.startsWith("postgres://") || lower.startsWith("postgresql://")) {
+      return new DatabaseRef(POSTGRESQL, jdbcFromUri(spec), null);
+    }
     if (lower.startsWith("jdbc:")) {
       throw PorterException.usage(
           "unsupported database URL "
@@ -50,6 +53,47 @@ public record DatabaseRef(String engine, String jdbcUrl, Path file) {
   public static DatabaseRef sqliteFile(Path file) {
     Path abs = file.toAbsolutePath().normalize();
     return new DatabaseRef(SQLITE, "jdbc:sqlite:" + abs, abs);
+  }
+
+  /** postgres://user:password@host:port/db?options → the JDBC URL pgjdbc expects. */
+  static String jdbcFromUri(String uri) {
+    java.net.URI u = java.net.URI.create(uri);
+    StringBuilder b =
+        new StringBuilder("jdbc:postgresql://")
+            .append(u.getHost() == null ? "localhost" : u.getHost());
+    if (u.getPort() > 0) {
+      b.append(':').append(u.getPort());
+    }
+    b.append(u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath());
+    java.util.List<String> params = new java.util.ArrayList<>();
+    if (u.getRawUserInfo() != null) {
+      String[] ui = u.getRawUserInfo().split(":", 2);
+      params.add("user=" + ui[0]);
+      if (ui.length > 1) {
+        params.add("password=" + ui[1]);
+      }
+    }
+    if (u.getRawQuery() != null) {
+      params.add(u.getRawQuery());
+    }
+    if (!params.isEmpty()) {
+      b.append('?').append(String.join("&", params));
+    }
+    return b.toString();
+  }
+
+  /** A short name of the database for archives: the file name, or the database name and host. */
+  public String displayName() {
+    if (file != null) {
+      return file.getFileName().toString();
+    }
+    String rest = jdbcUrl.replaceFirst("(?i)^jdbc:postgresql://", "");
+    int q = rest.indexOf('?');
+    if (q >= 0) {
+      rest = rest.substring(0, q);
+    }
+    int slash = rest.indexOf('/');
+    return slash >= 0 ? rest.substring(slash + 1) + " on " + rest.substring(0, slash) : rest;
   }
 
   /** A name for messages: the file, or the URL without its password. */

@@ -26,8 +26,12 @@ public interface Dialect {
    */
   Target openTarget(DatabaseRef ref, TargetOptions options);
 
-  /** Runs a baseline DDL in a scratch database, never the target, and describes the result. */
-  Baseline inspectBaseline(String ddl);
+  /**
+   * What a baseline DDL creates, without writing anything: SQLite runs it in a scratch database;
+   * PostgreSQL runs it in {@code ref} inside a transaction it rolls back (or, when the app already
+   * created its schema there, describes that).
+   */
+  Baseline inspectBaseline(DatabaseRef ref, String ddl);
 
   /**
    * Why values of {@code column} cannot be stored in {@code target}, or null when they can (or when

@@ -15,6 +15,9 @@ public final class Dialects {
     if (DatabaseRef.SQLITE.equals(engine)) {
       return new SqliteDialect();
     }
+    if (DatabaseRef.POSTGRESQL.equals(engine)) {
+      return new dev.porter.core.postgres.PgDialect();
+    }
     throw PorterException.usage("porter cannot work with " + engine + " databases yet");
   }
 }

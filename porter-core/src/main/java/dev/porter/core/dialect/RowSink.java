@@ -6,4 +6,9 @@ public interface RowSink {
 
   /** Completes the table and returns how many rows it received. */
   long finish();
+
+  /** The conversions between kinds this loader made, e.g. "integer→boolean" → count. */
+  default java.util.Map<String, Long> coercions() {
+    return java.util.Map.of();
+  }
 }

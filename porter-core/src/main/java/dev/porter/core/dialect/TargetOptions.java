@@ -10,14 +10,37 @@ import java.time.Clock;
  *     source that already held such rows); off by default, so violations fail the import
  * @param clock the clock that names pre-images
  * @param preImageLabel how the kept previous database is named: "pre-import" or "pre-upgrade"
+ * @param allowLossy columns ("table.column") whose values may be converted with loss (rounded,
+ *     truncated) instead of refused
  */
 public record TargetOptions(
-    ImportMode mode, boolean acceptForeignKeyViolations, Clock clock, String preImageLabel) {
+    ImportMode mode,
+    boolean acceptForeignKeyViolations,
+    Clock clock,
+    String preImageLabel,
+    java.util.Set<String> allowLossy) {
+
+  public TargetOptions {
+    allowLossy = allowLossy == null ? java.util.Set.of() : java.util.Set.copyOf(allowLossy);
+  }
+
+  public TargetOptions(
+      ImportMode mode, boolean acceptForeignKeyViolations, Clock clock, String preImageLabel) {
+    this(mode, acceptForeignKeyViolations, clock, preImageLabel, java.util.Set.of());
+  }
+
   public static TargetOptions of(ImportMode mode) {
     return new TargetOptions(mode, false, Clock.systemUTC(), "pre-import");
   }
 
   public TargetOptions withPreImageLabel(String label) {
-    return new TargetOptions(mode, acceptForeignKeyViolations, clock, label);
+    return new TargetOptions(mode, acceptForeignKeyViolations, clock, label, allowLossy);
+  }
+
+  /** True when the user named this column with --allow-lossy (TABLE.COLUMN, or TABLE.* ). */
+  public boolean lossyAllowed(String table, String column) {
+    return allowLossy.contains(table + "." + column)
+        || allowLossy.contains(table + ".*")
+        || allowLossy.contains("*");
   }
 }

@@ -88,7 +88,8 @@ public final class ExportJob {
                   appInfo,
                   schema.source(),
                   entries,
-                  schema.sqlite()));
+                  schema.sqlite(),
+                  schema.postgresql()));
       for (TableEntry entry : header.tables()) {
         if (entry.member() == null) {
           continue;

@@ -14,6 +14,7 @@ import java.util.List;
  * @param source the source engine and database
  * @param tables every table, in archive order
  * @param sqlite what a SQLite source records beyond its tables; null for other engines
+ * @param postgresql what a PostgreSQL source records beyond its tables; null for other engines
  */
 public record ArchiveHeader(
     String format,
@@ -23,7 +24,8 @@ public record ArchiveHeader(
     AppInfo app,
     SourceInfo source,
     List<TableEntry> tables,
-    SqliteSchema sqlite) {
+    SqliteSchema sqlite,
+    PostgresSchema postgresql) {
 
   public static final String FORMAT_NAME = "porter-archive";
 
@@ -32,6 +34,32 @@ public record ArchiveHeader(
 
   public ArchiveHeader {
     tables = List.copyOf(tables);
+  }
+
+  public ArchiveHeader(
+      String format,
+      int formatVersion,
+      String porterVersion,
+      String createdAt,
+      AppInfo app,
+      SourceInfo source,
+      List<TableEntry> tables,
+      SqliteSchema sqlite) {
+    this(format, formatVersion, porterVersion, createdAt, app, source, tables, sqlite, null);
+  }
+
+  /** The header with its tables replaced (member names assigned, for instance). */
+  public ArchiveHeader withTables(List<TableEntry> newTables) {
+    return new ArchiveHeader(
+        format,
+        formatVersion,
+        porterVersion,
+        createdAt,
+        app,
+        source,
+        newTables,
+        sqlite,
+        postgresql);
   }
 
   public TableEntry table(String name) {

@@ -7,8 +7,13 @@ import java.util.List;
  * order (referenced tables before the tables that reference them), and what its engine records
  * beyond tables.
  */
-public record SourceSchema(SourceInfo source, List<TableDef> tables, SqliteSchema sqlite) {
+public record SourceSchema(
+    SourceInfo source, List<TableDef> tables, SqliteSchema sqlite, PostgresSchema postgresql) {
   public SourceSchema {
     tables = List.copyOf(tables);
+  }
+
+  public SourceSchema(SourceInfo source, List<TableDef> tables, SqliteSchema sqlite) {
+    this(source, tables, sqlite, null);
   }
 }

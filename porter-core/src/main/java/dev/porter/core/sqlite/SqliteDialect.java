@@ -49,7 +49,7 @@ public final class SqliteDialect implements Dialect {
   }
 
   @Override
-  public Baseline inspectBaseline(String ddl) {
+  public Baseline inspectBaseline(DatabaseRef ref, String ddl) {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:")) {
       try {
         SqliteScript.run(c, ddl);

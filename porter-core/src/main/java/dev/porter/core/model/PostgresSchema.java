@@ -1,0 +1,121 @@
+package dev.porter.core.model;
+
+import java.util.List;
+
+/**
+ * What a PostgreSQL source records beyond porter's engine-neutral tables, so that a plain restore
+ * recreates the schema (docs/archive-format.md, "PostgreSQL schema").
+ *
+ * @param schemas the exported schemas, in creation order
+ * @param enums enum types
+ * @param domains domains
+ * @param sequences sequences with their current values
+ * @param tables per table (partitions included): its schema-qualified identity and the definitions
+ *     of what porter recreates after the rows
+ */
+public record PostgresSchema(
+    List<String> schemas,
+    List<EnumType> enums,
+    List<Domain> domains,
+    List<Sequence> sequences,
+    List<Table> tables) {
+
+  public PostgresSchema {
+    schemas = List.copyOf(schemas);
+    enums = List.copyOf(enums);
+    domains = List.copyOf(domains);
+    sequences = List.copyOf(sequences);
+    tables = List.copyOf(tables);
+  }
+
+  /** An enum type and its labels in sort order. */
+  public record EnumType(String schema, String name, List<String> labels) {
+    public EnumType {
+      labels = List.copyOf(labels);
+    }
+  }
+
+  /** A domain: its base type, default, NOT NULL and CHECK constraints (as definitions). */
+  public record Domain(
+      String schema,
+      String name,
+      String baseType,
+      String defaultSql,
+      boolean notNull,
+      List<String> checks) {
+    public Domain {
+      checks = List.copyOf(checks);
+    }
+  }
+
+  /**
+   * A sequence and its state when exported.
+   *
+   * @param ownedBy "table.column" (porter table name) when the sequence belongs to a column
+   *     (serial, identity), else null
+   * @param identity true for an identity column's sequence (recreated by the column itself)
+   */
+  public record Sequence(
+      String schema,
+      String name,
+      String dataType,
+      long start,
+      long increment,
+      long min,
+      long max,
+      long cache,
+      boolean cycle,
+      long lastValue,
+      boolean isCalled,
+      String ownedBy,
+      boolean identity) {}
+
+  /**
+   * One table.
+   *
+   * @param name porter's name of the table: the table name, prefixed by its schema and a dot unless
+   *     the schema is public
+   * @param schema its schema
+   * @param table its name within the schema
+   * @param partitionKey for a partitioned table, its partition key definition ("RANGE
+   *     (payment_date)")
+   * @param partitionOf for a partition, porter's name of its parent
+   * @param partitionBound for a partition, its bound ("FOR VALUES FROM (…) TO (…)")
+   * @param identities column → "a" (ALWAYS) or "d" (BY DEFAULT) for identity columns
+   * @param generated column → generation expression, for stored generated columns
+   * @param constraints PRIMARY KEY, UNIQUE, CHECK, EXCLUDE and FOREIGN KEY constraints as (name,
+   *     definition)
+   * @param indexes other indexes as their full CREATE INDEX statements
+   */
+  public record Table(
+      String name,
+      String schema,
+      String table,
+      String partitionKey,
+      String partitionOf,
+      String partitionBound,
+      java.util.Map<String, String> identities,
+      java.util.Map<String, String> generated,
+      List<Constraint> constraints,
+      List<String> indexes) {
+    public Table {
+      identities =
+          identities == null
+              ? java.util.Map.of()
+              : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(identities));
+      generated =
+          generated == null
+              ? java.util.Map.of()
+              : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(generated));
+      constraints = constraints == null ? List.of() : List.copyOf(constraints);
+      indexes = indexes == null ? List.of() : List.copyOf(indexes);
+    }
+  }
+
+  /**
+   * A table constraint.
+   *
+   * @param type "p" primary key, "u" unique, "c" check, "f" foreign key, "x" exclusion
+   */
+  public record Constraint(String name, String type, String definition) {}
+}

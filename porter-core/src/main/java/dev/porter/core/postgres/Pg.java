@@ -1,0 +1,84 @@
+package dev.porter.core.postgres;
+
+import dev.porter.core.PorterException;
+import dev.porter.core.dialect.DatabaseRef;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/** Small PostgreSQL helpers. */
+final class Pg {
+  private Pg() {}
+
+  static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  static String qualified(String schema, String name) {
+    return quote(schema) + "." + quote(name);
+  }
+
+  /** porter's name of a table: qualified with its schema unless the schema is public. */
+  static String porterName(String schema, String table) {
+    return "public".equals(schema) ? table : schema + "." + table;
+  }
+
+  /**
+   * Opens a connection that speaks UTC, ISO dates and hex bytea, whatever the server's defaults.
+   */
+  static Connection connect(DatabaseRef ref) {
+    try {
+      Properties p = new Properties();
+      p.setProperty("ApplicationName", "porter");
+      Connection c = DriverManager.getConnection(ref.jdbcUrl(), p);
+      try (Statement s = c.createStatement()) {
+        s.execute("SET TimeZone = 'UTC'");
+        s.execute("SET DateStyle = 'ISO, YMD'");
+        s.execute("SET IntervalStyle = 'postgres'");
+        s.execute("SET bytea_output = 'hex'");
+        s.execute("SET extra_float_digits = 3");
+        s.execute("SET client_encoding = 'UTF8'");
+      }
+      return c;
+    } catch (SQLException e) {
+      throw PorterException.unavailable(
+          "cannot connect to PostgreSQL database " + ref.display() + ": " + oneLine(e), e);
+    }
+  }
+
+  static String oneLine(SQLException e) {
+    String m = e.getMessage();
+    return m == null ? e.toString() : m.replace('\n', ' ').replaceAll("\\s+", " ").trim();
+  }
+
+  static void exec(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  static String string(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      return r.next() ? r.getString(1) : null;
+    }
+  }
+
+  static long number(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      return r.next() ? r.getLong(1) : 0;
+    }
+  }
+
+  static PorterException failure(String what, DatabaseRef ref, SQLException e) {
+    return PorterException.unavailable(what + " " + ref.display() + ": " + oneLine(e), e);
+  }
+}

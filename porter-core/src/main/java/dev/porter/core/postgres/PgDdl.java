@@ -1,0 +1,350 @@
+package dev.porter.core.postgres;
+
+import dev.porter.core.model.ArchiveHeader;
+import dev.porter.core.model.ColumnDef;
+import dev.porter.core.model.ForeignKeyDef;
+import dev.porter.core.model.Generated;
+import dev.porter.core.model.IndexDef;
+import dev.porter.core.model.PostgresSchema;
+import dev.porter.core.model.TableDef;
+import dev.porter.core.model.TableEntry;
+import dev.porter.core.model.TableKind;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The schema a plain restore creates in PostgreSQL, in two halves: {@link #before} the rows
+ * (schemas, types, sequences, tables) and {@link #after} them (keys, checks, indexes, foreign
+ * keys), so loading is fast and every constraint is checked once, against all the data.
+ */
+final class PgDdl {
+  final List<String> before = new ArrayList<>();
+  final List<String> after = new ArrayList<>();
+
+  /** porter table name → schema and table it is created as. */
+  final java.util.Map<String, String[]> names = new java.util.LinkedHashMap<>();
+
+  /** From an archive of a PostgreSQL database: its recorded schema, recreated. */
+  static PgDdl fromPostgres(ArchiveHeader h) {
+    PgDdl d = new PgDdl();
+    PostgresSchema s = h.postgresql();
+    for (String schema : s.schemas()) {
+      d.before.add("CREATE SCHEMA IF NOT EXISTS " + Pg.quote(schema));
+    }
+    for (PostgresSchema.EnumType e : s.enums()) {
+      List<String> labels = new ArrayList<>();
+      for (String l : e.labels()) {
+        labels.add(Pg.literal(l));
+      }
+      d.before.add(
+          "CREATE TYPE "
+              + Pg.qualified(e.schema(), e.name())
+              + " AS ENUM ("
+              + String.join(", ", labels)
+              + ")");
+    }
+    for (PostgresSchema.Domain dom : s.domains()) {
+      StringBuilder b =
+          new StringBuilder(
+              "CREATE DOMAIN " + Pg.qualified(dom.schema(), dom.name()) + " AS " + dom.baseType());
+      if (dom.defaultSql() != null) {
+        b.append(" DEFAULT ").append(dom.defaultSql());
+      }
+      if (dom.notNull()) {
+        b.append(" NOT NULL");
+      }
+      for (String c : dom.checks()) {
+        b.append(' ').append(c);
+      }
+      d.before.add(b.toString());
+    }
+    for (PostgresSchema.Sequence q : s.sequences()) {
+      if (q.identity()) {
+        continue; // the identity column creates its own
+      }
+      d.before.add(
+          "CREATE SEQUENCE "
+              + Pg.qualified(q.schema(), q.name())
+              + " AS "
+              + q.dataType()
+              + " INCREMENT BY "
+              + q.increment()
+              + " MINVALUE "
+              + q.min()
+              + " MAXVALUE "
+              + q.max()
+              + " START WITH "
+              + q.start()
+              + " CACHE "
+              + q.cache()
+              + (q.cycle() ? " CYCLE" : " NO CYCLE"));
+    }
+    java.util.Map<String, TableDef> defs = new java.util.HashMap<>();
+    for (TableEntry e : h.tables()) {
+      defs.put(e.table().name(), e.table());
+    }
+    // Partitioned parents before their partitions; partitions copy the parent's columns.
+    List<PostgresSchema.Table> ordered = new ArrayList<>();
+    for (PostgresSchema.Table t : s.tables()) {
+      if (t.partitionOf() == null) {
+        ordered.add(t);
+      }
+    }
+    for (PostgresSchema.Table t : s.tables()) {
+      if (t.partitionOf() != null) {
+        ordered.add(t);
+      }
+    }
+    for (PostgresSchema.Table t : ordered) {
+      String q = Pg.qualified(t.schema(), t.table());
+      d.names.put(t.name(), new String[] {t.schema(), t.table()});
+      if (t.partitionOf() != null) {
+        PostgresSchema.Table parent = PgSource.pgTable(s, t.partitionOf());
+        d.before.add(
+            "CREATE TABLE "
+                + q
+                + " PARTITION OF "
+                + Pg.qualified(parent.schema(), parent.table())
+                + " "
+                + t.partitionBound());
+      } else {
+        TableDef def = defs.get(t.name());
+        List<String> cols = new ArrayList<>();
+        for (ColumnDef c : def.columns()) {
+          StringBuilder b =
+              new StringBuilder(Pg.quote(c.name())).append(' ').append(c.declaredType());
+          String gen = t.generated().get(c.name());
+          String ident = t.identities().get(c.name());
+          if (gen != null) {
+            b.append(" GENERATED ALWAYS AS (").append(gen).append(") STORED");
+          } else if (ident != null) {
+            b.append(" GENERATED ")
+                .append(ident.equals("a") ? "ALWAYS" : "BY DEFAULT")
+                .append(" AS IDENTITY");
+          } else if (c.defaultSql() != null) {
+            b.append(" DEFAULT ").append(c.defaultSql());
+          }
+          if (!c.nullable()) {
+            b.append(" NOT NULL");
+          }
+          cols.add(b.toString());
+        }
+        d.before.add(
+            "CREATE TABLE "
+                + q
+                + " ("
+                + String.join(", ", cols)
+                + ")"
+                + (t.partitionKey() != null ? " PARTITION BY " + t.partitionKey() : ""));
+      }
+      for (PostgresSchema.Constraint c : t.constraints()) {
+        if (!c.type().equals("f")) {
+          d.after.add(
+              "ALTER TABLE " + q + " ADD CONSTRAINT " + Pg.quote(c.name()) + " " + c.definition());
+        }
+      }
+      d.after.addAll(t.indexes());
+    }
+    for (PostgresSchema.Table t : ordered) {
+      for (PostgresSchema.Constraint c : t.constraints()) {
+        if (c.type().equals("f")) {
+          d.after.add(
+              "ALTER TABLE "
+                  + Pg.qualified(t.schema(), t.table())
+                  + " ADD CONSTRAINT "
+                  + Pg.quote(c.name())
+                  + " "
+                  + c.definition());
+        }
+      }
+    }
+    for (PostgresSchema.Sequence q : s.sequences()) {
+      if (q.ownedBy() != null && !q.identity()) {
+        int dot = q.ownedBy().lastIndexOf('.');
+        String[] tn = d.names.get(q.ownedBy().substring(0, dot));
+        if (tn != null) {
+          d.after.add(
+              "ALTER SEQUENCE "
+                  + Pg.qualified(q.schema(), q.name())
+                  + " OWNED BY "
+                  + Pg.qualified(tn[0], tn[1])
+                  + "."
+                  + Pg.quote(q.ownedBy().substring(dot + 1)));
+        }
+      }
+    }
+    return d;
+  }
+
+  /**
+   * From an archive of another engine (SQLite): tables in schema public with types mapped from the
+   * declared types (docs/cross-engine.md), an identity for each INTEGER PRIMARY KEY.
+   */
+  static PgDdl fromOtherEngine(ArchiveHeader h) {
+    PgDdl d = new PgDdl();
+    d.before.add("CREATE SCHEMA IF NOT EXISTS public");
+    Set<String> names = new LinkedHashSet<>();
+    for (TableEntry e : h.tables()) {
+      TableDef t = e.table();
+      if (t.kind() != TableKind.TABLE || t.name().toLowerCase(Locale.ROOT).startsWith("sqlite_")) {
+        continue;
+      }
+      names.add(t.name());
+      d.names.put(t.name(), new String[] {"public", t.name()});
+      String q = Pg.qualified("public", t.name());
+      List<String> cols = new ArrayList<>();
+      boolean rowidKey =
+          t.primaryKey().size() == 1
+              && t.rowidColumn() == null
+              && !t.withoutRowid()
+              && t.column(t.primaryKey().get(0)).declaredType().equalsIgnoreCase("INTEGER");
+      for (ColumnDef c : t.columns()) {
+        if (c.generated() != Generated.NO) {
+          continue; // SQLite's generation expression is SQLite SQL
+        }
+        StringBuilder b =
+            new StringBuilder(Pg.quote(c.name())).append(' ').append(pgType(c.declaredType()));
+        if (rowidKey && c.name().equals(t.primaryKey().get(0))) {
+          b.append(" GENERATED BY DEFAULT AS IDENTITY");
+        }
+        if (!c.nullable() || t.primaryKey().contains(c.name())) {
+          b.append(" NOT NULL");
+        }
+        cols.add(b.toString());
+      }
+      d.before.add("CREATE TABLE " + q + " (" + String.join(", ", cols) + ")");
+      if (!t.primaryKey().isEmpty()) {
+        d.after.add("ALTER TABLE " + q + " ADD PRIMARY KEY (" + idents(t.primaryKey()) + ")");
+      }
+      for (IndexDef i : t.indexes()) {
+        if (i.columns().isEmpty() || i.columns().contains(null) || "pk".equals(i.origin())) {
+          continue; // expression indexes are SQLite SQL
+        }
+        String name =
+            Pg.quote(
+                i.name().startsWith("sqlite_autoindex")
+                    ? t.name() + "_" + String.join("_", i.columns()) + "_key"
+                    : i.name());
+        d.after.add(
+            "CREATE "
+                + (i.unique() ? "UNIQUE " : "")
+                + "INDEX "
+                + name
+                + " ON "
+                + q
+                + " ("
+                + idents(i.columns())
+                + ")");
+      }
+    }
+    for (TableEntry e : h.tables()) {
+      TableDef t = e.table();
+      if (!names.contains(t.name())) {
+        continue;
+      }
+      for (ForeignKeyDef fk : t.foreignKeys()) {
+        String ref = resolve(names, fk.referencedTable());
+        if (ref == null) {
+          continue;
+        }
+        TableDef rt = header(h, ref);
+        List<String> refCols =
+            fk.referencedColumns().isEmpty() ? rt.primaryKey() : fk.referencedColumns();
+        d.after.add(
+            "ALTER TABLE "
+                + Pg.qualified("public", t.name())
+                + " ADD FOREIGN KEY ("
+                + idents(fk.columns())
+                + ") REFERENCES "
+                + Pg.qualified("public", ref)
+                + " ("
+                + idents(refCols)
+                + ")"
+                + action("UPDATE", fk.onUpdate())
+                + action("DELETE", fk.onDelete()));
+      }
+    }
+    return d;
+  }
+
+  private static TableDef header(ArchiveHeader h, String name) {
+    for (TableEntry e : h.tables()) {
+      if (e.table().name().equals(name)) {
+        return e.table();
+      }
+    }
+    return null;
+  }
+
+  private static String resolve(Set<String> names, String ref) {
+    for (String n : names) {
+      if (n.equalsIgnoreCase(ref)) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  private static String action(String what, String a) {
+    return a == null || a.equalsIgnoreCase("NO ACTION")
+        ? ""
+        : " ON " + what + " " + a.toUpperCase(Locale.ROOT);
+  }
+
+  private static String idents(List<String> cols) {
+    List<String> q = new ArrayList<>();
+    for (String c : cols) {
+      q.add(Pg.quote(c));
+    }
+    return String.join(", ", q);
+  }
+
+  /**
+   * A SQLite declared type as a PostgreSQL type, by SQLite's affinity rules and common names
+   * (docs/cross-engine.md).
+   */
+  static String pgType(String declared) {
+    String d = declared.toUpperCase(Locale.ROOT).trim();
+    if (d.isEmpty()) {
+      return "text";
+    }
+    if (d.contains("INT")) {
+      return "bigint";
+    }
+    if (d.contains("BOOL")) {
+      return "boolean";
+    }
+    if (d.startsWith("UUID")) {
+      return "uuid";
+    }
+    if (d.startsWith("JSON")) {
+      return "json";
+    }
+    if (d.contains("CHAR") || d.contains("CLOB") || d.contains("TEXT")) {
+      return "text";
+    }
+    if (d.contains("BLOB")) {
+      return "bytea";
+    }
+    if (d.contains("REAL") || d.contains("FLOA") || d.contains("DOUB")) {
+      return "double precision";
+    }
+    if (d.startsWith("DATETIME") || d.startsWith("TIMESTAMP")) {
+      return "timestamp";
+    }
+    if (d.equals("DATE")) {
+      return "date";
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "(?:NUMERIC|DECIMAL)\\s*\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\)")
+            .matcher(d);
+    if (m.find()) {
+      return "numeric(" + m.group(1) + "," + (m.group(2) == null ? "0" : m.group(2)) + ")";
+    }
+    return "numeric";
+  }
+}

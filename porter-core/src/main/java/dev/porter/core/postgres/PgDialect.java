@@ -1,0 +1,173 @@
+package dev.porter.core.postgres;
+
+import dev.porter.core.ErrorCategory;
+import dev.porter.core.PorterException;
+import dev.porter.core.app.VersionProbe;
+import dev.porter.core.dialect.Baseline;
+import dev.porter.core.dialect.DatabaseRef;
+import dev.porter.core.dialect.DbLock;
+import dev.porter.core.dialect.Dialect;
+import dev.porter.core.dialect.PreImages;
+import dev.porter.core.dialect.Source;
+import dev.porter.core.dialect.Target;
+import dev.porter.core.dialect.TargetOptions;
+import dev.porter.core.model.ColumnDef;
+import dev.porter.core.model.LogicalType;
+import dev.porter.core.transform.FlowColumn;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/** PostgreSQL, through pgjdbc. */
+public final class PgDialect implements Dialect {
+  private final List<String> schemas;
+
+  public PgDialect() {
+    this(List.of());
+  }
+
+  /**
+   * @param schemas the schemas an export reads (empty: every non-system schema)
+   */
+  public PgDialect(List<String> schemas) {
+    this.schemas = List.copyOf(schemas);
+  }
+
+  @Override
+  public String engine() {
+    return DatabaseRef.POSTGRESQL;
+  }
+
+  /**
+   * A session-level advisory lock, held on its own connection: released when porter closes it or
+   * when the connection dies with the process.
+   */
+  @Override
+  public DbLock lock(DatabaseRef ref) {
+    Connection c = Pg.connect(ref);
+    try {
+      long key = lockKey(Pg.string(c, "SELECT current_database()"));
+      if (!"t".equals(Pg.string(c, "SELECT pg_try_advisory_lock(" + key + ")"))) {
+        c.close();
+        throw new PorterException(
+            ErrorCategory.LOCKED,
+            "database "
+                + ref.display()
+                + " is in use by another porter (advisory lock "
+                + key
+                + " is held); try again when it has finished");
+      }
+    } catch (SQLException e) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // failing anyway
+      }
+      throw Pg.failure("cannot lock", ref, e);
+    }
+    return () -> {
+      try {
+        c.close(); // ends the session and its advisory lock
+      } catch (SQLException e) {
+        // the server releases it when the session ends
+      }
+    };
+  }
+
+  static long lockKey(String database) {
+    return ("porter:" + database).hashCode() & 0x7fffffffL | 0x504f5254_00000000L;
+  }
+
+  @Override
+  public Source openSource(DatabaseRef ref) {
+    return PgSource.open(ref, schemas);
+  }
+
+  @Override
+  public Target openTarget(DatabaseRef ref, TargetOptions options) {
+    return PgTarget.open(ref, options);
+  }
+
+  @Override
+  public Baseline inspectBaseline(DatabaseRef ref, String ddl) {
+    try (Connection c = Pg.connect(ref)) {
+      c.setAutoCommit(false);
+      try {
+        if (!PgTarget.userTables(c).isEmpty()) {
+          return PgTarget.describe(c);
+        }
+        Pg.exec(c, "SET LOCAL search_path = public");
+        try (Statement s = c.createStatement()) {
+          s.execute(ddl);
+        } catch (SQLException e) {
+          throw PorterException.refused("the baseline DDL fails on PostgreSQL: " + Pg.oneLine(e));
+        }
+        return PgTarget.describe(c);
+      } finally {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      throw Pg.failure("cannot plan against", ref, e);
+    }
+  }
+
+  @Override
+  public String incompatibility(FlowColumn column, ColumnDef target) {
+    LogicalType want = target.logicalType();
+    LogicalType have = column.type();
+    if (have == LogicalType.ANY
+        || want == have
+        || want == LogicalType.PG_TEXT
+        || want == LogicalType.TEXT) {
+      return null; // decided per value (a SQLite column), or any value has a text form
+    }
+    boolean ok =
+        switch (want) {
+          case INTEGER, DECIMAL, REAL ->
+              have == LogicalType.INTEGER
+                  || have == LogicalType.DECIMAL
+                  || have == LogicalType.REAL
+                  || have == LogicalType.BOOLEAN;
+          case BOOLEAN -> have == LogicalType.INTEGER;
+          case TIMESTAMP, TIMESTAMPTZ ->
+              have == LogicalType.TIMESTAMP
+                  || have == LogicalType.TIMESTAMPTZ
+                  || have == LogicalType.DATE;
+          case BLOB -> have == LogicalType.TEXT;
+          default -> false;
+        };
+    return ok ? null : "column type " + target.declaredType() + " cannot take " + have + " values";
+  }
+
+  @Override
+  public PreImages preImages(DatabaseRef ref) {
+    return new PgPreImages(ref);
+  }
+
+  static String readVersion(Connection c, VersionProbe probe) throws SQLException {
+    String sql =
+        switch (probe.kind()) {
+          case USER_VERSION ->
+              throw PorterException.refused(
+                  "PRAGMA user_version is SQLite's; declare another version probe for PostgreSQL");
+          case QUERY -> probe.sql();
+          case TABLE_COLUMN ->
+              "SELECT max(" + Pg.quote(probe.column()) + ")::text FROM " + Pg.quote(probe.table());
+        };
+    Pg.exec(c, "SAVEPOINT porter_probe");
+    try (Statement st = c.createStatement();
+        ResultSet r = st.executeQuery(sql)) {
+      String v = r.next() ? r.getString(1) : null;
+      Pg.exec(c, "RELEASE SAVEPOINT porter_probe");
+      return v;
+    } catch (SQLException e) {
+      Pg.exec(c, "ROLLBACK TO SAVEPOINT porter_probe");
+      if ("42P01".equals(e.getSQLState())) {
+        return null; // no such table: no version recorded
+      }
+      throw e;
+    }
+  }
+}

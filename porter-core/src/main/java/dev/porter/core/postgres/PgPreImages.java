@@ -1,0 +1,223 @@
+package dev.porter.core.postgres;
+
+import dev.porter.core.PorterException;
+import dev.porter.core.dialect.CommitResult;
+import dev.porter.core.dialect.DatabaseRef;
+import dev.porter.core.dialect.PreImages;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * PostgreSQL pre-images are the replaced schemas, renamed {@code porter_<label>_<stamp>_<schema>}
+ * in the import's transaction. What porter installed last is recorded in {@code
+ * porter_state.installed} with a fingerprint of the data (per table: row count and newest xmin), so
+ * rollback can tell whether anything changed since.
+ */
+final class PgPreImages implements PreImages {
+  private static final Pattern NAME =
+      Pattern.compile("porter_(pre_import|pre_upgrade|pre_rollback)_(\\d{8}t\\d{6}z)_(.+)");
+
+  private final DatabaseRef ref;
+
+  PgPreImages(DatabaseRef ref) {
+    this.ref = ref;
+  }
+
+  @Override
+  public List<Kept> list() {
+    try (Connection c = Pg.connect(ref)) {
+      return list(c);
+    } catch (SQLException e) {
+      throw Pg.failure("cannot list the pre-images in", ref, e);
+    }
+  }
+
+  private static List<Kept> list(Connection c) throws SQLException {
+    List<Kept> out = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'porter\\_pre\\_%' ORDER BY nspname")) {
+      while (r.next()) {
+        Matcher m = NAME.matcher(r.getString(1));
+        if (m.matches()) {
+          out.add(new Kept(r.getString(1), m.group(1).replace('_', '-'), m.group(2), false, 0));
+        }
+      }
+    }
+    out.sort(Comparator.comparing(Kept::stamp).reversed());
+    return out;
+  }
+
+  /**
+   * Records, inside the import's transaction's successor, what was installed and its fingerprint.
+   */
+  static void recordInstalled(Connection c, List<String> preImages, String label)
+      throws SQLException {
+    Pg.exec(c, "CREATE SCHEMA IF NOT EXISTS porter_state");
+    Pg.exec(
+        c,
+        "CREATE TABLE IF NOT EXISTS porter_state.installed (id int PRIMARY KEY, operation text, installed_at text, pre_images text, fingerprint text)");
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO porter_state.installed VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET operation = excluded.operation,"
+                + " installed_at = excluded.installed_at, pre_images = excluded.pre_images, fingerprint = excluded.fingerprint")) {
+      ps.setString(1, label.replace("pre-", ""));
+      ps.setString(2, Instant.now().toString());
+      ps.setString(3, String.join(",", preImages));
+      ps.setString(4, fingerprint(c));
+      ps.executeUpdate();
+    }
+  }
+
+  /** Per user table, its row count and its newest row version: any write changes it. */
+  static String fingerprint(Connection c) throws SQLException {
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    for (Map.Entry<String, String[]> t : PgTarget.userTables(c).entrySet()) {
+      String q = Pg.qualified(t.getValue()[0], t.getValue()[1]);
+      String row =
+          Pg.string(c, "SELECT count(*) || '/' || coalesce(max(xmin::text::bigint), 0) FROM " + q);
+      md.update((t.getKey() + "=" + row + ";").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  @Override
+  public CommitResult rollback(boolean force) {
+    try (Connection c = Pg.connect(ref)) {
+      c.setAutoCommit(false);
+      Map<String, String> state = state(c);
+      List<Kept> kept = list(c);
+      String group = null;
+      if (state != null && state.get("pre_images") != null && !state.get("pre_images").isEmpty()) {
+        Matcher m = NAME.matcher(state.get("pre_images").split(",")[0]);
+        if (m.matches()) {
+          group = m.group(1) + "_" + m.group(2);
+        }
+      }
+      if (group == null && !kept.isEmpty()) {
+        group = kept.get(0).label().replace('-', '_') + "_" + kept.get(0).stamp();
+      }
+      if (group == null) {
+        throw PorterException.refused(
+            "there is no previous database in " + ref.display() + " to roll back to");
+      }
+      if (!force) {
+        if (state == null) {
+          throw PorterException.refused(
+              "porter has no record of installing "
+                  + ref.display()
+                  + ", so it cannot tell whether the database changed since; --force rolls back anyway");
+        }
+        if (!fingerprint(c).equals(state.get("fingerprint"))) {
+          throw PorterException.refused(
+              "database "
+                  + ref.display()
+                  + " changed after porter's "
+                  + state.get("operation")
+                  + " at "
+                  + state.get("installed_at")
+                  + "; rolling back would drop those changes; --force rolls back anyway (the current schemas are kept as a pre-image)");
+        }
+      }
+      String stamp = PgTarget.STAMP.format(Instant.now());
+      List<String> keptNow = new ArrayList<>();
+      for (Kept k : kept) {
+        Matcher m = NAME.matcher(k.path());
+        if (!m.matches() || !(m.group(1) + "_" + m.group(2)).equals(group)) {
+          continue;
+        }
+        String schema = m.group(3);
+        if ("t"
+            .equals(
+                Pg.string(
+                    c,
+                    "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = "
+                        + Pg.literal(schema)
+                        + ")"))) {
+          String away = trim("porter_pre_rollback_" + stamp + "_" + schema);
+          Pg.exec(c, "ALTER SCHEMA " + Pg.quote(schema) + " RENAME TO " + Pg.quote(away));
+          keptNow.add(away);
+        }
+        Pg.exec(c, "ALTER SCHEMA " + Pg.quote(k.path()) + " RENAME TO " + Pg.quote(schema));
+      }
+      c.commit();
+      recordInstalled(c, keptNow, "pre-rollback");
+      c.commit();
+      return new CommitResult(
+          ref.display(), keptNow.isEmpty() ? null : "schemas " + String.join(", ", keptNow));
+    } catch (SQLException e) {
+      throw Pg.failure("cannot roll back", ref, e);
+    }
+  }
+
+  private static String trim(String s) {
+    return s.length() > 63 ? s.substring(0, 63) : s;
+  }
+
+  private static Map<String, String> state(Connection c) throws SQLException {
+    if (!"t".equals(Pg.string(c, "SELECT to_regclass('porter_state.installed') IS NOT NULL"))) {
+      return null;
+    }
+    try (Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT operation, installed_at, pre_images, fingerprint FROM porter_state.installed WHERE id = 1")) {
+      if (!r.next()) {
+        return null;
+      }
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("operation", r.getString(1));
+      m.put("installed_at", r.getString(2));
+      m.put("pre_images", r.getString(3));
+      m.put("fingerprint", r.getString(4));
+      return m;
+    }
+  }
+
+  @Override
+  public List<Kept> cleanup(int keep) {
+    if (keep < 0) {
+      throw PorterException.usage("--keep must be 0 or more");
+    }
+    try (Connection c = Pg.connect(ref)) {
+      List<Kept> all = list(c);
+      List<String> groups = new ArrayList<>();
+      for (Kept k : all) {
+        String g = k.label() + k.stamp();
+        if (!groups.contains(g)) {
+          groups.add(g);
+        }
+      }
+      List<Kept> removed = new ArrayList<>();
+      for (Kept k : all) {
+        if (groups.indexOf(k.label() + k.stamp()) >= keep) {
+          Pg.exec(c, "DROP SCHEMA " + Pg.quote(k.path()) + " CASCADE");
+          removed.add(k);
+        }
+      }
+      return removed;
+    } catch (SQLException e) {
+      throw Pg.failure("cannot clean up", ref, e);
+    }
+  }
+}

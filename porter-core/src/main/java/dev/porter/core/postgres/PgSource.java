@@ -1,0 +1,207 @@
+package dev.porter.core.postgres;
+
+import dev.porter.core.PorterException;
+import dev.porter.core.app.VersionProbe;
+import dev.porter.core.dialect.DatabaseRef;
+import dev.porter.core.dialect.RowCursor;
+import dev.porter.core.dialect.Source;
+import dev.porter.core.model.ColumnDef;
+import dev.porter.core.model.LogicalType;
+import dev.porter.core.model.PostgresSchema;
+import dev.porter.core.model.SourceSchema;
+import dev.porter.core.model.TableDef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
+
+/**
+ * Reads a PostgreSQL database inside one REPEATABLE READ, READ ONLY transaction: the catalog, then
+ * each table's rows through COPY TO STDOUT (a partitioned table once, through its parent).
+ */
+final class PgSource implements Source {
+  private final DatabaseRef ref;
+  private final Connection conn;
+  private final SourceSchema schema;
+
+  private PgSource(DatabaseRef ref, Connection conn, SourceSchema schema) {
+    this.ref = ref;
+    this.conn = conn;
+    this.schema = schema;
+  }
+
+  static PgSource open(DatabaseRef ref, List<String> schemas) {
+    Connection c = Pg.connect(ref);
+    try {
+      c.setAutoCommit(false);
+      Pg.exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      List<String> chosen =
+          schemas == null || schemas.isEmpty() ? PgCatalog.userSchemas(c) : schemas;
+      return new PgSource(ref, c, PgCatalog.read(c, ref, chosen));
+    } catch (SQLException e) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // the read failed; the connection has nothing to keep
+      }
+      throw Pg.failure("cannot read the catalog of", ref, e);
+    }
+  }
+
+  @Override
+  public SourceSchema schema() {
+    return schema;
+  }
+
+  @Override
+  public String readVersion(VersionProbe probe) {
+    try {
+      return PgDialect.readVersion(conn, probe);
+    } catch (SQLException e) {
+      throw Pg.failure("cannot read the schema version of", ref, e);
+    }
+  }
+
+  @Override
+  public RowCursor rows(TableDef table) {
+    PostgresSchema.Table t = pgTable(schema.postgresql(), table.name());
+    try {
+      long relid =
+          Pg.number(
+              conn,
+              "SELECT " + Pg.literal(Pg.qualified(t.schema(), t.table())) + "::regclass::oid");
+      List<PgColumn> all = PgCatalog.columns(conn, relid);
+      List<PgColumn> cols = new ArrayList<>();
+      List<LogicalType> types = new ArrayList<>();
+      for (ColumnDef c : table.dataColumns()) {
+        for (PgColumn pc : all) {
+          if (pc.name().equals(c.name())) {
+            cols.add(pc);
+            types.add(c.logicalType());
+          }
+        }
+      }
+      StringBuilder sql = new StringBuilder("COPY (SELECT ");
+      for (int i = 0; i < cols.size(); i++) {
+        sql.append(i == 0 ? "" : ", ").append(cols.get(i).selectExpression());
+      }
+      if (cols.isEmpty()) {
+        sql.append("1");
+      }
+      sql.append(" FROM ").append(Pg.qualified(t.schema(), t.table())).append(") TO STDOUT");
+      CopyOut copy = conn.unwrap(PGConnection.class).getCopyAPI().copyOut(sql.toString());
+      return new Cursor(table.name(), copy, cols, types);
+    } catch (SQLException e) {
+      throw Pg.failure("cannot read table " + table.name() + " of", ref, e);
+    }
+  }
+
+  static PostgresSchema.Table pgTable(PostgresSchema s, String porterName) {
+    for (PostgresSchema.Table t : s.tables()) {
+      if (t.name().equals(porterName)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("no table " + porterName);
+  }
+
+  /** Parses COPY text rows into typed values. */
+  private final class Cursor implements RowCursor {
+    private final String table;
+    private final CopyOut copy;
+    private final CopyText.Reader reader;
+    private final List<PgColumn> cols;
+    private final LogicalType[] types;
+
+    Cursor(String table, CopyOut copy, List<PgColumn> cols, List<LogicalType> types) {
+      this.table = table;
+      this.copy = copy;
+      this.cols = cols;
+      this.types = types.toArray(new LogicalType[0]);
+      this.reader = new CopyText.Reader(new CopyOutStream(copy));
+    }
+
+    @Override
+    public Object[] next() {
+      try {
+        String[] f = reader.next(cols.size());
+        if (f == null) {
+          return null;
+        }
+        Object[] row = new Object[cols.size()];
+        for (int i = 0; i < row.length; i++) {
+          row[i] = PgValues.parse(cols.get(i), types[i], f[i]);
+        }
+        return row;
+      } catch (IOException e) {
+        throw PorterException.unavailable(
+            "cannot read table " + table + " of " + ref.display() + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        if (copy.isActive()) {
+          copy.cancelCopy();
+        }
+      } catch (SQLException e) {
+        // the transaction ends with the source
+      }
+    }
+  }
+
+  /** A COPY OUT as an InputStream. */
+  private static final class CopyOutStream extends InputStream {
+    private final CopyOut copy;
+    private byte[] chunk;
+    private int pos;
+
+    CopyOutStream(CopyOut copy) {
+      this.copy = copy;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (chunk == null || pos == chunk.length) {
+        try {
+          chunk = copy.readFromCopy();
+        } catch (SQLException e) {
+          throw new IOException(Pg.oneLine(e), e);
+        }
+        pos = 0;
+        if (chunk == null) {
+          return -1;
+        }
+      }
+      int n = Math.min(len, chunk.length - pos);
+      System.arraycopy(chunk, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      conn.rollback();
+    } catch (SQLException e) {
+      // read only
+    }
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      // nothing written
+    }
+  }
+}

@@ -1,0 +1,712 @@
+package dev.porter.core.postgres;
+
+import dev.porter.core.ErrorCategory;
+import dev.porter.core.PorterException;
+import dev.porter.core.app.VersionProbe;
+import dev.porter.core.dialect.Baseline;
+import dev.porter.core.dialect.Check;
+import dev.porter.core.dialect.CommitResult;
+import dev.porter.core.dialect.DatabaseRef;
+import dev.porter.core.dialect.ImportMode;
+import dev.porter.core.dialect.LoadMode;
+import dev.porter.core.dialect.RowSink;
+import dev.porter.core.dialect.Target;
+import dev.porter.core.dialect.TargetOptions;
+import dev.porter.core.model.ArchiveHeader;
+import dev.porter.core.model.PostgresSchema;
+import dev.porter.core.model.TableDef;
+import dev.porter.core.model.TableEntry;
+import dev.porter.core.model.TableKind;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Imports into PostgreSQL inside ONE transaction, from the first DDL to the COMMIT that makes the
+ * result visible: a failure, or a kill at any moment, rolls everything back and leaves the database
+ * as it was. In replace mode the schemas being replaced are renamed inside that transaction to
+ * {@code porter_<label>_<stamp>_<schema>} (the pre-image, kept until cleanup), so the swap is the
+ * COMMIT itself. Foreign keys are dropped and re-added around the load (checked once against all
+ * the rows, no superuser needed) and user triggers are disabled while rows are loaded.
+ */
+final class PgTarget implements Target {
+  static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd't'HHmmss'z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final Pattern COPY_CONTEXT =
+      Pattern.compile("COPY [^,]+, line (\\d+)(?:, column ([^:]+))?");
+  private static final long BUFFER_BUDGET = 32L << 20;
+
+  private final DatabaseRef ref;
+  private final TargetOptions options;
+  private final Connection conn;
+  private final CopyManager copy;
+  private final String stamp;
+  private final List<String> preImageSchemas = new ArrayList<>();
+  private final List<String> droppedForeignKeys = new ArrayList<>();
+  private final List<String> disabledTriggers = new ArrayList<>();
+  private final List<Sink> sinks = new ArrayList<>();
+  private final Set<String> loadedTables = new LinkedHashSet<>();
+  private PgDdl ddl;
+  private boolean committed;
+  private long buffered;
+
+  private PgTarget(DatabaseRef ref, TargetOptions options, Connection conn) throws SQLException {
+    this.ref = ref;
+    this.options = options;
+    this.conn = conn;
+    this.copy = conn.unwrap(PGConnection.class).getCopyAPI();
+    this.stamp = STAMP.format(Instant.now(options.clock()));
+  }
+
+  static PgTarget open(DatabaseRef ref, TargetOptions options) {
+    Connection c = Pg.connect(ref);
+    try {
+      c.setAutoCommit(false);
+      return new PgTarget(ref, options, c);
+    } catch (SQLException e) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // failing anyway
+      }
+      throw Pg.failure("cannot start the import into", ref, e);
+    }
+  }
+
+  /** Tables of the database's user schemas: porter name → {schema, table}. */
+  static Map<String, String[]> userTables(Connection c) throws SQLException {
+    Map<String, String[]> out = new LinkedHashMap<>();
+    for (PgCatalog.Rel r : PgCatalog.relations(c, PgCatalog.userSchemas(c))) {
+      out.put(r.porterName(), new String[] {r.schema(), r.name()});
+    }
+    return out;
+  }
+
+  /**
+   * The tables of the database's user schemas and their row counts (partitions count in their
+   * parent).
+   */
+  static Baseline describe(Connection c) throws SQLException {
+    List<String> schemas = PgCatalog.userSchemas(c);
+    var schema =
+        PgCatalog.read(c, DatabaseRef.parse("jdbc:postgresql://localhost/baseline"), schemas);
+    Map<String, Long> rows = new LinkedHashMap<>();
+    for (TableDef t : schema.tables()) {
+      PostgresSchema.Table pt = PgSource.pgTable(schema.postgresql(), t.name());
+      rows.put(
+          t.name(), Pg.number(c, "SELECT count(*) FROM " + Pg.qualified(pt.schema(), pt.table())));
+    }
+    return new Baseline(schema.tables(), rows);
+  }
+
+  private void exec(String sql) {
+    try {
+      Pg.exec(conn, sql);
+    } catch (SQLException e) {
+      throw new PorterException(
+          ErrorCategory.REFUSED,
+          "PostgreSQL refused: "
+              + Pg.oneLine(e)
+              + " (in: "
+              + PgValues.abbreviate(sql.replace('\n', ' '))
+              + ")",
+          e);
+    }
+  }
+
+  /** Moves a schema out of the way inside the transaction; it becomes the pre-image. */
+  private void renameAway(String schema) {
+    String to = "porter_" + options.preImageLabel().replace('-', '_') + "_" + stamp + "_" + schema;
+    if (to.length() > 63) {
+      to = to.substring(0, 63);
+    }
+    exec("ALTER SCHEMA " + Pg.quote(schema) + " RENAME TO " + Pg.quote(to));
+    preImageSchemas.add(to);
+  }
+
+  private boolean schemaHasObjects(String schema) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ?)"
+                + " + (SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ? AND t.typtype IN ('e','d','c') AND t.typrelid = 0)")) {
+      ps.setString(1, schema);
+      ps.setString(2, schema);
+      try (ResultSet r = ps.executeQuery()) {
+        r.next();
+        return r.getLong(1) > 0;
+      }
+    }
+  }
+
+  @Override
+  public void createSchema(ArchiveHeader header) {
+    try {
+      List<String> schemas =
+          header.postgresql() != null ? header.postgresql().schemas() : List.of("public");
+      Map<String, String[]> existing = userTables(conn);
+      if (options.mode() == ImportMode.REPLACE) {
+        for (String s : schemas) {
+          if (schemaHasObjects(s)) {
+            renameAway(s);
+          }
+        }
+        existing = userTables(conn);
+      }
+      List<String> wanted = new ArrayList<>();
+      for (TableEntry e : header.tables()) {
+        if (e.member() != null
+            && e.table().kind() == TableKind.TABLE
+            && !e.table().name().toLowerCase(Locale.ROOT).startsWith("sqlite_")) {
+          wanted.add(e.table().name());
+        }
+      }
+      boolean anyExists = wanted.stream().anyMatch(existing::containsKey);
+      if (anyExists) {
+        // The application created its schema: load into its (empty) tables.
+        for (String t : wanted) {
+          String[] st = existing.get(t);
+          if (st == null) {
+            throw PorterException.refused(
+                "target "
+                    + ref.display()
+                    + " has tables, but not "
+                    + t
+                    + "; import into an empty database, or use --mode replace");
+          }
+          if (Pg.number(
+                  conn,
+                  "SELECT count(*) FROM (SELECT 1 FROM "
+                      + Pg.qualified(st[0], st[1])
+                      + " LIMIT 1) x")
+              > 0) {
+            throw PorterException.refused(
+                "target table "
+                    + t
+                    + " in "
+                    + ref.display()
+                    + " is not empty; import --mode replace keeps the old data as a pre-image");
+          }
+        }
+        ddl = new PgDdl();
+        prepareLoad();
+        return;
+      }
+      ddl =
+          header.postgresql() != null ? PgDdl.fromPostgres(header) : PgDdl.fromOtherEngine(header);
+      for (String s : ddl.before) {
+        exec(s);
+      }
+      prepareLoad();
+    } catch (SQLException e) {
+      throw Pg.failure("cannot create the schema in", ref, e);
+    }
+  }
+
+  @Override
+  public Baseline createBaseline(String baselineDdl) {
+    try {
+      Map<String, String[]> existing = userTables(conn);
+      if (!existing.isEmpty() && options.mode() == ImportMode.REPLACE) {
+        Set<String> schemas = new LinkedHashSet<>();
+        for (String[] st : existing.values()) {
+          schemas.add(st[0]);
+        }
+        for (String s : schemas) {
+          renameAway(s);
+        }
+        exec("CREATE SCHEMA IF NOT EXISTS public");
+        existing = Map.of();
+      }
+      if (existing.isEmpty()) {
+        exec("SET LOCAL search_path = public");
+        try (Statement s = conn.createStatement()) {
+          s.execute(baselineDdl);
+        } catch (SQLException e) {
+          throw PorterException.refused("the baseline DDL fails on PostgreSQL: " + Pg.oneLine(e));
+        }
+        exec("SET LOCAL search_path = DEFAULT");
+      }
+      Baseline b = describe(conn);
+      prepareLoad();
+      return b;
+    } catch (SQLException e) {
+      throw Pg.failure("cannot create the baseline in", ref, e);
+    }
+  }
+
+  /**
+   * Drops the foreign keys among the user tables (re-added after the load, so each is checked once
+   * against all rows) and disables user triggers (so loaded rows fire none).
+   */
+  private void prepareLoad() throws SQLException {
+    try (Statement s = conn.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT n.nspname, c.relname, co.conname, pg_get_constraintdef(co.oid) FROM pg_constraint co"
+                    + " JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE co.contype = 'f' AND (co.conparentid = 0 OR co.conparentid IS NULL)"
+                    + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'porter\\_%'")) {
+      while (r.next()) {
+        String table = Pg.qualified(r.getString(1), r.getString(2));
+        droppedForeignKeys.add(
+            "ALTER TABLE "
+                + table
+                + " ADD CONSTRAINT "
+                + Pg.quote(r.getString(3))
+                + " "
+                + r.getString(4));
+        droppedForeignKeys.add(
+            "ALTER TABLE " + table + " DROP CONSTRAINT " + Pg.quote(r.getString(3)));
+      }
+    }
+    for (int i = 1; i < droppedForeignKeys.size(); i += 2) {
+      exec(droppedForeignKeys.get(i));
+    }
+    try (Statement s = conn.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT DISTINCT n.nspname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                    + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal"
+                    + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'porter\\_%'")) {
+      while (r.next()) {
+        disabledTriggers.add(Pg.qualified(r.getString(1), r.getString(2)));
+      }
+    }
+    for (String t : disabledTriggers) {
+      exec("ALTER TABLE " + t + " DISABLE TRIGGER USER");
+    }
+  }
+
+  private void restoreAfterLoad() {
+    for (String t : disabledTriggers) {
+      exec("ALTER TABLE " + t + " ENABLE TRIGGER USER");
+    }
+    for (int i = 0; i < droppedForeignKeys.size(); i += 2) {
+      String add = droppedForeignKeys.get(i);
+      try {
+        Pg.exec(conn, add);
+      } catch (SQLException e) {
+        throw new PorterException(
+            ErrorCategory.VERIFICATION_FAILED,
+            "foreign key check failed: " + Pg.oneLine(e) + "; the target was not changed",
+            e);
+      }
+    }
+  }
+
+  @Override
+  public RowSink loader(TableDef table, List<String> columns, LoadMode mode) {
+    try {
+      String[] st = resolve(table.name());
+      List<PgColumn> all =
+          PgCatalog.columns(
+              conn,
+              Pg.number(
+                  conn, "SELECT " + Pg.literal(Pg.qualified(st[0], st[1])) + "::regclass::oid"));
+      List<PgColumn> cols = new ArrayList<>();
+      for (String name : columns) {
+        PgColumn found = null;
+        for (PgColumn pc : all) {
+          if (pc.name().equals(name)) {
+            found = pc;
+          }
+        }
+        if (found == null) {
+          for (PgColumn pc : all) {
+            if (pc.name().equalsIgnoreCase(name)) {
+              found = pc;
+            }
+          }
+        }
+        if (found == null) {
+          throw PorterException.refused(
+              "table " + table.name() + " in " + ref.display() + " has no column " + name);
+        }
+        cols.add(found);
+      }
+      if (mode == LoadMode.REPLACE) {
+        exec("DELETE FROM " + Pg.qualified(st[0], st[1]));
+      }
+      loadedTables.add(Pg.qualified(st[0], st[1]));
+      Sink s = new Sink(table.name(), st, cols, mode);
+      sinks.add(s);
+      return s;
+    } catch (SQLException e) {
+      throw Pg.failure("cannot load table " + table.name() + " into", ref, e);
+    }
+  }
+
+  private String[] resolve(String porterName) throws SQLException {
+    if (ddl != null && ddl.names.containsKey(porterName)) {
+      return ddl.names.get(porterName);
+    }
+    Map<String, String[]> existing = userTables(conn);
+    String[] st = existing.get(porterName);
+    if (st == null) {
+      for (Map.Entry<String, String[]> e : existing.entrySet()) {
+        if (e.getKey().equalsIgnoreCase(porterName)) {
+          st = e.getValue();
+        }
+      }
+    }
+    if (st == null) {
+      throw PorterException.refused("target " + ref.display() + " has no table " + porterName);
+    }
+    return st;
+  }
+
+  /** Rows of one table, written with COPY in chunks; several may be open at once. */
+  private final class Sink implements RowSink {
+    private final String table;
+    private final String qualified;
+    private final List<PgColumn> cols;
+    private final boolean[] lossy;
+    private final LoadMode mode;
+    private final StringBuilder buf = new StringBuilder();
+    private final Map<String, Long> coercions = new LinkedHashMap<>();
+    private final String copySql;
+    private String mergeTable;
+    private long rows;
+    private long chunkStart;
+    private long inserted;
+
+    Sink(String table, String[] st, List<PgColumn> cols, LoadMode mode) {
+      this.table = table;
+      this.qualified = Pg.qualified(st[0], st[1]);
+      this.cols = cols;
+      this.mode = mode;
+      lossy = new boolean[cols.size()];
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < cols.size(); i++) {
+        lossy[i] = options.lossyAllowed(table, cols.get(i).name());
+        names.add(Pg.quote(cols.get(i).name()));
+      }
+      String list = " (" + String.join(", ", names) + ")";
+      if (mode == LoadMode.MERGE) {
+        mergeTable = "porter_merge_" + Math.abs(table.hashCode());
+        exec("CREATE TEMP TABLE " + mergeTable + " (LIKE " + qualified + ") ON COMMIT DROP");
+        copySql = "COPY " + mergeTable + list + " FROM STDIN";
+      } else {
+        copySql = "COPY " + qualified + list + " FROM STDIN";
+      }
+    }
+
+    @Override
+    public void accept(Object[] row) {
+      rows++;
+      int before = buf.length();
+      for (int i = 0; i < row.length; i++) {
+        if (i > 0) {
+          buf.append('\t');
+        }
+        String text;
+        try {
+          text =
+              PgValues.render(
+                  row[i], cols.get(i), lossy[i], what -> coercions.merge(what, 1L, Long::sum));
+        } catch (PgValues.Lossy e) {
+          throw PorterException.refused(
+              "table "
+                  + table
+                  + ", column "
+                  + cols.get(i).name()
+                  + ", row "
+                  + rows
+                  + " ("
+                  + key(row)
+                  + "): "
+                  + e.getMessage()
+                  + "; --allow-lossy "
+                  + table
+                  + "."
+                  + cols.get(i).name()
+                  + " converts it anyway");
+        }
+        CopyText.appendField(buf, text);
+      }
+      buf.append('\n');
+      buffered += buf.length() - before;
+      if (buf.length() > (1 << 20)) {
+        flush();
+      } else if (buffered > BUFFER_BUDGET) {
+        flushLargest();
+      }
+    }
+
+    private String key(Object[] row) {
+      String v =
+          row.length == 0
+              ? ""
+              : String.valueOf(row[0] instanceof byte[] b ? "<" + b.length + " bytes>" : row[0]);
+      return (cols.isEmpty() ? "" : cols.get(0).name() + "=") + PgValues.abbreviate(v);
+    }
+
+    void flush() {
+      if (buf.length() == 0) {
+        return;
+      }
+      byte[] data = buf.toString().getBytes(StandardCharsets.UTF_8);
+      buffered -= buf.length();
+      buf.setLength(0);
+      try {
+        long n = copy.copyIn(copySql, new ByteArrayInputStream(data));
+        if (mode == LoadMode.MERGE) {
+          try (Statement s = conn.createStatement()) {
+            inserted +=
+                s.executeUpdate(
+                    "INSERT INTO "
+                        + qualified
+                        + " SELECT * FROM "
+                        + mergeTable
+                        + " ON CONFLICT DO NOTHING");
+            s.execute("TRUNCATE " + mergeTable);
+          }
+        } else {
+          inserted += n;
+        }
+      } catch (SQLException e) {
+        throw copyFailure(e);
+      } catch (IOException e) {
+        throw PorterException.unavailable("cannot load table " + table + ": " + e.getMessage(), e);
+      }
+      chunkStart = rows;
+    }
+
+    private PorterException copyFailure(SQLException e) {
+      String msg = Pg.oneLine(e);
+      Matcher m = COPY_CONTEXT.matcher(msg);
+      String where = "table " + table;
+      if (m.find()) {
+        where +=
+            (m.group(2) != null ? ", column " + m.group(2).trim() : "")
+                + ", row "
+                + (chunkStart + Long.parseLong(m.group(1)));
+      }
+      String cause = msg.replaceAll("\\s*Where: .*$", "").replaceAll("\\s*CONTEXT: .*$", "");
+      return new PorterException(
+          ErrorCategory.REFUSED, where + ": PostgreSQL refused the value: " + cause, e);
+    }
+
+    int size() {
+      return buf.length();
+    }
+
+    @Override
+    public long finish() {
+      flush();
+      return inserted;
+    }
+
+    @Override
+    public Map<String, Long> coercions() {
+      return coercions;
+    }
+  }
+
+  private void flushLargest() {
+    Sink largest = null;
+    for (Sink s : sinks) {
+      if (largest == null || s.size() > largest.size()) {
+        largest = s;
+      }
+    }
+    if (largest != null) {
+      largest.flush();
+    }
+  }
+
+  @Override
+  public void finishLoad(ArchiveHeader header) {
+    for (String s : ddl.after) {
+      try {
+        Pg.exec(conn, s);
+      } catch (SQLException e) {
+        throw new PorterException(
+            s.contains("FOREIGN KEY") || s.contains("PRIMARY KEY") || s.contains("UNIQUE")
+                ? ErrorCategory.VERIFICATION_FAILED
+                : ErrorCategory.REFUSED,
+            "cannot recreate "
+                + PgValues.abbreviate(s)
+                + ": "
+                + Pg.oneLine(e)
+                + "; the target was not changed",
+            e);
+      }
+    }
+    restoreAfterLoad();
+    if (header.postgresql() != null) {
+      for (PostgresSchema.Sequence q : header.postgresql().sequences()) {
+        String seq =
+            q.identity() ? identitySequence(q) : Pg.literal(Pg.qualified(q.schema(), q.name()));
+        if (seq != null) {
+          exec("SELECT setval(" + seq + "::regclass, " + q.lastValue() + ", " + q.isCalled() + ")");
+        }
+      }
+    }
+    continueSequences(Map.of());
+  }
+
+  private String identitySequence(PostgresSchema.Sequence q) {
+    if (q.ownedBy() == null) {
+      return null;
+    }
+    int dot = q.ownedBy().lastIndexOf('.');
+    String[] st = ddl.names.get(q.ownedBy().substring(0, dot));
+    if (st == null) {
+      return null;
+    }
+    return "pg_get_serial_sequence("
+        + Pg.literal(Pg.qualified(st[0], st[1]))
+        + ", "
+        + Pg.literal(q.ownedBy().substring(dot + 1))
+        + ")";
+  }
+
+  /**
+   * Every serial or identity column's sequence continues above the loaded values (and above a floor
+   * the archive recorded), so a new row never collides with a loaded one.
+   */
+  private void continueSequences(Map<String, Long> floors) {
+    try (Statement s = conn.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT n.nspname, c.relname, a.attname, pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname)"
+                    + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped"
+                    + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'porter\\_%'"
+                    + " AND pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname) IS NOT NULL")) {
+      List<String[]> seqs = new ArrayList<>();
+      while (r.next()) {
+        seqs.add(new String[] {r.getString(1), r.getString(2), r.getString(3), r.getString(4)});
+      }
+      for (String[] q : seqs) {
+        String table = Pg.qualified(q[0], q[1]);
+        Long floor = floors.get(Pg.porterName(q[0], q[1]));
+        String max = "(SELECT max(" + Pg.quote(q[2]) + ") FROM " + table + ")";
+        String target = floor == null ? max : "greatest(" + max + ", " + floor + ")";
+        exec(
+            "SELECT setval("
+                + Pg.literal(q[3])
+                + ", "
+                + target
+                + ") WHERE "
+                + target
+                + " IS NOT NULL AND "
+                + target
+                + " >= (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM "
+                + q[3]
+                + ")");
+      }
+    } catch (SQLException e) {
+      throw Pg.failure("cannot set the sequences of", ref, e);
+    }
+  }
+
+  @Override
+  public void finishBaseline(
+      String afterLoadSql, Map<String, Long> sequenceFloors, VersionProbe probe, String version) {
+    restoreAfterLoad();
+    if (afterLoadSql != null && !afterLoadSql.isBlank()) {
+      exec(afterLoadSql);
+    }
+    continueSequences(sequenceFloors);
+  }
+
+  @Override
+  public String readVersion(VersionProbe probe) {
+    try {
+      return PgDialect.readVersion(conn, probe);
+    } catch (SQLException e) {
+      throw Pg.failure("cannot read the schema version of", ref, e);
+    }
+  }
+
+  @Override
+  public List<Check> verify(Map<String, Long> expectedRows) {
+    try {
+      for (Map.Entry<String, Long> e : expectedRows.entrySet()) {
+        String[] st = resolve(e.getKey());
+        long actual = Pg.number(conn, "SELECT count(*) FROM " + Pg.qualified(st[0], st[1]));
+        if (actual != e.getValue()) {
+          throw new PorterException(
+              ErrorCategory.VERIFICATION_FAILED,
+              "table "
+                  + e.getKey()
+                  + ": the import holds "
+                  + actual
+                  + " rows, expected "
+                  + e.getValue()
+                  + "; the target was not changed");
+        }
+      }
+      List<Check> checks = new ArrayList<>();
+      checks.add(new Check("row counts", true, expectedRows.size() + " tables as expected"));
+      checks.add(
+          new Check(
+              "constraints",
+              true,
+              droppedForeignKeys.size() / 2
+                  + " foreign keys re-added and checked against every row"));
+      return checks;
+    } catch (SQLException e) {
+      throw Pg.failure("cannot check the import into", ref, e);
+    }
+  }
+
+  @Override
+  public CommitResult commit() {
+    try {
+      for (Sink s : sinks) {
+        s.flush();
+      }
+      conn.commit();
+      committed = true;
+    } catch (SQLException e) {
+      throw Pg.failure("cannot commit the import into", ref, e);
+    }
+    try {
+      PgPreImages.recordInstalled(conn, preImageSchemas, options.preImageLabel());
+      conn.commit();
+    } catch (SQLException | RuntimeException e) {
+      // the data is committed; rollback will ask for --force without this record
+    }
+    return new CommitResult(
+        ref.display(),
+        preImageSchemas.isEmpty() ? null : "schemas " + String.join(", ", preImageSchemas));
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (!committed) {
+        conn.rollback();
+      }
+    } catch (SQLException e) {
+      // closing the connection aborts the transaction too
+    }
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      // the server ends the session
+    }
+  }
+}

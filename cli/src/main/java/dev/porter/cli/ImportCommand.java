@@ -70,6 +70,15 @@ final class ImportCommand implements Callable<Integer> {
   Path report;
 
   @Option(
+      names = "--allow-lossy",
+      paramLabel = "TABLE.COLUMN",
+      description = {
+        "Convert this column's values even where the target type cannot hold them exactly",
+        "(rounding, dropping NUL characters…). Repeatable; TABLE.* names every column of a table."
+      })
+  java.util.List<String> allowLossy = java.util.List.of();
+
+  @Option(
       names = "--lookup-memory-rows",
       paramLabel = "N",
       defaultValue = "500000",
@@ -97,7 +106,12 @@ final class ImportCommand implements Callable<Integer> {
   public Integer call() {
     DatabaseRef ref = DatabaseRef.parse(db);
     TargetOptions target =
-        new TargetOptions(mode(mode), acceptFkViolations, Clock.systemUTC(), "pre-import");
+        new TargetOptions(
+            mode(mode),
+            acceptFkViolations,
+            Clock.systemUTC(),
+            "pre-import",
+            java.util.Set.copyOf(allowLossy));
     ImportOptions options =
         new ImportOptions(
                 target,

@@ -126,6 +126,7 @@ final class Render {
         if (!t.columnsDefaulted().isEmpty()) {
           b.append("; defaulted: ").append(String.join(", ", t.columnsDefaulted()));
         }
+        appendCoercions(b, t.coercions());
         out.printf("    %-24s %s%n", t.table(), b);
       }
       for (ImportReport.SourceReport s : r.sources()) {
@@ -136,11 +137,36 @@ final class Render {
         }
       }
     }
+    if (r.app() == null) {
+      for (ImportReport.TableReport t : r.tables()) {
+        if (!t.coercions().isEmpty()) {
+          StringBuilder b = new StringBuilder();
+          appendCoercions(b, t.coercions());
+          out.printf("  table %s: %s%n", t.table(), b.substring(2));
+        }
+      }
+      for (ImportReport.SourceReport s : r.sources()) {
+        if (s.dropped() != null) {
+          out.printf(
+              "  archive table %s: %s, %s%n",
+              s.table(), Fmt.plural(s.rowsRead(), "row"), s.dropped());
+        }
+      }
+    }
     for (Check c : r.checks()) {
       out.printf("  check %-18s %s%n", c.name(), c.detail());
     }
     if (r.preImage() != null) {
       out.printf("  previous database kept as %s%n", r.preImage());
+    }
+  }
+
+  private static void appendCoercions(StringBuilder b, Map<String, Long> coercions) {
+    for (Map.Entry<String, Long> c : coercions.entrySet()) {
+      b.append("; ")
+          .append(Fmt.count(c.getValue()))
+          .append(" values converted ")
+          .append(c.getKey());
     }
   }
 

@@ -250,7 +250,25 @@ public final class AppDefinition {
         throw PorterException.refused("app " + id + " declares no release");
       }
       if (engines.isEmpty()) {
-        throw PorterException.refused("app " + id + " declares no engine");
+        // No engines declared: each release exists on the engines it has DDL for (an app that
+        // moves from SQLite to PostgreSQL between releases, say).
+        for (ReleaseBuilder r : releases) {
+          if (r.ddl.isEmpty()) {
+            throw PorterException.refused("app " + id + ": release " + r.version + " has no DDL");
+          }
+          for (String e : r.ddl.keySet()) {
+            if (!engines.contains(e)) {
+              engines.add(e);
+            }
+          }
+        }
+        for (String e : engines) {
+          if (!probes.containsKey(e) && !probes.containsKey("*")) {
+            throw PorterException.refused("app " + id + " declares no version probe for " + e);
+          }
+        }
+        validateSteps();
+        return;
       }
       List<SchemaVersion> versions = new ArrayList<>();
       for (ReleaseBuilder r : releases) {
@@ -265,12 +283,23 @@ public final class AppDefinition {
           }
         }
       }
-      versions.sort(null);
       for (String e : engines) {
         if (!probes.containsKey(e) && !probes.containsKey("*")) {
           throw PorterException.refused("app " + id + " declares no version probe for " + e);
         }
       }
+      validateSteps();
+    }
+
+    private void validateSteps() {
+      List<SchemaVersion> versions = new ArrayList<>();
+      for (ReleaseBuilder r : releases) {
+        if (versions.contains(r.version)) {
+          throw PorterException.refused("app " + id + " declares release " + r.version + " twice");
+        }
+        versions.add(r.version);
+      }
+      versions.sort(null);
       Map<String, VersionStep> seen = new LinkedHashMap<>();
       for (VersionStep s : steps) {
         if (!versions.contains(s.from()) || !versions.contains(s.to())) {

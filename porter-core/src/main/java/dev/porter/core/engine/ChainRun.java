@@ -299,7 +299,15 @@ final class ChainRun implements AutoCloseable {
       if (l == null) {
         out.add(
             new ImportReport.TableReport(
-                t.table(), t.seedPolicy(), 0, 0, 0, t.baselineRows(), Map.of(), List.of()));
+                t.table(),
+                t.seedPolicy(),
+                0,
+                0,
+                0,
+                t.baselineRows(),
+                Map.of(),
+                List.of(),
+                Map.of()));
         continue;
       }
       Map<String, Long> without = new LinkedHashMap<>();
@@ -321,7 +329,8 @@ final class ChainRun implements AutoCloseable {
               skipped,
               t.baselineRows(),
               without,
-              t.columnsDefaulted()));
+              t.columnsDefaulted(),
+              l.sink == null ? Map.of() : l.sink.coercions()));
     }
     return out;
   }

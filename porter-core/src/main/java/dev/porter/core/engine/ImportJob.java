@@ -19,10 +19,14 @@ import dev.porter.core.dialect.Target;
 import dev.porter.core.model.ArchiveHeader;
 import dev.porter.core.model.ArchiveTrailer;
 import dev.porter.core.model.ColumnDef;
+import dev.porter.core.model.TableDef;
+import dev.porter.core.model.TableKind;
 import dev.porter.core.model.TableSummary;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -105,31 +109,50 @@ public final class ImportJob {
   private ImportReport restore(Target target, ArchiveReader reader) {
     long start = System.nanoTime();
     ArchiveHeader header = reader.header();
-    String engine = header.source() == null ? null : header.source().engine();
-    if (!dialect.engine().equals(engine)) {
-      throw PorterException.refused(
-          "archive was exported from "
-              + engine
-              + "; restoring it into "
-              + dialect.engine()
-              + " needs an app definition (--app) that declares the target schema");
-    }
-    target.createSchema(header);
+    target.createSchema(header); // another engine's archive: a schema derived from its tables
     List<ImportReport.SourceReport> sources = new ArrayList<>();
     List<ImportReport.TableReport> tables = new ArrayList<>();
     TableReader in;
+    boolean sameEngine =
+        header.source() != null && dialect.engine().equals(header.source().engine());
+    Map<String, Long> expected = new LinkedHashMap<>();
     while ((in = reader.nextTable()) != null) {
-      String name = in.entry().table().name();
+      TableDef table = in.entry().table();
+      String name = table.name();
       progress.tableStarted(name, -1);
+      if (!sameEngine
+          && (table.kind() != TableKind.TABLE
+              || name.toLowerCase(Locale.ROOT).startsWith("sqlite_"))) {
+        long n = 0;
+        while (in.next() != null) {
+          n++;
+        }
+        sources.add(
+            new ImportReport.SourceReport(
+                name,
+                n,
+                List.of(),
+                "not migrated to "
+                    + dialect.engine()
+                    + ": a "
+                    + table.kind()
+                    + " table of "
+                    + header.source().engine()));
+        continue;
+      }
+      boolean skipRowid = !sameEngine && table.rowidColumn() != null;
       List<String> columns = new ArrayList<>();
-      for (ColumnDef c : in.entry().table().dataColumns()) {
+      for (ColumnDef c : table.dataColumns()) {
         columns.add(c.name());
       }
-      RowSink sink = target.loader(in.entry().table(), columns, LoadMode.INSERT);
+      if (skipRowid) {
+        columns.remove(0); // SQLite's implicit rowid has no place in another engine
+      }
+      RowSink sink = target.loader(table, columns, LoadMode.INSERT);
       Object[] row;
       long n = 0;
       while ((row = in.next()) != null) {
-        sink.accept(row);
+        sink.accept(skipRowid ? Arrays.copyOfRange(row, 1, row.length) : row);
         if (++n % PROGRESS_EVERY == 0) {
           progress.rows(PROGRESS_EVERY);
         }
@@ -137,16 +160,18 @@ public final class ImportJob {
       long written = sink.finish();
       progress.rows(n % PROGRESS_EVERY);
       progress.tableFinished(name, written);
+      expected.put(name, n);
       sources.add(new ImportReport.SourceReport(name, n, List.of(name), null));
-      tables.add(new ImportReport.TableReport(name, null, n, written, 0, 0, Map.of(), List.of()));
+      tables.add(
+          new ImportReport.TableReport(
+              name, null, n, written, 0, 0, Map.of(), List.of(), sink.coercions()));
     }
     progress.phase("verifying the archive");
     ArchiveTrailer trailer = reader.trailer();
     target.finishLoad(header);
     progress.phase("checking");
-    Map<String, Long> expected = new LinkedHashMap<>();
     for (TableSummary s : trailer.tables()) {
-      expected.put(s.name(), s.rows());
+      expected.computeIfPresent(s.name(), (k, v) -> s.rows()); // the trailer's count is the truth
     }
     List<Check> checks = new ArrayList<>();
     checks.add(

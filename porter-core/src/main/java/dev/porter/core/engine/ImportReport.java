@@ -72,6 +72,7 @@ public record ImportReport(
    * @param baselineRows rows the baseline had put in it
    * @param columnsWithoutDestination arriving columns it lacks → how many non-null values they held
    * @param columnsDefaulted its columns that took their default
+   * @param coercions conversions between kinds made to fit its columns ("integer→boolean" → count)
    */
   public record TableReport(
       String table,
@@ -81,8 +82,10 @@ public record ImportReport(
       long rowsSkippedAsSeed,
       long baselineRows,
       Map<String, Long> columnsWithoutDestination,
-      List<String> columnsDefaulted) {
+      List<String> columnsDefaulted,
+      Map<String, Long> coercions) {
     public TableReport {
+      coercions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(coercions));
       columnsWithoutDestination =
           java.util.Collections.unmodifiableMap(
               new java.util.LinkedHashMap<>(columnsWithoutDestination));

@@ -562,7 +562,13 @@ final class PgTarget implements Target {
         }
       }
     }
-    continueSequences(Map.of());
+    Map<String, Long> floors = new LinkedHashMap<>();
+    if (header.sqlite() != null) {
+      for (var s : header.sqlite().sequences()) {
+        floors.put(s.name(), s.seq()); // AUTOINCREMENT: ids of deleted rows never come back
+      }
+    }
+    continueSequences(floors);
   }
 
   private String identitySequence(PostgresSchema.Sequence q) {

@@ -165,8 +165,17 @@ final class SqliteTarget implements Target {
   public void createSchema(ArchiveHeader header) {
     SqliteSchema s = header.sqlite();
     if (s == null) {
-      throw PorterException.refused(
-          "archive from " + header.source().engine() + " carries no SQLite schema to restore");
+      // another engine's archive: a schema derived from its tables (docs/cross-engine.md)
+      try {
+        prepareStaging(0, 0, null);
+        conn.setAutoCommit(false);
+        for (String ddl : SqliteDdl.fromOtherEngine(header)) {
+          execDdl("table", ddl);
+        }
+      } catch (SQLException e) {
+        throw Sqlite.failure("cannot create the schema in the staging database for", target, e);
+      }
+      return;
     }
     Set<String> shadow = new HashSet<>();
     for (TableEntry e : header.tables()) {
@@ -262,6 +271,7 @@ final class SqliteTarget implements Target {
     private final LoadMode mode;
     private final PreparedStatement insert;
     private final Map<Long, PreparedStatement> rawTextInserts = new HashMap<>();
+    private final Map<String, Long> coercions = new java.util.LinkedHashMap<>();
     private long rows;
     private long inserted;
 
@@ -376,7 +386,25 @@ final class SqliteTarget implements Target {
       } else if (v instanceof Integer n) {
         ps.setLong(index, n);
       } else if (v instanceof Boolean bool) {
+        note("boolean→integer");
         ps.setLong(index, bool ? 1 : 0);
+      } else if (v instanceof java.math.BigDecimal d) {
+        bindDecimal(ps, index, d, column);
+      } else if (v instanceof dev.porter.core.model.SpecialNumber n) {
+        note("decimal→text");
+        ps.setString(index, n.text());
+      } else if (v instanceof java.time.LocalDate d) {
+        note("date→text");
+        ps.setString(index, SqliteValues.date(d));
+      } else if (v instanceof java.time.LocalDateTime d) {
+        note("timestamp→text");
+        ps.setString(index, SqliteValues.timestamp(d));
+      } else if (v instanceof java.time.Instant i) {
+        note("timestamptz→text");
+        ps.setString(index, SqliteValues.instant(i));
+      } else if (v instanceof java.util.UUID u) {
+        note("uuid→text");
+        ps.setString(index, u.toString());
       } else {
         throw PorterException.refused(
             "table "
@@ -389,6 +417,46 @@ final class SqliteTarget implements Target {
                 + v.getClass().getSimpleName()
                 + " value");
       }
+    }
+
+    private void note(String what) {
+      coercions.merge(what, 1L, Long::sum);
+    }
+
+    /**
+     * SQLite keeps 15 significant digits of a number: an exact decimal with more is refused (or,
+     * with --allow-lossy, stored as the nearest double).
+     */
+    private void bindDecimal(PreparedStatement ps, int index, java.math.BigDecimal d, int column)
+        throws SQLException {
+      java.math.BigDecimal s = d.stripTrailingZeros();
+      if (s.scale() <= 0 && s.precision() - s.scale() <= 18) {
+        note("decimal→integer");
+        ps.setLong(index, s.longValueExact());
+      } else if (s.precision() <= 15 || options.lossyAllowed(table.name(), columns.get(column))) {
+        note("decimal→real");
+        ps.setDouble(index, d.doubleValue());
+      } else {
+        throw PorterException.refused(
+            "table "
+                + table.name()
+                + ", column "
+                + columns.get(column)
+                + ", row "
+                + rows
+                + ": "
+                + d.toPlainString()
+                + " has more significant digits than SQLite keeps (15); --allow-lossy "
+                + table.name()
+                + "."
+                + columns.get(column)
+                + " stores the nearest double");
+      }
+    }
+
+    @Override
+    public Map<String, Long> coercions() {
+      return coercions;
     }
 
     @Override
@@ -408,6 +476,15 @@ final class SqliteTarget implements Target {
   @Override
   public void finishLoad(ArchiveHeader header) {
     SqliteSchema s = header.sqlite();
+    if (s == null) {
+      try {
+        conn.commit();
+        conn.setAutoCommit(true);
+      } catch (SQLException e) {
+        throw Sqlite.failure("cannot complete the staging database for", target, e);
+      }
+      return;
+    }
     try {
       // Indexes after the rows (faster), triggers last (so they never fire for loaded rows).
       for (String type : List.of("index", "view", "trigger")) {

@@ -26,6 +26,14 @@ final class AvroSchemas {
   /** The logical type of a decimal carried as its exact text ("12.50", "NaN", "-Infinity"). */
   static final String DECIMAL_TEXT = "porter-decimal";
 
+  /**
+   * A timestamp beyond what a long of microseconds since 1970 holds (PostgreSQL reaches the year
+   * 294276), as ISO-8601 text; used only for such values.
+   */
+  static final String TIMESTAMP_TEXT = "porter-timestamp-text";
+
+  static final String TIMESTAMPTZ_TEXT = "porter-timestamptz-text";
+
   private static final Pattern AVRO_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   /** The record a TEXT value travels in when its bytes are not valid UTF-8. */
@@ -80,8 +88,15 @@ final class AvroSchemas {
       case DECIMAL -> Schema.createUnion(nul, logical(Schema.Type.STRING, DECIMAL_TEXT));
       case DATE -> Schema.createUnion(nul, logical(Schema.Type.INT, "date"));
       case TIMESTAMP ->
-          Schema.createUnion(nul, logical(Schema.Type.LONG, "local-timestamp-micros"));
-      case TIMESTAMPTZ -> Schema.createUnion(nul, logical(Schema.Type.LONG, "timestamp-micros"));
+          Schema.createUnion(
+              nul,
+              logical(Schema.Type.LONG, "local-timestamp-micros"),
+              logical(Schema.Type.STRING, TIMESTAMP_TEXT));
+      case TIMESTAMPTZ ->
+          Schema.createUnion(
+              nul,
+              logical(Schema.Type.LONG, "timestamp-micros"),
+              logical(Schema.Type.STRING, TIMESTAMPTZ_TEXT));
       case UUID -> Schema.createUnion(nul, logical(Schema.Type.STRING, "uuid"));
     };
   }

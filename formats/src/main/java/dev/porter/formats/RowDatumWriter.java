@@ -57,7 +57,7 @@ final class RowDatumWriter implements DatumWriter<Object[]> {
     }
     for (int i = 0; i < row.length; i++) {
       Object v = row[i];
-      ValueKind kind = ValueKind.ofValue(v);
+      ValueKind kind = ValueKind.forValue(v);
       int branch = kind == null ? -1 : branchOf[i][kind.ordinal()];
       if (branch < 0) {
         ColumnDef c = columns.get(i);

@@ -32,6 +32,8 @@ enum ValueKind {
   DATE,
   TIMESTAMP,
   TIMESTAMPTZ,
+  TIMESTAMP_TEXT,
+  TIMESTAMPTZ_TEXT,
   UUID;
 
   static ValueKind of(Schema branch) {
@@ -54,6 +56,12 @@ enum ValueKind {
       case STRING -> {
         if (AvroSchemas.DECIMAL_TEXT.equals(logical)) {
           yield DECIMAL;
+        }
+        if (AvroSchemas.TIMESTAMP_TEXT.equals(logical)) {
+          yield TIMESTAMP_TEXT;
+        }
+        if (AvroSchemas.TIMESTAMPTZ_TEXT.equals(logical)) {
+          yield TIMESTAMPTZ_TEXT;
         }
         yield "uuid".equals(logical) ? UUID : STRING;
       }
@@ -114,8 +122,36 @@ enum ValueKind {
       case DATE -> out.writeInt(days((LocalDate) v));
       case TIMESTAMP -> out.writeLong(micros((LocalDateTime) v));
       case TIMESTAMPTZ -> out.writeLong(micros((Instant) v));
+      case TIMESTAMP_TEXT, TIMESTAMPTZ_TEXT -> out.writeString(v.toString());
       case UUID -> out.writeString(v.toString());
     }
+  }
+
+  /**
+   * The kind to write {@code v} as: a timestamp that a long of microseconds since 1970 cannot hold
+   * goes as text.
+   */
+  static ValueKind forValue(Object v) {
+    ValueKind k = ofValue(v);
+    if (k == TIMESTAMP
+        && !fitsMicros(((LocalDateTime) v).toInstant(ZoneOffset.UTC), (LocalDateTime) v)) {
+      return TIMESTAMP_TEXT;
+    }
+    if (k == TIMESTAMPTZ && !fitsMicros((Instant) v, null)) {
+      return TIMESTAMPTZ_TEXT;
+    }
+    return k;
+  }
+
+  private static boolean fitsMicros(Instant i, LocalDateTime ldt) {
+    if (i.equals(Instant.MAX)
+        || i.equals(Instant.MIN)
+        || LocalDateTime.MAX.equals(ldt)
+        || LocalDateTime.MIN.equals(ldt)) {
+      return true; // the sentinels for ±infinity
+    }
+    long s = i.getEpochSecond();
+    return s > Long.MIN_VALUE / 1_000_000L + 1 && s < Long.MAX_VALUE / 1_000_000L - 1;
   }
 
   Object read(Decoder in) throws IOException {
@@ -138,6 +174,8 @@ enum ValueKind {
       case DATE -> date(in.readInt());
       case TIMESTAMP -> localDateTime(in.readLong());
       case TIMESTAMPTZ -> instant(in.readLong());
+      case TIMESTAMP_TEXT -> LocalDateTime.parse(readString(in));
+      case TIMESTAMPTZ_TEXT -> Instant.parse(readString(in));
       case UUID -> java.util.UUID.fromString(readString(in));
     };
   }

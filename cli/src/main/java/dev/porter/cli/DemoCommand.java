@@ -14,12 +14,15 @@ import dev.porter.core.engine.Progress;
 import dev.porter.formats.PorterArchive;
 import dev.porter.testdata.DemoShop;
 import dev.porter.testdata.SqliteCompare;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "demo",
@@ -29,6 +32,8 @@ import picocli.CommandLine.Option;
       "create it, export it, verify the archive, restore it, and compare the result."
     })
 final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(
       names = "--dir",
       paramLabel = "DIR",
@@ -45,10 +50,11 @@ final class DemoCommand implements Callable<Integer> {
     Files.deleteIfExists(db);
     Files.deleteIfExists(archive);
     Files.deleteIfExists(restored);
+    PrintWriter out = spec.commandLine().getOut();
 
-    System.out.println("porter demo, in " + work);
+    out.println("porter demo, in " + work);
     DemoShop.create(db, 2_000, 42);
-    System.out.println("1. created a sample shop database: " + db);
+    out.println("1. created a sample shop database: " + db);
 
     DatabaseRef source = DatabaseRef.sqliteFile(db);
     ExportResult exported;
@@ -57,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
           new ExportJob(Dialects.forRef(source), source, null, Clock.systemUTC(), Progress.NONE)
               .run(w);
     }
-    System.out.printf(
+    out.printf(
         "2. exported %s, %s into %s (%s)%n",
         Fmt.plural(exported.tables(), "table"),
         Fmt.plural(exported.rows(), "row"),
@@ -72,22 +78,22 @@ final class DemoCommand implements Callable<Integer> {
                   Dialects.forRef(target), target, TargetOptions.of(ImportMode.NEW), Progress.NONE)
               .run(r);
     }
-    System.out.printf(
+    out.printf(
         "3. restored it into %s: %s, checksums, row counts, integrity and foreign keys checked%n",
         restored, Fmt.plural(imported.rows(), "row"));
 
     String difference = SqliteCompare.difference(db, restored);
     if (difference != null) {
-      System.out.println("4. the restored database DIFFERS from the original: " + difference);
+      out.println("4. the restored database DIFFERS from the original: " + difference);
       return 1;
     }
-    System.out.println(
+    out.println(
         "4. compared: schema, settings and every value (with its storage class) are identical");
-    System.out.println();
-    System.out.println("Try it yourself:");
-    System.out.println("  ./porter inspect " + archive);
-    System.out.println("  ./porter verify " + archive);
-    System.out.println("  ./porter import " + archive + " --db " + restored + " --mode replace");
+    out.println();
+    out.println("Try it yourself:");
+    out.println("  ./porter inspect " + archive);
+    out.println("  ./porter verify " + archive);
+    out.println("  ./porter import " + archive + " --db " + restored + " --mode replace");
     return 0;
   }
 }

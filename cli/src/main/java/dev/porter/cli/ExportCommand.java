@@ -8,12 +8,14 @@ import dev.porter.core.engine.ExportResult;
 import dev.porter.formats.PorterArchive;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "export",
@@ -23,6 +25,8 @@ import picocli.CommandLine.Option;
       "The archive appears under its name only when it is complete."
     })
 final class ExportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(
       names = "--db",
       required = true,
@@ -58,13 +62,13 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() {
     DatabaseRef ref = DatabaseRef.parse(db);
     boolean toStdout = output.equals("-");
-    PrintStream report = toStdout ? System.err : System.out;
+    PrintWriter report = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
     PorterArchive.WriteOptions options =
         PorterArchive.WriteOptions.defaults().withReplaceExisting(force);
     if (tempDir != null) {
       options = options.withSpoolDir(tempDir);
     }
-    ProgressPrinter printer = ProgressPrinter.forTerminal(System.err, progress);
+    ProgressPrinter printer = ProgressPrinter.forTerminal(spec.commandLine().getErr(), progress);
     ExportResult result;
     try (ArchiveWriter writer =
         toStdout

@@ -9,12 +9,15 @@ import dev.porter.core.dialect.TargetOptions;
 import dev.porter.core.engine.ImportJob;
 import dev.porter.core.engine.ImportResult;
 import dev.porter.formats.PorterArchive;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "import",
@@ -26,6 +29,8 @@ import picocli.CommandLine.Parameters;
       "If anything fails, or porter is killed, the target is exactly as it was."
     })
 final class ImportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Parameters(
       index = "0",
       paramLabel = "FILE|-",
@@ -74,7 +79,7 @@ final class ImportCommand implements Callable<Integer> {
         };
     DatabaseRef ref = DatabaseRef.parse(db);
     TargetOptions options = new TargetOptions(m, acceptFkViolations, Clock.systemUTC());
-    ProgressPrinter printer = ProgressPrinter.forTerminal(System.err, progress);
+    ProgressPrinter printer = ProgressPrinter.forTerminal(spec.commandLine().getErr(), progress);
     ImportResult result;
     try (ArchiveReader reader =
         archive.equals("-")
@@ -84,17 +89,18 @@ final class ImportCommand implements Callable<Integer> {
     } finally {
       printer.done();
     }
-    System.out.printf(
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
         "imported %s, %s into %s in %s%n",
         Fmt.plural(result.tables().size(), "table"),
         Fmt.plural(result.rows(), "row"),
         result.commit().target(),
         Fmt.seconds(result.nanos()));
     for (Check c : result.checks()) {
-      System.out.printf("  check %-18s %s%n", c.name(), c.detail());
+      out.printf("  check %-18s %s%n", c.name(), c.detail());
     }
     if (result.commit().preImage() != null) {
-      System.out.printf("  previous database kept as %s%n", result.commit().preImage());
+      out.printf("  previous database kept as %s%n", result.commit().preImage());
     }
     return 0;
   }

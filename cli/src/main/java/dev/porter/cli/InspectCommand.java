@@ -9,14 +9,17 @@ import dev.porter.core.model.TableSummary;
 import dev.porter.formats.ArchiveJson;
 import dev.porter.formats.PorterArchive;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "inspect",
@@ -24,6 +27,8 @@ import picocli.CommandLine.Parameters;
     description =
         "Show an archive's manifest: versions, source, and per table columns, rows, bytes, checksum.")
 final class InspectCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Parameters(
       index = "0",
       paramLabel = "FILE|-",
@@ -44,30 +49,31 @@ final class InspectCommand implements Callable<Integer> {
       h = reader.header();
       t = reader.trailer();
     }
+    PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ObjectNode root = ArchiveJson.mapper().createObjectNode();
       root.set("header", ArchiveJson.mapper().valueToTree(h));
       root.set("trailer", ArchiveJson.mapper().valueToTree(t));
       try {
-        System.out.println(ArchiveJson.mapper().writeValueAsString(root));
+        out.println(ArchiveJson.mapper().writeValueAsString(root));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       return 0;
     }
-    System.out.printf("archive        %s%n", archive);
-    System.out.printf(
+    out.printf("archive        %s%n", archive);
+    out.printf(
         "format         %s %d (porter %s)%n", h.format(), h.formatVersion(), h.porterVersion());
-    System.out.printf("created        %s%n", h.createdAt());
-    System.out.printf(
+    out.printf("created        %s%n", h.createdAt());
+    out.printf(
         "source         %s %s, %s%n",
         h.source().engine(), h.source().engineVersion(), h.source().database());
-    System.out.printf(
+    out.printf(
         "app            %s%n",
         h.app() == null
             ? "(none)"
             : h.app().id() + " at schema version " + h.app().schemaVersion());
-    System.out.printf(
+    out.printf(
         "contents       %s, %s, %s%n",
         Fmt.plural(h.tables().size(), "table"),
         Fmt.plural(t.totalRows(), "row"),
@@ -76,12 +82,12 @@ final class InspectCommand implements Callable<Integer> {
     for (TableSummary s : t.tables()) {
       byMember.put(s.member(), s);
     }
-    System.out.printf(
+    out.printf(
         "%n  %-32s %-7s %7s %12s %10s  %s%n",
         "table", "kind", "columns", "rows", "bytes", "sha256");
     for (TableEntry e : h.tables()) {
       TableSummary s = e.member() == null ? null : byMember.get(e.member());
-      System.out.printf(
+      out.printf(
           "  %-32s %-7s %7d %12s %10s  %s%n",
           e.table().name(),
           e.table().kind(),

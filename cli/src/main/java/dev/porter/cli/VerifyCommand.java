@@ -7,7 +7,9 @@ import dev.porter.formats.PorterArchive;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "verify",
@@ -17,6 +19,8 @@ import picocli.CommandLine.Parameters;
       "Names the first bad member; exits 4 if the archive is corrupt or truncated."
     })
 final class VerifyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Parameters(
       index = "0",
       paramLabel = "FILE|-",
@@ -40,12 +44,14 @@ final class VerifyCommand implements Callable<Integer> {
       }
       trailer = reader.trailer();
     }
-    System.out.printf(
-        "ok: %s, %s, %s; every checksum matches (%s)%n",
-        Fmt.plural(trailer.tables().size(), "table"),
-        Fmt.plural(rows, "row"),
-        Fmt.bytes(trailer.totalBytes()),
-        Fmt.seconds(System.nanoTime() - start));
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "ok: %s, %s, %s; every checksum matches (%s)%n",
+            Fmt.plural(trailer.tables().size(), "table"),
+            Fmt.plural(rows, "row"),
+            Fmt.bytes(trailer.totalBytes()),
+            Fmt.seconds(System.nanoTime() - start));
     return 0;
   }
 }

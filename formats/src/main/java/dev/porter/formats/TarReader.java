@@ -145,6 +145,7 @@ final class TarReader {
       if (!isZero(second)) {
         throw PorterException.corrupt("archive corrupt: a lone zero block at byte " + position);
       }
+      readRecordPadding();
       return null;
     }
     checkChecksum(h);
@@ -169,6 +170,24 @@ final class TarReader {
     }
     current = new Member(name, size(h, name));
     return current;
+  }
+
+  /**
+   * After the end-of-archive marker the writer pads with zeros to a whole record, and the archive
+   * ends there: the padding must be complete and zero, and nothing may follow it. Without this
+   * check a change or a cut in the archive's last bytes would go unnoticed.
+   */
+  private void readRecordPadding() throws IOException {
+    int rest = (int) ((TarWriter.RECORD - position % TarWriter.RECORD) % TarWriter.RECORD);
+    byte[] padding = readFully(rest, "the zero padding at the end of the archive");
+    if (!isZero(padding)) {
+      throw PorterException.corrupt(
+          "archive corrupt: non-zero bytes in the padding after the end-of-archive marker");
+    }
+    if (in.read() >= 0) {
+      throw PorterException.corrupt(
+          "archive corrupt: unexpected data after the end of the archive at byte " + position);
+    }
   }
 
   /** The SHA-256 of every byte before the header of the member last returned by {@link #next}. */

@@ -232,14 +232,18 @@ final class TarReader {
       unsigned += v & 0xff;
       signed += (i >= 148 && i < 156) ? ' ' : h[i];
     }
-    String field = cString(h, 148, 8).trim();
-    long stored;
-    try {
-      stored = Long.parseLong(field, 8);
-    } catch (NumberFormatException e) {
+    // The field is exactly six octal digits, NUL, space (as TarWriter, GNU tar, libarchive and
+    // Python write it). The sum does not cover the field, so anything looser would let a changed
+    // byte in it pass unnoticed.
+    boolean wellFormed = h[154] == 0 && h[155] == ' ';
+    for (int i = 148; i < 154; i++) {
+      wellFormed &= h[i] >= '0' && h[i] <= '7';
+    }
+    if (!wellFormed) {
       throw PorterException.corrupt(
           "archive corrupt: unreadable member header checksum at byte " + (position - 512));
     }
+    long stored = Long.parseLong(new String(h, 148, 6, StandardCharsets.US_ASCII), 8);
     if (stored != unsigned && stored != signed) {
       throw PorterException.corrupt(
           "archive corrupt: member header checksum mismatch at byte " + (position - 512));

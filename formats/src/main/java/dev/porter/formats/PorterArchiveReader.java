@@ -194,9 +194,11 @@ final class PorterArchiveReader implements ArchiveReader {
       throw PorterException.corrupt("archive " + name + " is truncated: " + e.getMessage(), e);
     }
     if (verify) {
-      String stored = new String(digestLine, StandardCharsets.US_ASCII).split("\\s+", 2)[0];
-      String actual = Digests.hex(Digests.sha256().digest(json));
-      if (!stored.equals(actual)) {
+      // The member's whole content is fixed by the format, so all of it is compared: a changed
+      // byte after the checksum itself must not pass either.
+      byte[] expected =
+          PorterArchiveWriter.trailerDigestLine(json).getBytes(StandardCharsets.US_ASCII);
+      if (!java.util.Arrays.equals(digestLine, expected)) {
         throw PorterException.corrupt(
             "archive " + name + ": checksum mismatch in " + PorterArchiveWriter.TRAILER_MEMBER);
       }

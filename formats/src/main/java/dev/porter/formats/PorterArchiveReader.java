@@ -20,7 +20,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.file.DataFileStream;
 
 /**
@@ -116,12 +115,20 @@ final class PorterArchiveReader implements ArchiveReader {
               + ArchiveHeader.CURRENT_FORMAT_VERSION
               + ": use a newer porter");
     }
+    ArchiveHeader h;
     try {
-      return ArchiveJson.convert(tree, ArchiveHeader.class);
+      h = ArchiveJson.convert(tree, ArchiveHeader.class);
     } catch (IOException | IllegalArgumentException e) {
       throw PorterException.corrupt(
           "archive " + name + ": unreadable " + m.name() + " (" + e.getMessage() + ")", e);
     }
+    for (TableEntry e : h.tables()) {
+      if (e.table() == null) {
+        throw PorterException.corrupt(
+            "archive " + name + ": unreadable " + m.name() + " (table " + e.ordinal() + ")");
+      }
+    }
+    return h;
   }
 
   @Override
@@ -381,7 +388,11 @@ final class PorterArchiveReader implements ArchiveReader {
         Object[] row = avro.next();
         rows++;
         return row;
-      } catch (IOException | AvroRuntimeException | IllegalArgumentException e) {
+      } catch (PorterException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        // Any failure to decode the member's bytes means they are damaged (Avro may also fail
+        // with a NullPointerException on a cut block).
         throw PorterException.corrupt(
             "archive "
                 + name

@@ -1,5 +1,6 @@
 package dev.porter.core.engine;
 
+import dev.porter.core.ErrorCategory;
 import dev.porter.core.PorterException;
 import dev.porter.core.archive.ArchiveReader;
 import dev.porter.core.archive.TableReader;
@@ -44,33 +45,39 @@ public final class ImportJob {
     ArchiveHeader header = reader.header();
     String engine = header.source() == null ? null : header.source().engine();
     if (!dialect.engine().equals(engine)) {
-      throw PorterException.refused(
-          "archive was exported from "
-              + engine
-              + "; restoring it into "
-              + dialect.engine()
-              + " is not supported yet");
+      throw corruptionFirst(
+          reader,
+          PorterException.refused(
+              "archive was exported from "
+                  + engine
+                  + "; restoring it into "
+                  + dialect.engine()
+                  + " is not supported yet"));
     }
     try (Target t = dialect.openTarget(target, options)) {
-      t.createSchema(header);
       List<ImportResult.TableResult> tables = new ArrayList<>();
-      TableReader in;
-      while ((in = reader.nextTable()) != null) {
-        String name = in.entry().table().name();
-        progress.tableStarted(name, -1);
-        RowSink sink = t.loader(in.entry());
-        Object[] row;
-        long n = 0;
-        while ((row = in.next()) != null) {
-          sink.accept(row);
-          if (++n % PROGRESS_EVERY == 0) {
-            progress.rows(PROGRESS_EVERY);
+      try {
+        t.createSchema(header);
+        TableReader in;
+        while ((in = reader.nextTable()) != null) {
+          String name = in.entry().table().name();
+          progress.tableStarted(name, -1);
+          RowSink sink = t.loader(in.entry());
+          Object[] row;
+          long n = 0;
+          while ((row = in.next()) != null) {
+            sink.accept(row);
+            if (++n % PROGRESS_EVERY == 0) {
+              progress.rows(PROGRESS_EVERY);
+            }
           }
+          long written = sink.finish();
+          progress.rows(n % PROGRESS_EVERY);
+          progress.tableFinished(name, written);
+          tables.add(new ImportResult.TableResult(name, in.rowsRead(), written));
         }
-        long written = sink.finish();
-        progress.rows(n % PROGRESS_EVERY);
-        progress.tableFinished(name, written);
-        tables.add(new ImportResult.TableResult(name, in.rowsRead(), written));
+      } catch (RuntimeException e) {
+        throw corruptionFirst(reader, e);
       }
       progress.phase("verifying archive");
       ArchiveTrailer trailer = reader.trailer();
@@ -85,5 +92,29 @@ public final class ImportJob {
       CommitResult commit = t.commit();
       return new ImportResult(header, trailer, tables, checks, commit, System.nanoTime() - start);
     }
+  }
+
+  /**
+   * The header and the rows are used before the trailer's checksums can be compared, so damaged
+   * content can first show as another failure: a CREATE statement SQLite rejects, a table that is
+   * not there, a row that breaks a constraint. Before such a failure is reported, the rest of the
+   * archive is read; if it is corrupt, that is what is reported, with the other failure attached.
+   */
+  private static RuntimeException corruptionFirst(ArchiveReader reader, RuntimeException failure) {
+    if (failure instanceof PorterException pe && pe.category() == ErrorCategory.CORRUPT_ARCHIVE) {
+      return failure;
+    }
+    try {
+      reader.trailer();
+    } catch (PorterException pe) {
+      if (pe.category() == ErrorCategory.CORRUPT_ARCHIVE) {
+        pe.addSuppressed(failure);
+        return pe;
+      }
+      failure.addSuppressed(pe);
+    } catch (RuntimeException other) {
+      failure.addSuppressed(other);
+    }
+    return failure;
   }
 }

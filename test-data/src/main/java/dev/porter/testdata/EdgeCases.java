@@ -48,6 +48,12 @@ public final class EdgeCases {
   /** The size of the big value in {@link #create(Path)}. */
   public static final int BIG_VALUE_BYTES = 5 << 20;
 
+  /**
+   * The size of the big value in the archive fixtures kept in the repository (archives/format-N/
+   * edge-cases.porter), which must stay small.
+   */
+  public static final int FIXTURE_BIG_VALUE_BYTES = 4096;
+
   public static final String VALUES = "values";
   public static final long USER_VERSION = 20240506;
 

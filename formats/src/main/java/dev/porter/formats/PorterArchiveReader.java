@@ -20,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.file.DataFileStream;
 
 /**
@@ -390,6 +391,8 @@ final class PorterArchiveReader implements ArchiveReader {
         return row;
       } catch (PorterException e) {
         throw e;
+      } catch (SystemLimitException | OutOfMemoryError e) {
+        throw tooLarge(e);
       } catch (IOException | RuntimeException e) {
         // Any failure to decode the member's bytes means they are damaged (Avro may also fail
         // with a NullPointerException on a cut block).
@@ -406,6 +409,35 @@ final class PorterArchiveReader implements ArchiveReader {
                 + e.getMessage(),
             e);
       }
+    }
+
+    /**
+     * Avro allocates what a length field announces (up to 2 GB) before it reads the bytes, and it
+     * refuses to decompress a block beyond a limit (by default the smaller of 200 MB and a quarter
+     * of the heap). One damaged length runs into either, and so does a genuine value that is too
+     * large for this heap or limit. The checksums tell the two apart: the rest of the archive is
+     * read and checked, and only a corrupt archive is reported as corrupt.
+     */
+    private PorterException tooLarge(Throwable e) {
+      String where =
+          "member " + member.name() + " (table " + entry.table().name() + ") at row " + (rows + 1);
+      try {
+        PorterArchiveReader.this.trailer();
+      } catch (PorterException corrupt) {
+        return corrupt;
+      }
+      return new PorterException(
+          ErrorCategory.UNAVAILABLE,
+          "archive "
+              + name
+              + ": "
+              + where
+              + " is too large to decode with this heap and Avro's limits ("
+              + e.getMessage()
+              + "); the archive is intact: give porter more of both, e.g. JAVA_OPTS='-Xmx4g -D"
+              + SystemLimitException.MAX_DECOMPRESS_LENGTH_PROPERTY
+              + "=1000000000'",
+          e);
     }
 
     Observed finish() {

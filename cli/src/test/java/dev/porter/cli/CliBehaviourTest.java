@@ -167,6 +167,27 @@ class CliBehaviourTest {
     assertTrue(inspect.out().contains("porter-archive 1"), inspect::toString);
   }
 
+  /**
+   * A value larger than the heap (or Avro's decompression limit, a quarter of the heap) is not
+   * mistaken for damage: the archive's checksums pass, so porter says the value is too large to
+   * decode here (exit 7), not that the archive is corrupt (exit 4).
+   */
+  @Test
+  void aValueTooLargeForTheHeapIsNotReportedAsCorruption() throws Exception {
+    Path db = dir.resolve("blob.db");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (b BLOB)");
+      s.execute("INSERT INTO t VALUES (zeroblob(100000000))"); // compresses to almost nothing
+    }
+    Path blobArchive = dir.resolve("blob.porter");
+    Cli.ok("export", "--db", db, "--output", blobArchive);
+
+    Cli.Result r = Cli.runProcess(List.of("-Xmx48m"), "verify", blobArchive);
+    assertError(r, 7, "member data/0001-t.avro (table t) at row 1 is too large to decode");
+    assertTrue(r.err().contains("the archive is intact"), r::toString);
+  }
+
   /** Exactly one line on stderr, naming the problem, with the documented exit code. */
   static void assertError(Cli.Result r, int code, String mentions) {
     assertEquals(code, r.code(), r::toString);

@@ -81,7 +81,8 @@ class ArchiveCorruptionTest {
             + " of "
             + archive.length
             + " flips not reported as corrupt, e.g. "
-            + missed.subList(0, Math.min(20, missed.size())));
+            + missed.subList(0, Math.min(20, missed.size()))
+            + keep(missed));
   }
 
   @Test
@@ -97,7 +98,64 @@ class ArchiveCorruptionTest {
         missed.isEmpty(),
         missed.size()
             + " truncations not reported as corrupt, e.g. "
-            + missed.subList(0, Math.min(20, missed.size())));
+            + missed.subList(0, Math.min(20, missed.size()))
+            + keep(missed));
+  }
+
+  /**
+   * A damaged length field makes Avro allocate what it announces before reading anything; here the
+   * first metadata key of a table file claims two billion bytes, more than the test heap (1g).
+   */
+  @Test
+  void aHugeLengthFieldIsReportedAsCorruptionNotAsOutOfMemory() {
+    byte[] bad = archive.clone();
+    int member = indexOf(bad, new byte[] {'O', 'b', 'j', 1}); // the first Avro table file
+    // after the magic: the metadata map's block count (one byte), then the first key's length
+    byte[] billions = zigZagVarint(2_000_000_000L);
+    System.arraycopy(billions, 0, bad, member + 5, billions.length);
+    assertEquals(null, outcome(bad));
+  }
+
+  private static byte[] zigZagVarint(long v) {
+    long z = (v << 1) ^ (v >> 63);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    while ((z & ~0x7FL) != 0) {
+      out.write((int) ((z & 0x7F) | 0x80));
+      z >>>= 7;
+    }
+    out.write((int) z);
+    return out.toByteArray();
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new IllegalStateException("not found");
+  }
+
+  /**
+   * Avro gives every table file a random sync marker, so the archive differs from run to run; when
+   * a run fails, its archive is kept so that the failure can be reproduced.
+   */
+  private static String keep(List<String> missed) {
+    if (missed.isEmpty()) {
+      return "";
+    }
+    try {
+      Path kept = Path.of("target", "ArchiveCorruptionTest-failing.porter").toAbsolutePath();
+      java.nio.file.Files.createDirectories(kept.getParent());
+      java.nio.file.Files.write(kept, archive);
+      return "; the archive is kept in " + kept;
+    } catch (java.io.IOException e) {
+      return "; the archive could not be kept: " + e;
+    }
   }
 
   /** Null when a full read reports the archive corrupt; else what happened instead. */
@@ -109,7 +167,7 @@ class ArchiveCorruptionTest {
       return e.category() == ErrorCategory.CORRUPT_ARCHIVE
           ? null
           : e.category() + ": " + e.getMessage();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError e) {
       return e.toString();
     }
   }

@@ -82,7 +82,7 @@ final class ExportCommand implements Callable<Integer> {
     if (tempDir != null) {
       options = options.withSpoolDir(tempDir);
     }
-    ProgressPrinter printer = ProgressPrinter.forTerminal(System.err, progress);
+    ProgressPrinter printer = ProgressPrinter.forTerminal(spec.commandLine().getErr(), progress);
     ExportJob job = new ExportJob(Dialects.forRef(ref), ref, null, Clock.systemUTC(), printer);
     if (app != null) {
       job.forApp(dev.porter.core.app.AppLoader.load(app));

@@ -122,7 +122,7 @@ final class ImportCommand implements Callable<Integer> {
                 lookupRows,
                 Path.of(System.getProperty("java.io.tmpdir")))
             .withLookupMemoryRows(lookupRows);
-    ProgressPrinter printer = ProgressPrinter.forTerminal(System.err, progress);
+    ProgressPrinter printer = ProgressPrinter.forTerminal(spec.commandLine().getErr(), progress);
     ImportReport result;
     try (ArchiveReader reader =
         archive.equals("-")

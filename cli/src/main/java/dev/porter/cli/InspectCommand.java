@@ -9,15 +9,17 @@ import dev.porter.core.model.TableSummary;
 import dev.porter.formats.ArchiveJson;
 import dev.porter.formats.PorterArchive;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "inspect",
@@ -25,7 +27,7 @@ import picocli.CommandLine.Parameters;
     description =
         "Show an archive's manifest: versions, source, and per table columns, rows, bytes, checksum.")
 final class InspectCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(
       index = "0",
@@ -47,65 +49,53 @@ final class InspectCommand implements Callable<Integer> {
       h = reader.header();
       t = reader.trailer();
     }
+    PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ObjectNode root = ArchiveJson.mapper().createObjectNode();
       root.set("header", ArchiveJson.mapper().valueToTree(h));
       root.set("trailer", ArchiveJson.mapper().valueToTree(t));
       try {
-        spec.commandLine().getOut().println(ArchiveJson.mapper().writeValueAsString(root));
+        out.println(ArchiveJson.mapper().writeValueAsString(root));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       return 0;
     }
-    spec.commandLine().getOut().printf("archive        %s%n", archive);
-    spec.commandLine()
-        .getOut()
-        .printf(
-            "format         %s %d (porter %s)%n", h.format(), h.formatVersion(), h.porterVersion());
-    spec.commandLine().getOut().printf("created        %s%n", h.createdAt());
-    spec.commandLine()
-        .getOut()
-        .printf(
-            "source         %s %s, %s%n",
-            h.source().engine(), h.source().engineVersion(), h.source().database());
-    spec.commandLine()
-        .getOut()
-        .printf(
-            "app            %s%n",
-            h.app() == null
-                ? "(none)"
-                : h.app().id() + " at schema version " + h.app().schemaVersion());
-    spec.commandLine()
-        .getOut()
-        .printf(
-            "contents       %s, %s, %s%n",
-            Fmt.plural(h.tables().size(), "table"),
-            Fmt.plural(t.totalRows(), "row"),
-            Fmt.bytes(t.totalBytes()));
+    out.printf("archive        %s%n", archive);
+    out.printf(
+        "format         %s %d (porter %s)%n", h.format(), h.formatVersion(), h.porterVersion());
+    out.printf("created        %s%n", h.createdAt());
+    out.printf(
+        "source         %s %s, %s%n",
+        h.source().engine(), h.source().engineVersion(), h.source().database());
+    out.printf(
+        "app            %s%n",
+        h.app() == null
+            ? "(none)"
+            : h.app().id() + " at schema version " + h.app().schemaVersion());
+    out.printf(
+        "contents       %s, %s, %s%n",
+        Fmt.plural(h.tables().size(), "table"),
+        Fmt.plural(t.totalRows(), "row"),
+        Fmt.bytes(t.totalBytes()));
     Map<String, TableSummary> byMember = new HashMap<>();
     for (TableSummary s : t.tables()) {
       byMember.put(s.member(), s);
     }
-    spec.commandLine()
-        .getOut()
-        .printf(
-            "%n  %-32s %-7s %7s %12s %10s  %s%n",
-            "table", "kind", "columns", "rows", "bytes", "sha256");
+    out.printf(
+        "%n  %-32s %-7s %7s %12s %10s  %s%n",
+        "table", "kind", "columns", "rows", "bytes", "sha256");
     for (TableEntry e : h.tables()) {
       TableSummary s = e.member() == null ? null : byMember.get(e.member());
-      spec.commandLine()
-          .getOut()
-          .printf(
-              "  %-32s %-7s %7d %12s %10s  %s%n",
-              e.table().name(),
-              e.table().kind(),
-              e.table().columns().size(),
-              s == null ? "-" : Fmt.count(s.rows()),
-              s == null ? "-" : Fmt.bytes(s.bytes()),
-              s == null ? "" : s.sha256().substring(0, 16) + "…");
+      out.printf(
+          "  %-32s %-7s %7d %12s %10s  %s%n",
+          e.table().name(),
+          e.table().kind(),
+          e.table().columns().size(),
+          s == null ? "-" : Fmt.count(s.rows()),
+          s == null ? "-" : Fmt.bytes(s.bytes()),
+          s == null ? "" : s.sha256().substring(0, 16) + "…");
     }
-    spec.commandLine().getOut().flush();
     return 0;
   }
 }

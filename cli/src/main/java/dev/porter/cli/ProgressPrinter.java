@@ -1,7 +1,7 @@
 package dev.porter.cli;
 
 import dev.porter.core.engine.Progress;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -9,7 +9,7 @@ import java.util.Locale;
  * five times a second. Prints nothing when the stream is not a terminal.
  */
 final class ProgressPrinter implements Progress {
-  private final PrintStream err;
+  private final PrintWriter err;
   private final boolean enabled;
   private final long start = System.nanoTime();
   private String table = "";
@@ -18,12 +18,12 @@ final class ProgressPrinter implements Progress {
   private long lastDraw;
   private int width;
 
-  ProgressPrinter(PrintStream err, boolean enabled) {
+  ProgressPrinter(PrintWriter err, boolean enabled) {
     this.err = err;
     this.enabled = enabled;
   }
 
-  static ProgressPrinter forTerminal(PrintStream err, String mode) {
+  static ProgressPrinter forTerminal(PrintWriter err, String mode) {
     boolean on =
         switch (mode) {
           case "always" -> true;

@@ -47,7 +47,7 @@ final class UpgradeCommand implements Callable<Integer> {
     ImportOptions options =
         ImportOptions.app(ImportMode.REPLACE, appOptions.require("upgrade"), appOptions.toVersion())
             .withSeedPolicies(appOptions.seedPolicies());
-    ProgressPrinter printer = ProgressPrinter.forTerminal(System.err, progress);
+    ProgressPrinter printer = ProgressPrinter.forTerminal(spec.commandLine().getErr(), progress);
     UpgradeJob.Result r;
     try {
       r = new UpgradeJob(Dialects.forRef(ref), ref, options, ArchiveCodec.load(), printer).run();

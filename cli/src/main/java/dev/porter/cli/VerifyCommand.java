@@ -6,9 +6,10 @@ import dev.porter.core.model.ArchiveTrailer;
 import dev.porter.formats.PorterArchive;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "verify",
@@ -18,7 +19,7 @@ import picocli.CommandLine.Parameters;
       "Names the first bad member; exits 4 if the archive is corrupt or truncated."
     })
 final class VerifyCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(
       index = "0",
@@ -51,7 +52,6 @@ final class VerifyCommand implements Callable<Integer> {
             Fmt.plural(rows, "row"),
             Fmt.bytes(trailer.totalBytes()),
             Fmt.seconds(System.nanoTime() - start));
-    spec.commandLine().getOut().flush();
     return 0;
   }
 }

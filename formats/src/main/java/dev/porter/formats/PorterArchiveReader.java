@@ -20,7 +20,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.file.DataFileStream;
 
 /**
@@ -116,12 +116,20 @@ final class PorterArchiveReader implements ArchiveReader {
               + ArchiveHeader.CURRENT_FORMAT_VERSION
               + ": use a newer porter");
     }
+    ArchiveHeader h;
     try {
-      return ArchiveJson.convert(tree, ArchiveHeader.class);
+      h = ArchiveJson.convert(tree, ArchiveHeader.class);
     } catch (IOException | IllegalArgumentException e) {
       throw PorterException.corrupt(
           "archive " + name + ": unreadable " + m.name() + " (" + e.getMessage() + ")", e);
     }
+    for (TableEntry e : h.tables()) {
+      if (e.table() == null) {
+        throw PorterException.corrupt(
+            "archive " + name + ": unreadable " + m.name() + " (table " + e.ordinal() + ")");
+      }
+    }
+    return h;
   }
 
   @Override
@@ -194,9 +202,11 @@ final class PorterArchiveReader implements ArchiveReader {
       throw PorterException.corrupt("archive " + name + " is truncated: " + e.getMessage(), e);
     }
     if (verify) {
-      String stored = new String(digestLine, StandardCharsets.US_ASCII).split("\\s+", 2)[0];
-      String actual = Digests.hex(Digests.sha256().digest(json));
-      if (!stored.equals(actual)) {
+      // The member's whole content is fixed by the format, so all of it is compared: a changed
+      // byte after the checksum itself must not pass either.
+      byte[] expected =
+          PorterArchiveWriter.trailerDigestLine(json).getBytes(StandardCharsets.US_ASCII);
+      if (!java.util.Arrays.equals(digestLine, expected)) {
         throw PorterException.corrupt(
             "archive " + name + ": checksum mismatch in " + PorterArchiveWriter.TRAILER_MEMBER);
       }
@@ -379,7 +389,13 @@ final class PorterArchiveReader implements ArchiveReader {
         Object[] row = avro.next();
         rows++;
         return row;
-      } catch (IOException | AvroRuntimeException | IllegalArgumentException e) {
+      } catch (PorterException e) {
+        throw e;
+      } catch (SystemLimitException | OutOfMemoryError e) {
+        throw tooLarge(e);
+      } catch (IOException | RuntimeException e) {
+        // Any failure to decode the member's bytes means they are damaged (Avro may also fail
+        // with a NullPointerException on a cut block).
         throw PorterException.corrupt(
             "archive "
                 + name
@@ -393,6 +409,35 @@ final class PorterArchiveReader implements ArchiveReader {
                 + e.getMessage(),
             e);
       }
+    }
+
+    /**
+     * Avro allocates what a length field announces (up to 2 GB) before it reads the bytes, and it
+     * refuses to decompress a block beyond a limit (by default the smaller of 200 MB and a quarter
+     * of the heap). One damaged length runs into either, and so does a genuine value that is too
+     * large for this heap or limit. The checksums tell the two apart: the rest of the archive is
+     * read and checked, and only a corrupt archive is reported as corrupt.
+     */
+    private PorterException tooLarge(Throwable e) {
+      String where =
+          "member " + member.name() + " (table " + entry.table().name() + ") at row " + (rows + 1);
+      try {
+        PorterArchiveReader.this.trailer();
+      } catch (PorterException corrupt) {
+        return corrupt;
+      }
+      return new PorterException(
+          ErrorCategory.UNAVAILABLE,
+          "archive "
+              + name
+              + ": "
+              + where
+              + " is too large to decode with this heap and Avro's limits ("
+              + e.getMessage()
+              + "); the archive is intact: give porter more of both, e.g. JAVA_OPTS='-Xmx4g -D"
+              + SystemLimitException.MAX_DECOMPRESS_LENGTH_PROPERTY
+              + "=1000000000'",
+          e);
     }
 
     Observed finish() {

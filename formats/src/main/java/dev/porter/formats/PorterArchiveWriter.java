@@ -166,9 +166,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
           new ArchiveTrailer(summaries, preceding, Instant.now(clock).toString());
       byte[] json = ArchiveJson.write(trailer);
       tar.writeEntry(TRAILER_MEMBER, json, mtime);
-      byte[] digest =
-          (Digests.hex(Digests.sha256().digest(json)) + "  trailer.json\n")
-              .getBytes(StandardCharsets.US_ASCII);
+      byte[] digest = trailerDigestLine(json).getBytes(StandardCharsets.US_ASCII);
       tar.writeEntry(TRAILER_DIGEST_MEMBER, digest, mtime);
       tar.finish();
       sink.flush();
@@ -191,6 +189,11 @@ final class PorterArchiveWriter implements ArchiveWriter {
     } catch (IOException e) {
       throw writeFailed(e);
     }
+  }
+
+  /** The whole content of the trailer's checksum member, in sha256sum's format. */
+  static String trailerDigestLine(byte[] trailerJson) {
+    return Digests.hex(Digests.sha256().digest(trailerJson)) + "  trailer.json\n";
   }
 
   @Override

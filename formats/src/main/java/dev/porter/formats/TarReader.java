@@ -145,7 +145,7 @@ final class TarReader {
       if (!isZero(second)) {
         throw PorterException.corrupt("archive corrupt: a lone zero block at byte " + position);
       }
-      checkZeroTail();
+      readRecordPadding();
       return null;
     }
     checkChecksum(h);
@@ -172,19 +172,21 @@ final class TarReader {
     return current;
   }
 
-  /** After the end marker only zero padding may follow (tar pads to whole records). */
-  private void checkZeroTail() throws IOException {
-    byte[] buffer = new byte[TarWriter.BLOCK];
-    int n;
-    while ((n = in.read(buffer)) > 0) {
-      for (int i = 0; i < n; i++) {
-        if (buffer[i] != 0) {
-          throw PorterException.corrupt(
-              "archive corrupt: unexpected data after the end-of-archive marker, at byte "
-                  + (position + i));
-        }
-      }
-      position += n;
+  /**
+   * After the end-of-archive marker the writer pads with zeros to a whole record, and the archive
+   * ends there: the padding must be complete and zero, and nothing may follow it. Without this
+   * check a change or a cut in the archive's last bytes would go unnoticed.
+   */
+  private void readRecordPadding() throws IOException {
+    int rest = (int) ((TarWriter.RECORD - position % TarWriter.RECORD) % TarWriter.RECORD);
+    byte[] padding = readFully(rest, "the zero padding at the end of the archive");
+    if (!isZero(padding)) {
+      throw PorterException.corrupt(
+          "archive corrupt: non-zero bytes in the padding after the end-of-archive marker");
+    }
+    if (in.read() >= 0) {
+      throw PorterException.corrupt(
+          "archive corrupt: unexpected data after the end of the archive at byte " + position);
     }
   }
 
@@ -230,14 +232,18 @@ final class TarReader {
       unsigned += v & 0xff;
       signed += (i >= 148 && i < 156) ? ' ' : h[i];
     }
-    String field = cString(h, 148, 8).trim();
-    long stored;
-    try {
-      stored = Long.parseLong(field, 8);
-    } catch (NumberFormatException e) {
+    // The field is exactly six octal digits, NUL, space (as TarWriter, GNU tar, libarchive and
+    // Python write it). The sum does not cover the field, so anything looser would let a changed
+    // byte in it pass unnoticed.
+    boolean wellFormed = h[154] == 0 && h[155] == ' ';
+    for (int i = 148; i < 154; i++) {
+      wellFormed &= h[i] >= '0' && h[i] <= '7';
+    }
+    if (!wellFormed) {
       throw PorterException.corrupt(
           "archive corrupt: unreadable member header checksum at byte " + (position - 512));
     }
+    long stored = Long.parseLong(new String(h, 148, 6, StandardCharsets.US_ASCII), 8);
     if (stored != unsigned && stored != signed) {
       throw PorterException.corrupt(
           "archive corrupt: member header checksum mismatch at byte " + (position - 512));

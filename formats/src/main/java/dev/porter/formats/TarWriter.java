@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 final class TarWriter {
   static final int BLOCK = 512;
-  private static final int RECORD = 20 * BLOCK;
+  static final int RECORD = 20 * BLOCK;
   private static final long USTAR_MAX_SIZE = 077777777777L;
 
   private final OutputStream out;

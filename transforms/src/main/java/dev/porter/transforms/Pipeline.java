@@ -82,7 +82,7 @@ final class Pipeline {
     p.lookups.addAll(lookups);
     p.expanded = expanded;
     p.slotsBeforeExpand = slotsBeforeExpand;
-    p.distinctSlots = distinctSlots;
+    // de-duplication belongs to the table it was declared on, not to tables made from its rows
     return p;
   }
 

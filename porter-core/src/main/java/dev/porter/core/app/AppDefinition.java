@@ -292,6 +292,21 @@ public final class AppDefinition {
     }
 
     private void validateSteps() {
+      for (VersionProbe probe : probes.values()) {
+        if (probe.kind() == VersionProbe.Kind.USER_VERSION) {
+          for (ReleaseBuilder r : releases) {
+            if (!r.version.toString().matches("\\d{1,9}")) {
+              throw PorterException.refused(
+                  "app "
+                      + id
+                      + ": release "
+                      + r.version
+                      + " cannot be recorded in PRAGMA user_version, which holds an integer;"
+                      + " number the releases 1, 2, 3… or declare another version probe");
+            }
+          }
+        }
+      }
       List<SchemaVersion> versions = new ArrayList<>();
       for (ReleaseBuilder r : releases) {
         if (versions.contains(r.version)) {

@@ -86,14 +86,14 @@ public final class ImportJob {
   private ChainPlan chainPlan(ArchiveHeader header, ArchiveTrailer trailer, Baseline baseline) {
     AppDefinition app = options.app();
     SchemaVersion from = options.from();
+    if (header.app() != null && !app.id().equals(header.app().id())) {
+      throw PorterException.refused(
+          "the archive belongs to app " + header.app().id() + ", not " + app.id());
+    }
     if (from == null) {
       if (header.app() == null || header.app().schemaVersion() == null) {
         throw PorterException.refused(
             "the archive records no app schema version; pass --from VERSION to say which release it is");
-      }
-      if (!app.id().equals(header.app().id())) {
-        throw PorterException.refused(
-            "the archive belongs to app " + header.app().id() + ", not " + app.id());
       }
       from = SchemaVersion.of(header.app().schemaVersion());
     }
@@ -109,62 +109,68 @@ public final class ImportJob {
   private ImportReport restore(Target target, ArchiveReader reader) {
     long start = System.nanoTime();
     ArchiveHeader header = reader.header();
-    target.createSchema(header); // another engine's archive: a schema derived from its tables
+    // When applying the archive's content fails, the archive itself may be what is wrong: read
+    // the rest of it first and report corruption if that is what it finds.
     List<ImportReport.SourceReport> sources = new ArrayList<>();
     List<ImportReport.TableReport> tables = new ArrayList<>();
-    TableReader in;
-    boolean sameEngine =
-        header.source() != null && dialect.engine().equals(header.source().engine());
     Map<String, Long> expected = new LinkedHashMap<>();
-    while ((in = reader.nextTable()) != null) {
-      TableDef table = in.entry().table();
-      String name = table.name();
-      progress.tableStarted(name, -1);
-      if (!sameEngine
-          && (table.kind() != TableKind.TABLE
-              || name.toLowerCase(Locale.ROOT).startsWith("sqlite_"))) {
+    try {
+      target.createSchema(header); // another engine's archive: a schema derived from its tables
+      TableReader in;
+      boolean sameEngine =
+          header.source() != null && dialect.engine().equals(header.source().engine());
+      while ((in = reader.nextTable()) != null) {
+        TableDef table = in.entry().table();
+        String name = table.name();
+        progress.tableStarted(name, -1);
+        if (!sameEngine
+            && (table.kind() != TableKind.TABLE
+                || name.toLowerCase(Locale.ROOT).startsWith("sqlite_"))) {
+          long n = 0;
+          while (in.next() != null) {
+            n++;
+          }
+          sources.add(
+              new ImportReport.SourceReport(
+                  name,
+                  n,
+                  List.of(),
+                  "not migrated to "
+                      + dialect.engine()
+                      + ": a "
+                      + table.kind()
+                      + " table of "
+                      + header.source().engine()));
+          continue;
+        }
+        boolean skipRowid = !sameEngine && table.rowidColumn() != null;
+        List<String> columns = new ArrayList<>();
+        for (ColumnDef c : table.dataColumns()) {
+          columns.add(c.name());
+        }
+        if (skipRowid) {
+          columns.remove(0); // SQLite's implicit rowid has no place in another engine
+        }
+        RowSink sink = target.loader(table, columns, LoadMode.INSERT);
+        Object[] row;
         long n = 0;
-        while (in.next() != null) {
-          n++;
+        while ((row = in.next()) != null) {
+          sink.accept(skipRowid ? Arrays.copyOfRange(row, 1, row.length) : row);
+          if (++n % PROGRESS_EVERY == 0) {
+            progress.rows(PROGRESS_EVERY);
+          }
         }
-        sources.add(
-            new ImportReport.SourceReport(
-                name,
-                n,
-                List.of(),
-                "not migrated to "
-                    + dialect.engine()
-                    + ": a "
-                    + table.kind()
-                    + " table of "
-                    + header.source().engine()));
-        continue;
+        long written = sink.finish();
+        progress.rows(n % PROGRESS_EVERY);
+        progress.tableFinished(name, written);
+        expected.put(name, n);
+        sources.add(new ImportReport.SourceReport(name, n, List.of(name), null));
+        tables.add(
+            new ImportReport.TableReport(
+                name, null, n, written, 0, 0, Map.of(), List.of(), sink.coercions()));
       }
-      boolean skipRowid = !sameEngine && table.rowidColumn() != null;
-      List<String> columns = new ArrayList<>();
-      for (ColumnDef c : table.dataColumns()) {
-        columns.add(c.name());
-      }
-      if (skipRowid) {
-        columns.remove(0); // SQLite's implicit rowid has no place in another engine
-      }
-      RowSink sink = target.loader(table, columns, LoadMode.INSERT);
-      Object[] row;
-      long n = 0;
-      while ((row = in.next()) != null) {
-        sink.accept(skipRowid ? Arrays.copyOfRange(row, 1, row.length) : row);
-        if (++n % PROGRESS_EVERY == 0) {
-          progress.rows(PROGRESS_EVERY);
-        }
-      }
-      long written = sink.finish();
-      progress.rows(n % PROGRESS_EVERY);
-      progress.tableFinished(name, written);
-      expected.put(name, n);
-      sources.add(new ImportReport.SourceReport(name, n, List.of(name), null));
-      tables.add(
-          new ImportReport.TableReport(
-              name, null, n, written, 0, 0, Map.of(), List.of(), sink.coercions()));
+    } catch (RuntimeException e) {
+      throw corruptionFirst(reader, e);
     }
     progress.phase("verifying the archive");
     ArchiveTrailer trailer = reader.trailer();
@@ -196,12 +202,21 @@ public final class ImportJob {
   private ImportReport appImport(Target target, ArchiveReader reader) {
     long start = System.nanoTime();
     ArchiveHeader header = reader.header();
-    Baseline baseline = target.createBaseline(ddl());
+    Baseline baseline;
+    try {
+      baseline = target.createBaseline(ddl());
+    } catch (RuntimeException e) {
+      throw corruptionFirst(reader, e);
+    }
     ChainPlan plan = chainPlan(header, null, baseline);
     plan.requireRunnable();
     try (ChainRun run = new ChainRun(plan, target, options, progress)) {
-      run.openLoaders();
-      run.process(reader);
+      try {
+        run.openLoaders();
+        run.process(reader);
+      } catch (RuntimeException e) {
+        throw corruptionFirst(reader, e);
+      }
       progress.phase("verifying the archive");
       ArchiveTrailer trailer = reader.trailer();
       Map<String, Long> expected = run.finishLoaders();
@@ -247,5 +262,28 @@ public final class ImportJob {
           checks,
           (System.nanoTime() - start) / 1_000_000);
     }
+  }
+
+  /**
+   * The failure to report when applying the archive's content failed: if the rest of the archive
+   * turns out corrupt, that is the real cause (a flipped byte in a CREATE TABLE fails as SQL before
+   * any checksum is compared).
+   */
+  private static RuntimeException corruptionFirst(ArchiveReader reader, RuntimeException failure) {
+    if (failure instanceof PorterException pe && pe.category() == ErrorCategory.CORRUPT_ARCHIVE) {
+      return failure;
+    }
+    try {
+      reader.trailer();
+    } catch (PorterException pe) {
+      if (pe.category() == ErrorCategory.CORRUPT_ARCHIVE) {
+        pe.addSuppressed(failure);
+        return pe;
+      }
+      failure.addSuppressed(pe);
+    } catch (RuntimeException other) {
+      failure.addSuppressed(other);
+    }
+    return failure;
   }
 }

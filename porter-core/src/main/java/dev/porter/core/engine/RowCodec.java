@@ -25,6 +25,11 @@ final class RowCodec {
   private static final int RAW_TEXT = 5;
   private static final int DECIMAL = 6;
   private static final int BOOLEAN = 7;
+  private static final int SPECIAL = 8;
+  private static final int DATE = 9;
+  private static final int TIMESTAMP = 10;
+  private static final int TIMESTAMPTZ = 11;
+  private static final int UUID_TAG = 12;
 
   private RowCodec() {}
 
@@ -90,6 +95,24 @@ final class RowCodec {
     } else if (v instanceof Boolean b) {
       out.writeByte(BOOLEAN);
       out.writeBoolean(b);
+    } else if (v instanceof dev.porter.core.model.SpecialNumber n) {
+      out.writeByte(SPECIAL);
+      out.writeByte(n.ordinal());
+    } else if (v instanceof java.time.LocalDate d) {
+      out.writeByte(DATE);
+      out.writeLong(d.toEpochDay());
+    } else if (v instanceof java.time.LocalDateTime t) {
+      out.writeByte(TIMESTAMP);
+      out.writeLong(t.toEpochSecond(java.time.ZoneOffset.UTC));
+      out.writeInt(t.getNano());
+    } else if (v instanceof java.time.Instant i) {
+      out.writeByte(TIMESTAMPTZ);
+      out.writeLong(i.getEpochSecond());
+      out.writeInt(i.getNano());
+    } else if (v instanceof java.util.UUID u) {
+      out.writeByte(UUID_TAG);
+      out.writeLong(u.getMostSignificantBits());
+      out.writeLong(u.getLeastSignificantBits());
     } else {
       throw new IllegalArgumentException(
           "porter cannot spill a " + v.getClass().getName() + " value");
@@ -110,6 +133,13 @@ final class RowCodec {
         yield new BigDecimal(new BigInteger(bytes(in)), scale);
       }
       case BOOLEAN -> in.readBoolean();
+      case SPECIAL -> dev.porter.core.model.SpecialNumber.values()[in.readUnsignedByte()];
+      case DATE -> java.time.LocalDate.ofEpochDay(in.readLong());
+      case TIMESTAMP ->
+          java.time.LocalDateTime.ofEpochSecond(in.readLong(), 0, java.time.ZoneOffset.UTC)
+              .withNano(in.readInt());
+      case TIMESTAMPTZ -> java.time.Instant.ofEpochSecond(in.readLong(), in.readInt());
+      case UUID_TAG -> new java.util.UUID(in.readLong(), in.readLong());
       default -> throw new IOException("corrupt spill file: unknown value tag " + tag);
     };
   }

@@ -62,6 +62,7 @@ final class SqlitePreImages implements PreImages {
   @Override
   public CommitResult rollback(boolean force) {
     try {
+      SqliteFiles.recoverPartialPreImages(db); // a kill may have left the last one half-named
       Properties state = SqliteFiles.installed(db);
       Path preImage = null;
       if (state != null && state.getProperty("preImage") != null) {

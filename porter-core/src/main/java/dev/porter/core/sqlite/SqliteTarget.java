@@ -48,6 +48,7 @@ final class SqliteTarget implements Target {
   private final Path staging;
   private final TargetOptions options;
   private final Connection guard;
+  private final List<String[]> baselineTriggers = new ArrayList<>();
   private Connection conn;
   private boolean committed;
 
@@ -68,10 +69,12 @@ final class SqliteTarget implements Target {
     }
     Connection guard = null;
     try {
-      boolean exists = checkPrecondition(target, options.mode());
+      // What a killed run left behind is settled first: its pre-image gets its name, its staging
+      // goes.
+      SqliteFiles.recoverPartialPreImages(target);
       Path staging = SqliteFiles.sidecar(target, ".porter-staging");
       SqliteFiles.deleteWithSidecars(staging);
-      SqliteFiles.recoverPartialPreImages(target);
+      boolean exists = checkPrecondition(target, options.mode());
       if (exists) {
         guard = holdWriteLock(target);
       }
@@ -221,6 +224,18 @@ final class SqliteTarget implements Target {
             "the baseline DDL fails on SQLite: " + e.getMessage().replace('\n', ' '));
       }
       Baseline b = SqliteDialect.describe(conn);
+      // The baseline's triggers must not fire for loaded rows: set aside now, recreated after.
+      try (Statement st = conn.createStatement();
+          ResultSet r =
+              st.executeQuery(
+                  "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' ORDER BY rowid")) {
+        while (r.next()) {
+          baselineTriggers.add(new String[] {r.getString(1), r.getString(2)});
+        }
+      }
+      for (String[] t : baselineTriggers) {
+        Sqlite.exec(conn, "DROP TRIGGER main." + Sqlite.quote(t[0]));
+      }
       conn.setAutoCommit(false);
       return b;
     } catch (SQLException e) {
@@ -521,6 +536,9 @@ final class SqliteTarget implements Target {
   public void finishBaseline(
       String afterLoadSql, Map<String, Long> sequenceFloors, VersionProbe probe, String version) {
     try {
+      for (String[] t : baselineTriggers) {
+        execDdl("trigger " + t[0], t[1]);
+      }
       for (Map.Entry<String, Long> e : sequenceFloors.entrySet()) {
         // AUTOINCREMENT: a new row must never reuse the id of a row the source had deleted.
         try (PreparedStatement ps =
@@ -551,7 +569,7 @@ final class SqliteTarget implements Target {
         }
       }
       if (probe.kind() == VersionProbe.Kind.USER_VERSION) {
-        Sqlite.exec(conn, "PRAGMA user_version = " + Long.parseLong(version.replace(".", "")));
+        Sqlite.exec(conn, "PRAGMA user_version = " + Long.parseLong(version)); // integers only
       }
       conn.commit();
       conn.setAutoCommit(true);

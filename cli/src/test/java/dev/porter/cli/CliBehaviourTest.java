@@ -1,0 +1,200 @@
+package dev.porter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.porter.core.io.LockFile;
+import dev.porter.testdata.DemoShop;
+import dev.porter.testdata.SqliteCompare;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What an operator sees: --help on every verb, --version, and each documented error as exactly one
+ * line on stderr with its exit code, a stack trace only with --verbose.
+ */
+class CliBehaviourTest {
+  @TempDir static Path shared;
+
+  static Path source;
+  static Path archive;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void sourceAndArchive() throws Exception {
+    source = shared.resolve("shop.db");
+    DemoShop.create(source, 200, 3);
+    archive = shared.resolve("shop.porter");
+    Cli.ok("export", "--db", source, "--output", archive);
+  }
+
+  @ParameterizedTest(name = "porter {0} --help")
+  @ValueSource(strings = {"export", "import", "verify", "inspect", "demo", "help"})
+  void helpOnEveryVerb(String verb) {
+    Cli.Result r = Cli.ok(verb, "--help");
+    assertTrue(r.out().contains("Usage: porter " + verb + " ["), r::toString);
+    assertEquals("", r.err());
+  }
+
+  @Test
+  void helpOfTheCommandListsEveryVerbAndTheExitCodes() {
+    Cli.Result r = Cli.ok("--help");
+    for (String verb : List.of("export", "import", "verify", "inspect", "demo")) {
+      assertTrue(r.out().contains("  " + verb + " "), () -> verb + " missing from\n" + r.out());
+    }
+    for (String code : List.of("   2   ", "   3   ", "   4   ", "   5   ", "   6   ", "   7   ")) {
+      assertTrue(r.out().contains(code), () -> "exit code" + code + " missing from\n" + r.out());
+    }
+    assertTrue(Cli.ok("help", "import").out().startsWith("Usage: porter import"));
+  }
+
+  @Test
+  void version() {
+    Cli.Result r = Cli.ok("--version");
+    List<String> lines = r.out().lines().toList();
+    assertTrue(lines.get(0).matches("porter \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), r::toString);
+    assertEquals("archive format 1", lines.get(1));
+    assertEquals("", r.err());
+  }
+
+  @Test
+  void noSuchDatabaseIsAUsageError() throws Exception {
+    Path out = dir.resolve("out");
+    Files.createDirectories(out);
+    Cli.Result r =
+        Cli.run("export", "--db", dir.resolve("missing.db"), "--output", out.resolve("x.porter"));
+    assertError(r, 2, "no such SQLite database");
+    assertEquals(List.of(), Cli.files(out), "no archive, partial or not, may be left");
+  }
+
+  @Test
+  void noSuchArchiveIsAUsageError() {
+    Cli.Result r = Cli.run("import", dir.resolve("missing.porter"), "--db", dir.resolve("t.db"));
+    assertError(r, 2, "no such archive");
+    assertFalse(Files.exists(dir.resolve("t.db")));
+  }
+
+  @Test
+  void modeNewRefusesATargetThatHoldsADatabase() throws Exception {
+    Path target = dir.resolve("app.db");
+    DemoShop.create(target, 10, 1);
+    String before = Cli.sha256(target);
+    Cli.Result r = Cli.run("import", archive, "--db", target);
+    assertError(r, 3, "already holds a database");
+    assertEquals(before, Cli.sha256(target));
+    assertEquals(List.of(".app.db.porter-lock", "app.db"), Cli.files(dir));
+  }
+
+  @Test
+  void modeNewAcceptsAnEmptyFile() throws Exception {
+    Path target = dir.resolve("app.db");
+    Files.createFile(target);
+    Cli.ok("import", archive, "--db", target, "--mode", "new");
+    assertNull(SqliteCompare.difference(source, target));
+  }
+
+  @Test
+  void corruptArchiveIsExitFour() throws Exception {
+    Path bad = dir.resolve("bad.porter");
+    Files.writeString(bad, "this is not an archive", StandardCharsets.UTF_8);
+    assertError(Cli.run("verify", bad), 4, "not a porter archive");
+    Path target = dir.resolve("t.db");
+    assertError(Cli.run("import", bad, "--db", target), 4, "not a porter archive");
+    assertFalse(Files.exists(target));
+  }
+
+  @Test
+  void anotherPorterHoldingTheLockIsExitSix() throws Exception {
+    Path target = dir.resolve("app.db");
+    DemoShop.create(target, 10, 1);
+    String before = Cli.sha256(target);
+    LockFile lock = LockFile.acquire(dir.resolve(".app.db.porter-lock"), target.toString());
+    try {
+      Cli.Result r = Cli.run("import", archive, "--db", target, "--mode", "replace");
+      assertError(r, 6, "in use by another porter");
+      assertEquals(before, Cli.sha256(target));
+    } finally {
+      lock.close();
+    }
+    // once the other porter is gone, the same import goes through
+    Cli.ok("import", archive, "--db", target, "--mode", "replace");
+    assertNull(SqliteCompare.difference(source, target));
+  }
+
+  @Test
+  void verboseAddsTheStackTrace() throws Exception {
+    Path target = dir.resolve("app.db");
+    DemoShop.create(target, 10, 1);
+    Cli.Result quiet = Cli.run("import", archive, "--db", target);
+    assertError(quiet, 3, "already holds a database");
+    Cli.Result verbose = Cli.run("import", archive, "--db", target, "--verbose");
+    assertEquals(3, verbose.code());
+    assertEquals(quiet.errLines().get(0), verbose.errLines().get(0));
+    assertTrue(verbose.err().contains("\tat dev.porter."), verbose::toString);
+  }
+
+  @Test
+  void badOptionIsAUsageErrorWithoutStackTrace() {
+    Cli.Result r = Cli.run("import", archive, "--db", dir.resolve("t.db"), "--mode", "sideways");
+    assertError(r, 2, "unknown --mode sideways");
+    Cli.Result unknown = Cli.run("verify", "--nope", archive);
+    assertEquals(2, unknown.code());
+    assertTrue(
+        unknown.errLines().get(0).startsWith("porter: Unknown option: '--nope'"),
+        unknown::toString);
+    assertFalse(unknown.err().contains("\tat "), unknown::toString);
+  }
+
+  @Test
+  void successReportsGoToStdout() throws Exception {
+    Cli.Result v = Cli.ok("verify", archive);
+    assertTrue(v.out().startsWith("ok: 9 tables, "), v::toString);
+    assertEquals("", v.err());
+    Cli.Result i = Cli.ok("import", archive, "--db", dir.resolve("t.db"));
+    assertTrue(i.out().startsWith("imported 515 rows into "), i::toString);
+    assertEquals("", i.err());
+    Cli.Result inspect = Cli.ok("inspect", archive);
+    assertTrue(inspect.out().contains("porter-archive 1"), inspect::toString);
+  }
+
+  /**
+   * A value larger than the heap (or Avro's decompression limit, a quarter of the heap) is not
+   * mistaken for damage: the archive's checksums pass, so porter says the value is too large to
+   * decode here (exit 7), not that the archive is corrupt (exit 4).
+   */
+  @Test
+  void aValueTooLargeForTheHeapIsNotReportedAsCorruption() throws Exception {
+    Path db = dir.resolve("blob.db");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (b BLOB)");
+      s.execute("INSERT INTO t VALUES (zeroblob(100000000))"); // compresses to almost nothing
+    }
+    Path blobArchive = dir.resolve("blob.porter");
+    Cli.ok("export", "--db", db, "--output", blobArchive);
+
+    Cli.Result r = Cli.runProcess(List.of("-Xmx48m"), "verify", blobArchive);
+    assertError(r, 7, "member data/0001-t.avro (table t) at row 1 is too large to decode");
+    assertTrue(r.err().contains("the archive is intact"), r::toString);
+  }
+
+  /** Exactly one line on stderr, naming the problem, with the documented exit code. */
+  static void assertError(Cli.Result r, int code, String mentions) {
+    assertEquals(code, r.code(), r::toString);
+    assertEquals(1, r.errLines().size(), () -> "one line on stderr expected\n" + r);
+    String line = r.errLines().get(0);
+    assertTrue(line.startsWith("porter: "), r::toString);
+    assertTrue(line.contains(mentions), () -> "'" + mentions + "' expected in: " + line);
+    assertEquals("", r.out(), "nothing on stdout when it fails");
+  }
+}

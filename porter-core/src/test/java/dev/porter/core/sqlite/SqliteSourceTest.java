@@ -1,0 +1,185 @@
+package dev.porter.core.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.porter.core.ErrorCategory;
+import dev.porter.core.PorterException;
+import dev.porter.core.dialect.DatabaseRef;
+import dev.porter.core.dialect.RowCursor;
+import dev.porter.core.dialect.Source;
+import dev.porter.core.model.Generated;
+import dev.porter.core.model.LogicalType;
+import dev.porter.core.model.RawText;
+import dev.porter.core.model.TableDef;
+import dev.porter.core.model.TableKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the SQLite source reads from real database files. */
+class SqliteSourceTest {
+  @TempDir Path dir;
+
+  Path db(String... sql) throws SQLException {
+    Path file = dir.resolve("s" + System.nanoTime() + ".db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      for (String q : sql) {
+        s.execute(q);
+      }
+    }
+    return file;
+  }
+
+  static Source open(Path file) {
+    return new SqliteDialect().openSource(DatabaseRef.sqliteFile(file));
+  }
+
+  static TableDef table(Source s, String name) {
+    return s.schema().tables().stream()
+        .filter(t -> t.name().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  static List<Object[]> rows(Source s, TableDef t) {
+    List<Object[]> out = new ArrayList<>();
+    try (RowCursor c = s.rows(t)) {
+      Object[] r;
+      while ((r = c.next()) != null) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void theRowidTravelsOnlyWhenNoColumnAliasesIt() throws Exception {
+    Path file =
+        db(
+            "CREATE TABLE alias (id INTEGER PRIMARY KEY, v)",
+            "CREATE TABLE lower_alias (id integer primary key, v)",
+            "CREATE TABLE desc_key (id INTEGER PRIMARY KEY DESC, v)",
+            "CREATE TABLE int_key (id INT PRIMARY KEY, v)",
+            "CREATE TABLE no_key (a, b)",
+            "CREATE TABLE rowid_column (rowid TEXT, v)",
+            "CREATE TABLE two_shadowed (rowid TEXT, _rowid_ TEXT)",
+            "CREATE TABLE no_rowid (k TEXT PRIMARY KEY, v) WITHOUT ROWID");
+    try (Source s = open(file)) {
+      assertNull(table(s, "alias").rowidColumn());
+      assertNull(table(s, "lower_alias").rowidColumn());
+      assertEquals("rowid", table(s, "desc_key").rowidColumn(), "INTEGER PRIMARY KEY DESC");
+      assertEquals("rowid", table(s, "int_key").rowidColumn(), "INT PRIMARY KEY");
+      assertEquals("rowid", table(s, "no_key").rowidColumn());
+      assertEquals("_rowid_", table(s, "rowid_column").rowidColumn());
+      assertEquals("oid", table(s, "two_shadowed").rowidColumn());
+      assertNull(table(s, "no_rowid").rowidColumn());
+      assertTrue(table(s, "no_rowid").withoutRowid());
+      assertEquals(
+          List.of("_rowid_", "rowid", "v"),
+          table(s, "rowid_column").dataColumns().stream().map(c -> c.name()).toList());
+    }
+  }
+
+  @Test
+  void rowsKeepTheRowidAndEveryStorageClass() throws Exception {
+    Path file =
+        db(
+            "CREATE TABLE t (rowid TEXT, v)",
+            "INSERT INTO t (_rowid_, rowid, v) VALUES (-3, 'r', 1), (7, 'r', 2.5),"
+                + " (9, NULL, 'text'), (10, 'x', x'00ff'), (11, 'y', NULL),"
+                + " (12, 'z', CAST(x'61ff' AS TEXT)), (13, 'big', 9223372036854775807)");
+    try (Source s = open(file)) {
+      List<Object[]> rows = rows(s, table(s, "t"));
+      assertEquals(7, rows.size());
+      assertTrue(Arrays.equals(new Object[] {-3L, "r", 1L}, rows.get(0)));
+      assertTrue(Arrays.equals(new Object[] {7L, "r", 2.5}, rows.get(1)));
+      assertTrue(Arrays.equals(new Object[] {9L, null, "text"}, rows.get(2)));
+      assertTrue(Arrays.equals(new byte[] {0, (byte) 0xff}, (byte[]) rows.get(3)[2]));
+      assertNull(rows.get(4)[2]);
+      assertEquals(new RawText(new byte[] {0x61, (byte) 0xff}), rows.get(5)[2]);
+      assertEquals(Long.MAX_VALUE, rows.get(6)[2]);
+    }
+  }
+
+  @Test
+  void columnsTablesAndCounters() throws Exception {
+    Path file =
+        db(
+            "CREATE TABLE st (i INT, r REAL, t TEXT, b BLOB, a ANY) STRICT",
+            "CREATE TABLE g (a INT, s INT AS (a * 2) STORED, v INT AS (a + 1) VIRTUAL, n)",
+            "CREATE TABLE ai (id INTEGER PRIMARY KEY AUTOINCREMENT, v)",
+            "INSERT INTO ai (v) VALUES (1), (2), (3)",
+            "DELETE FROM ai WHERE id = 3",
+            "CREATE VIRTUAL TABLE f USING fts5(x)",
+            "PRAGMA user_version = 42");
+    try (Source s = open(file)) {
+      assertEquals(
+          List.of(
+              LogicalType.INTEGER,
+              LogicalType.REAL,
+              LogicalType.TEXT,
+              LogicalType.BLOB,
+              LogicalType.ANY),
+          table(s, "st").columns().stream().map(c -> c.logicalType()).toList());
+      TableDef g = table(s, "g");
+      assertEquals(
+          List.of(Generated.NO, Generated.STORED, Generated.VIRTUAL, Generated.NO),
+          g.columns().stream().map(c -> c.generated()).toList());
+      assertEquals(
+          List.of("rowid", "a", "n"), g.dataColumns().stream().map(c -> c.name()).toList());
+      assertTrue(table(s, "ai").autoincrement());
+      assertEquals(3, s.schema().sqlite().sequences().get(0).seq(), "sqlite_sequence, not max(id)");
+      assertEquals(TableKind.VIRTUAL, table(s, "f").kind());
+      assertEquals(TableKind.SHADOW, table(s, "f_data").kind());
+      assertTrue(s.schema().tables().stream().noneMatch(t -> t.name().equals("sqlite_sequence")));
+      assertEquals(42, s.schema().sqlite().userVersion());
+    }
+  }
+
+  @Test
+  void exportReadsCommittedRowsThatAreOnlyInTheWalAndWritesNothing() throws Exception {
+    Path file = dir.resolve("wal.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA journal_mode = WAL");
+      st.execute("PRAGMA wal_autocheckpoint = 0");
+      st.execute("CREATE TABLE t (v)");
+      st.execute("INSERT INTO t VALUES (1), (2), (3)");
+      byte[] main = sha(file);
+      byte[] wal = sha(dir.resolve("wal.db-wal"));
+      try (Source s = open(file)) {
+        assertEquals(3, rows(s, table(s, "t")).size());
+      }
+      assertTrue(Arrays.equals(main, sha(file)), "the source file was written to");
+      assertTrue(Arrays.equals(wal, sha(dir.resolve("wal.db-wal"))), "its WAL was written to");
+    }
+  }
+
+  @Test
+  void whatIsNotADatabaseIsAUsageError() throws Exception {
+    Path text = Files.writeString(dir.resolve("notes.txt"), "hello");
+    PorterException e = assertThrows(PorterException.class, () -> open(text));
+    assertEquals(ErrorCategory.USAGE, e.category());
+    assertTrue(e.getMessage().contains("not a SQLite database"), e.getMessage());
+    e = assertThrows(PorterException.class, () -> open(dir.resolve("missing.db")));
+    assertEquals(ErrorCategory.USAGE, e.category());
+    assertTrue(!Files.exists(dir.resolve("missing.db")), "opening must not create the file");
+  }
+
+  static byte[] sha(Path f) throws Exception {
+    return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f));
+  }
+}

@@ -1,5 +1,6 @@
 package dev.porter.core.engine;
 
+import dev.porter.core.ErrorCategory;
 import dev.porter.core.PorterException;
 import dev.porter.core.app.AppDefinition;
 import dev.porter.core.app.SchemaVersion;
@@ -112,11 +113,27 @@ public final class UpgradeJob {
         ImportReport report;
         try (ArchiveReader r = codec.read(backup)) {
           report = new ImportJob(dialect, database, io, progress).runInto(target, r);
+        } catch (PorterException e) {
+          if (e.category() == ErrorCategory.REFUSED
+              || e.category() == ErrorCategory.VERIFICATION_FAILED) {
+            // Refused or failed before the swap: the database is as it was, so the backup is only
+            // a stale copy of it, and a refusal must leave nothing behind.
+            deleteQuietly(backup);
+          }
+          throw e;
         }
         return new Result(current, to.toString(), true, backup.toString(), report);
       }
     } finally {
       lock.close();
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      java.nio.file.Files.deleteIfExists(file);
+    } catch (java.io.IOException e) {
+      // cleanup removes it later
     }
   }
 

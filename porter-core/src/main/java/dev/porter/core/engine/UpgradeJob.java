@@ -137,13 +137,22 @@ public final class UpgradeJob {
     }
   }
 
+  /**
+   * {@code NAME.pre-upgrade.STAMP.porter} beside the database; {@code STAMP-2}, {@code STAMP-3}…
+   * when an earlier upgrade in the same second left its backup there.
+   */
   private Path backupPath(Instant now) {
     Path file = database.file();
-    if (file == null) {
-      return Path.of(
-          System.getProperty("user.dir"), "porter-upgrade." + STAMP.format(now) + ".porter");
+    Path dir =
+        file == null ? Path.of(System.getProperty("user.dir")) : file.toAbsolutePath().getParent();
+    String base =
+        (file == null ? "porter-upgrade" : file.getFileName() + ".pre-upgrade")
+            + "."
+            + STAMP.format(now);
+    Path p = dir.resolve(base + ".porter");
+    for (int k = 2; java.nio.file.Files.exists(p); k++) {
+      p = dir.resolve(base + "-" + k + ".porter");
     }
-    return file.resolveSibling(
-        file.getFileName() + ".pre-upgrade." + STAMP.format(now) + ".porter");
+    return p;
   }
 }

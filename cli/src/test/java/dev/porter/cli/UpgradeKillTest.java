@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.porter.testdata.SqliteCompare;
 import dev.porter.testdata.helpdesk.HelpdeskApp;
 import dev.porter.testdata.helpdesk.HelpdeskData;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +77,7 @@ class UpgradeKillTest {
     cmd.add(java);
     cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-cp");
-    cmd.add(cp.replace(File.pathSeparatorChar, File.pathSeparatorChar));
+    cmd.add(cp);
     cmd.add("dev.porter.cli.Main");
     cmd.add("upgrade");
     cmd.add("--db");

@@ -276,6 +276,42 @@ class PlanReportJsonTest {
         checks);
   }
 
+  @Test
+  void aDowngradeThroughTheDownStepReportsWhatItLoses() throws Exception {
+    // the small database at release 4, where a user then resolves ticket 2
+    Path r4db = dir.resolve("r4.db");
+    porter("import", archive, "--db", r4db, "--app", app).expect(0);
+    Cli.exec(r4db, "UPDATE ticket SET status = 'resolved' WHERE id = 2");
+    Path r4 = dir.resolve("r4.porter");
+    porter("export", "--db", r4db, "--app", app, "-o", r4).expect(0);
+
+    Path db = dir.resolve("r3.db");
+    Path report = dir.resolve("down.json");
+    porter("import", r4, "--db", db, "--app", app, "--to", "3", "--report", report).expect(0);
+    assertEquals("3", Cli.helpdeskRelease(db));
+    // priorities back to numbers, 'resolved' back to 'closed'
+    assertEquals(
+        List.of(List.of(1L, "open", 1L), List.of(2L, "closed", 2L)),
+        Cli.query(db, "SELECT id, status, priority FROM ticket ORDER BY id"));
+    // New Zealand has a code in release 3; Iceland (a user's country) loses its country
+    assertEquals(
+        List.of(List.of(1L, "NZ"), java.util.Arrays.asList(3L, null)),
+        Cli.query(db, "SELECT id, country_code FROM address ORDER BY id"));
+
+    JsonNode r = JSON.readTree(Files.readString(report));
+    assertEquals("4", r.get("fromVersion").asText());
+    assertEquals("3", r.get("toVersion").asText());
+    JsonNode step = find(r.get("steps"), "name", "V4ToV3");
+    // both tickets had an SLA (4 and 24 hours): lost, and counted
+    assertEquals(
+        Map.of("sla_hours", 2L), counts(route(step, "ticket", "ticket").get("droppedColumns")));
+    assertEquals(List.of(5L, 4L), inOut(route(step, "status", "status")));
+    // release 3's status baseline lacks only the user's 'escalated'
+    JsonNode status = find(r.get("tables"), "table", "status");
+    assertEquals(1, status.get("rowsWritten").asLong());
+    assertEquals(3, status.get("baselineRows").asLong());
+  }
+
   static List<Long> inOut(JsonNode route) {
     return List.of(route.get("rowsIn").asLong(), route.get("rowsOut").asLong());
   }

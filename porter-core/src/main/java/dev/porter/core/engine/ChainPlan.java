@@ -19,6 +19,7 @@ import dev.porter.core.transform.FlowColumn;
 import dev.porter.core.transform.FlowTable;
 import dev.porter.core.transform.LookupSpec;
 import dev.porter.core.transform.Route;
+import dev.porter.core.transform.RowOp;
 import dev.porter.core.transform.StepPlan;
 import dev.porter.core.transform.VersionStep;
 import java.util.ArrayList;
@@ -220,17 +221,38 @@ final class ChainPlan {
     }
   }
 
-  /** The last step that routes rows into a final table, for naming it in refusals. */
+  /**
+   * The step to name in a refusal about a final table: the last step that changed the rows routed
+   * into it (one that carries the table through untouched cannot have lost a column of it), else
+   * the last step feeding it, else the archive. Followed backwards through renames.
+   */
   private String lastStepFeeding(String table) {
+    Set<String> names = Set.of(table);
+    String fallback = null;
     for (int k = stepPlans.size() - 1; k >= 0; k--) {
+      Set<String> from = new LinkedHashSet<>();
+      boolean changed = false;
       for (Route r : stepPlans.get(k).routes()) {
-        if (r.to().equals(table)) {
-          VersionStep s = steps.get(k);
-          return "step " + s.name() + " (" + s.from() + " → " + s.to() + ")";
+        if (names.contains(r.to())) {
+          from.add(r.from());
+          changed |=
+              r.op() != RowOp.IDENTITY || !r.description().isEmpty() || !r.from().equals(r.to());
         }
       }
+      if (from.isEmpty()) {
+        break;
+      }
+      VersionStep s = steps.get(k);
+      String name = "step " + s.name() + " (" + s.from() + " → " + s.to() + ")";
+      if (changed) {
+        return name;
+      }
+      if (fallback == null) {
+        fallback = name;
+      }
+      names = from;
     }
-    return "the archive";
+    return fallback != null ? fallback : "the archive";
   }
 
   private void matchBaseline(Dialect dialect) {

@@ -110,17 +110,18 @@ final class ChainRun implements AutoCloseable {
             targets.add(rn);
           }
         }
+        if (targets.isEmpty()) {
+          // No route: the step drops the table (a lookup may still read it first), and its rows
+          // are counted as dropped by this step.
+          DropNode d = new DropNode();
+          stepDrops.computeIfAbsent(k, x -> new LinkedHashMap<>()).put(t.name(), d);
+          targets.add(d);
+        }
         Tap tap = taps.get(t.name());
         if (tap != null) {
           targets.add(tap);
         }
-        if (targets.isEmpty()) {
-          DropNode d = new DropNode();
-          stepDrops.computeIfAbsent(k, x -> new LinkedHashMap<>()).put(t.name(), d);
-          current.put(t.name(), d);
-        } else {
-          current.put(t.name(), targets.size() == 1 ? targets.get(0) : new FanOut(targets));
-        }
+        current.put(t.name(), targets.size() == 1 ? targets.get(0) : new FanOut(targets));
       }
       next = current;
     }

@@ -1,5 +1,6 @@
 package dev.porter.core.engine;
 
+import dev.porter.core.ErrorCategory;
 import dev.porter.core.PorterException;
 import dev.porter.core.app.AppDefinition;
 import dev.porter.core.app.SchemaVersion;
@@ -112,6 +113,14 @@ public final class UpgradeJob {
         ImportReport report;
         try (ArchiveReader r = codec.read(backup)) {
           report = new ImportJob(dialect, database, io, progress).runInto(target, r);
+        } catch (PorterException e) {
+          if (e.category() == ErrorCategory.REFUSED
+              || e.category() == ErrorCategory.VERIFICATION_FAILED) {
+            // Refused or failed before the swap: the database is as it was, so the backup is only
+            // a stale copy of it, and a refusal must leave nothing behind.
+            deleteQuietly(backup);
+          }
+          throw e;
         }
         return new Result(current, to.toString(), true, backup.toString(), report);
       }
@@ -120,13 +129,30 @@ public final class UpgradeJob {
     }
   }
 
+  private static void deleteQuietly(Path file) {
+    try {
+      java.nio.file.Files.deleteIfExists(file);
+    } catch (java.io.IOException e) {
+      // cleanup removes it later
+    }
+  }
+
+  /**
+   * {@code NAME.pre-upgrade.STAMP.porter} beside the database; {@code STAMP-2}, {@code STAMP-3}…
+   * when an earlier upgrade in the same second left its backup there.
+   */
   private Path backupPath(Instant now) {
     Path file = database.file();
-    if (file == null) {
-      return Path.of(
-          System.getProperty("user.dir"), "porter-upgrade." + STAMP.format(now) + ".porter");
+    Path dir =
+        file == null ? Path.of(System.getProperty("user.dir")) : file.toAbsolutePath().getParent();
+    String base =
+        (file == null ? "porter-upgrade" : file.getFileName() + ".pre-upgrade")
+            + "."
+            + STAMP.format(now);
+    Path p = dir.resolve(base + ".porter");
+    for (int k = 2; java.nio.file.Files.exists(p); k++) {
+      p = dir.resolve(base + "-" + k + ".porter");
     }
-    return file.resolveSibling(
-        file.getFileName() + ".pre-upgrade." + STAMP.format(now) + ".porter");
+    return p;
   }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * The files porter keeps beside a SQLite database: the lock, the staging file, pre-images ({@code
@@ -100,20 +101,30 @@ final class SqliteFiles {
 
   /**
    * A kill between a swap and the pre-image's final rename leaves the pre-image under its partial
-   * name. If it is another file than the database, the swap happened: it gets its final name. If it
-   * is the database itself (the swap never happened), the extra name is removed.
+   * name ({@code .NAME.<label>.<stamp>.partial}). If it is another file than the database, the swap
+   * happened: it gets its final name. If it is the database itself (the swap never happened), the
+   * extra name is removed. A kill while an upgrade wrote its backup archive leaves that archive's
+   * partial file ({@code .NAME.<label>.<stamp>.porter.<random>.partial}): only an upgrade of this
+   * database, under the lock the caller now holds, writes one, so it is an unfinished leftover and
+   * is deleted (it is no pre-image).
    */
   static void recoverPartialPreImages(Path db) throws IOException {
-    String prefix = "." + db.getFileName() + ".";
+    String prefix =
+        Pattern.quote("." + db.getFileName() + ".") + "(" + String.join("|", LABELS) + ")";
+    Pattern preImage = Pattern.compile(prefix + "\\.\\d{8}T\\d{6}Z\\.partial");
+    Pattern backup = Pattern.compile(prefix + "\\.\\d{8}T\\d{6}Z(-\\d+)?\\.porter\\..+\\.partial");
     List<Path> partials = new ArrayList<>();
+    List<Path> backups = new ArrayList<>();
     try (var s = Files.list(db.getParent())) {
-      s.filter(p -> p.getFileName().toString().startsWith(prefix))
-          .filter(p -> p.getFileName().toString().endsWith(".partial"))
-          .filter(
-              p ->
-                  LABELS.stream()
-                      .anyMatch(l -> p.getFileName().toString().startsWith(prefix + l + ".")))
-          .forEach(partials::add);
+      s.forEach(
+          p -> {
+            String n = p.getFileName().toString();
+            if (preImage.matcher(n).matches()) {
+              partials.add(p);
+            } else if (backup.matcher(n).matches()) {
+              backups.add(p);
+            }
+          });
     }
     for (Path partial : partials) {
       if (Files.exists(db) && Files.isSameFile(partial, db)) {
@@ -121,6 +132,9 @@ final class SqliteFiles {
       } else {
         finishPreImage(db, partial);
       }
+    }
+    for (Path b : backups) {
+      Files.deleteIfExists(b);
     }
   }
 

@@ -55,6 +55,13 @@ final class ExportCommand implements Callable<Integer> {
           "Compression of the table files (default zstandard; deflate for DuckDB, whose Avro reader lacks zstandard).")
   String codec;
 
+  @Option(
+      names = "--schema",
+      paramLabel = "NAME",
+      description =
+          "PostgreSQL: export this schema (repeatable; default: every non-system schema).")
+  java.util.List<String> schemas = java.util.List.of();
+
   @Option(names = "--force", description = "Replace an existing archive of the same name.")
   boolean force;
 
@@ -83,7 +90,9 @@ final class ExportCommand implements Callable<Integer> {
       options = options.withSpoolDir(tempDir);
     }
     ProgressPrinter printer = ProgressPrinter.forTerminal(spec.commandLine().getErr(), progress);
-    ExportJob job = new ExportJob(Dialects.forRef(ref), ref, null, Clock.systemUTC(), printer);
+    dev.porter.core.dialect.Dialect dialect =
+        schemas.isEmpty() ? Dialects.forRef(ref) : Dialects.forRef(ref, schemas);
+    ExportJob job = new ExportJob(dialect, ref, null, Clock.systemUTC(), printer);
     if (app != null) {
       job.forApp(dev.porter.core.app.AppLoader.load(app));
     }

@@ -38,11 +38,13 @@ final class PlanCommand implements Callable<Integer> {
   @Mixin AppOptions appOptions;
 
   @Option(
-      names = "--engine",
-      paramLabel = "sqlite|postgresql",
-      defaultValue = "sqlite",
-      description = "The engine of the target (default sqlite).")
-  String engine;
+      names = "--db",
+      paramLabel = "DB",
+      description = {
+        "The target database, when it is PostgreSQL (the baseline DDL runs there in a transaction",
+        "that is rolled back) or when its file decides the engine. Default: a SQLite target."
+      })
+  String db;
 
   @Option(names = "--json", description = "Print the plan as JSON (docs/json-output.md).")
   boolean json;
@@ -55,17 +57,14 @@ final class PlanCommand implements Callable<Integer> {
       header = reader.header();
       trailer = reader.trailer();
     }
-    Dialect dialect = Dialects.forEngine(engine);
+    DatabaseRef target = DatabaseRef.parse(db == null ? "plan.db" : db);
+    Dialect dialect = Dialects.forRef(target);
     ImportOptions options =
         ImportOptions.app(ImportMode.NEW, appOptions.require("plan"), appOptions.toVersion())
             .withFrom(appOptions.fromVersion())
             .withSeedPolicies(appOptions.seedPolicies());
     ImportPlan plan =
-        new ImportJob(
-                dialect,
-                DatabaseRef.parse("plan.db"),
-                options,
-                dev.porter.core.engine.Progress.NONE)
+        new ImportJob(dialect, target, options, dev.porter.core.engine.Progress.NONE)
             .plan(header, trailer);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

@@ -11,6 +11,14 @@ public final class Dialects {
     return forEngine(ref.engine());
   }
 
+  /** The dialect of {@code ref}, reading only the given PostgreSQL schemas. */
+  public static Dialect forRef(DatabaseRef ref, java.util.List<String> schemas) {
+    if (!DatabaseRef.POSTGRESQL.equals(ref.engine())) {
+      throw PorterException.usage("--schema applies to PostgreSQL databases only");
+    }
+    return new dev.porter.core.postgres.PgDialect(schemas);
+  }
+
   public static Dialect forEngine(String engine) {
     if (DatabaseRef.SQLITE.equals(engine)) {
       return new SqliteDialect();

@@ -12,8 +12,12 @@ import java.util.Map;
  * discards the staging database; the target's data is never touched before {@link #commit}.
  */
 public interface Target extends AutoCloseable {
-  /** A plain restore: creates the schema recorded in the archive in the staging database. */
-  void createSchema(ArchiveHeader header);
+  /**
+   * A plain restore: creates the schema recorded in the archive in the staging database, or, where
+   * the application already created its schema there (PostgreSQL), uses it. Returns how many rows
+   * each table already holds (tables the application seeded), empty when the schema is new.
+   */
+  java.util.Map<String, Long> createSchema(ArchiveHeader header);
 
   /** An app import: runs the target release's baseline DDL in the staging database. */
   Baseline createBaseline(String ddl);

@@ -4,6 +4,7 @@ import dev.porter.core.ErrorCategory;
 import dev.porter.core.PorterException;
 import dev.porter.core.app.AppDefinition;
 import dev.porter.core.app.SchemaVersion;
+import dev.porter.core.app.SeedPolicy;
 import dev.porter.core.app.VersionProbe;
 import dev.porter.core.archive.ArchiveReader;
 import dev.porter.core.archive.TableReader;
@@ -114,8 +115,24 @@ public final class ImportJob {
     List<ImportReport.SourceReport> sources = new ArrayList<>();
     List<ImportReport.TableReport> tables = new ArrayList<>();
     Map<String, Long> expected = new LinkedHashMap<>();
+    Map<String, Long> seeded = Map.of();
     try {
-      target.createSchema(header); // another engine's archive: a schema derived from its tables
+      // another engine's archive: a schema derived from its tables
+      seeded = target.createSchema(header);
+      for (Map.Entry<String, Long> e : seeded.entrySet()) {
+        if (e.getValue() > 0 && !options.seedPolicies().containsKey(e.getKey())) {
+          throw PorterException.refused(
+              "table "
+                  + e.getKey()
+                  + " of "
+                  + database.display()
+                  + " already holds "
+                  + e.getValue()
+                  + " rows: name a policy for them with --seed "
+                  + e.getKey()
+                  + "=skip|merge|replace, or import into an empty database");
+        }
+      }
       TableReader in;
       boolean sameEngine =
           header.source() != null && dialect.engine().equals(header.source().engine());
@@ -151,7 +168,25 @@ public final class ImportJob {
         if (skipRowid) {
           columns.remove(0); // SQLite's implicit rowid has no place in another engine
         }
-        RowSink sink = target.loader(table, columns, LoadMode.INSERT);
+        long already = seeded.getOrDefault(name, 0L);
+        SeedPolicy policy = already > 0 ? options.seedPolicies().get(name) : null;
+        if (policy == SeedPolicy.SKIP) {
+          long n = 0;
+          while (in.next() != null) {
+            n++;
+          }
+          expected.put(name, already);
+          sources.add(new ImportReport.SourceReport(name, n, List.of(name), null));
+          tables.add(
+              new ImportReport.TableReport(
+                  name, "skip", n, 0, n, already, Map.of(), List.of(), Map.of()));
+          continue;
+        }
+        LoadMode mode =
+            policy == SeedPolicy.MERGE
+                ? LoadMode.MERGE
+                : policy == SeedPolicy.REPLACE ? LoadMode.REPLACE : LoadMode.INSERT;
+        RowSink sink = target.loader(table, columns, mode);
         Object[] row;
         long n = 0;
         while ((row = in.next()) != null) {
@@ -163,11 +198,19 @@ public final class ImportJob {
         long written = sink.finish();
         progress.rows(n % PROGRESS_EVERY);
         progress.tableFinished(name, written);
-        expected.put(name, n);
+        expected.put(name, (policy == SeedPolicy.MERGE ? already : 0) + written);
         sources.add(new ImportReport.SourceReport(name, n, List.of(name), null));
         tables.add(
             new ImportReport.TableReport(
-                name, null, n, written, 0, 0, Map.of(), List.of(), sink.coercions()));
+                name,
+                policy == null ? null : policy.toString(),
+                n,
+                written,
+                policy == SeedPolicy.MERGE ? n - written : 0,
+                already,
+                Map.of(),
+                List.of(),
+                sink.coercions()));
       }
     } catch (RuntimeException e) {
       throw corruptionFirst(reader, e);
@@ -177,7 +220,9 @@ public final class ImportJob {
     target.finishLoad(header);
     progress.phase("checking");
     for (TableSummary s : trailer.tables()) {
-      expected.computeIfPresent(s.name(), (k, v) -> s.rows()); // the trailer's count is the truth
+      if (!seeded.containsKey(s.name()) || seeded.get(s.name()) == 0) {
+        expected.computeIfPresent(s.name(), (k, v) -> s.rows()); // the trailer's count is the truth
+      }
     }
     List<Check> checks = new ArrayList<>();
     checks.add(

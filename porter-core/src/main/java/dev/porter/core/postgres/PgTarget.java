@@ -158,7 +158,7 @@ final class PgTarget implements Target {
   }
 
   @Override
-  public void createSchema(ArchiveHeader header) {
+  public Map<String, Long> createSchema(ArchiveHeader header) {
     try {
       List<String> schemas =
           header.postgresql() != null ? header.postgresql().schemas() : List.of("public");
@@ -182,6 +182,7 @@ final class PgTarget implements Target {
       boolean anyExists = wanted.stream().anyMatch(existing::containsKey);
       if (anyExists) {
         // The application created its schema: load into its (empty) tables.
+        Map<String, Long> rows = new LinkedHashMap<>();
         for (String t : wanted) {
           String[] st = existing.get(t);
           if (st == null) {
@@ -192,23 +193,11 @@ final class PgTarget implements Target {
                     + t
                     + "; import into an empty database, or use --mode replace");
           }
-          if (Pg.number(
-                  conn,
-                  "SELECT count(*) FROM (SELECT 1 FROM "
-                      + Pg.qualified(st[0], st[1])
-                      + " LIMIT 1) x")
-              > 0) {
-            throw PorterException.refused(
-                "target table "
-                    + t
-                    + " in "
-                    + ref.display()
-                    + " is not empty; import --mode replace keeps the old data as a pre-image");
-          }
+          rows.put(t, Pg.number(conn, "SELECT count(*) FROM " + Pg.qualified(st[0], st[1])));
         }
         ddl = new PgDdl();
         prepareLoad();
-        return;
+        return rows;
       }
       ddl =
           header.postgresql() != null ? PgDdl.fromPostgres(header) : PgDdl.fromOtherEngine(header);
@@ -216,6 +205,7 @@ final class PgTarget implements Target {
         exec(s);
       }
       prepareLoad();
+      return Map.of();
     } catch (SQLException e) {
       throw Pg.failure("cannot create the schema in", ref, e);
     }

@@ -165,7 +165,7 @@ final class SqliteTarget implements Target {
   }
 
   @Override
-  public void createSchema(ArchiveHeader header) {
+  public Map<String, Long> createSchema(ArchiveHeader header) {
     SqliteSchema s = header.sqlite();
     if (s == null) {
       // another engine's archive: a schema derived from its tables (docs/cross-engine.md)
@@ -178,7 +178,7 @@ final class SqliteTarget implements Target {
       } catch (SQLException e) {
         throw Sqlite.failure("cannot create the schema in the staging database for", target, e);
       }
-      return;
+      return Map.of();
     }
     Set<String> shadow = new HashSet<>();
     for (TableEntry e : header.tables()) {
@@ -211,6 +211,7 @@ final class SqliteTarget implements Target {
     } catch (SQLException e) {
       throw Sqlite.failure("cannot create the schema in the staging database for", target, e);
     }
+    return Map.of();
   }
 
   @Override

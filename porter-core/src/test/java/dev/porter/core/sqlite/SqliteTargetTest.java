@@ -43,75 +43,24 @@ class SqliteTargetTest {
     original = Files.readAllBytes(target);
   }
 
+  dev.porter.core.dialect.DbLock lock;
+
   /**
    * Whoever opens a target holds porter's lock on it first (the dialect's job, not the target's).
    */
   Target open(ImportMode mode) {
     SqliteDialect d = new SqliteDialect();
     DatabaseRef ref = DatabaseRef.sqliteFile(target);
-    dev.porter.core.dialect.DbLock lock = d.lock(ref);
-    try {
-      Target t = d.openTarget(ref, TargetOptions.of(mode));
-      return new Target() {
-        @Override
-        public void createSchema(dev.porter.core.model.ArchiveHeader h) {
-          t.createSchema(h);
-        }
+    if (lock == null) {
+      lock = d.lock(ref);
+    }
+    return d.openTarget(ref, TargetOptions.of(mode));
+  }
 
-        @Override
-        public dev.porter.core.dialect.Baseline createBaseline(String ddl) {
-          return t.createBaseline(ddl);
-        }
-
-        @Override
-        public dev.porter.core.dialect.RowSink loader(
-            dev.porter.core.model.TableDef table,
-            List<String> columns,
-            dev.porter.core.dialect.LoadMode mode) {
-          return t.loader(table, columns, mode);
-        }
-
-        @Override
-        public void finishLoad(dev.porter.core.model.ArchiveHeader h) {
-          t.finishLoad(h);
-        }
-
-        @Override
-        public void finishBaseline(
-            String sql,
-            java.util.Map<String, Long> floors,
-            dev.porter.core.app.VersionProbe probe,
-            String v) {
-          t.finishBaseline(sql, floors, probe, v);
-        }
-
-        @Override
-        public String readVersion(dev.porter.core.app.VersionProbe probe) {
-          return t.readVersion(probe);
-        }
-
-        @Override
-        public List<dev.porter.core.dialect.Check> verify(java.util.Map<String, Long> expected) {
-          return t.verify(expected);
-        }
-
-        @Override
-        public dev.porter.core.dialect.CommitResult commit() {
-          return t.commit();
-        }
-
-        @Override
-        public void close() {
-          try {
-            t.close();
-          } finally {
-            lock.close();
-          }
-        }
-      };
-    } catch (RuntimeException e) {
+  @org.junit.jupiter.api.AfterEach
+  void releaseLock() {
+    if (lock != null) {
       lock.close();
-      throw e;
     }
   }
 

@@ -43,6 +43,8 @@ final class Sqlite {
       p.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
     }
     p.setProperty("busy_timeout", "10000");
+    // sqlite-jdbc would otherwise run a regex and SELECT last_insert_rowid() after every insert
+    p.setProperty("jdbc.get_generated_keys", "false");
     return new org.sqlite.JDBC().connect("jdbc:sqlite:" + file, p);
   }
 

@@ -1,0 +1,606 @@
+package dev.porter.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * porter's side-by-side benchmark (docs/benchmarks.md). On the same generated data, on the same
+ * machine, alternating the order of the tools run after run, it times porter against what an
+ * operator would otherwise run: pg_dump/pg_restore for PostgreSQL, the sqlite3 shell for SQLite; it
+ * also times an import through a three-step transform chain against one through no step, and runs
+ * porter with a 256 MB heap at a larger scale. It prints medians and the ratios porter/anchor.
+ */
+public final class Bench {
+  private final PrintStream out = System.out;
+  private final Path work;
+  private final Path porterJar;
+  private final int scale;
+  private final int runs;
+  private final int memoryScale;
+  private final List<String> only;
+  private final Path log;
+  private final Map<String, List<Measure.Sample>> samples = new LinkedHashMap<>();
+  private final Map<String, Long> sizes = new LinkedHashMap<>();
+
+  private Bench(Path work, Path porterJar, int scale, int runs, int memoryScale, List<String> only)
+      throws IOException {
+    this.work = Files.createDirectories(work);
+    this.porterJar = porterJar;
+    this.scale = scale;
+    this.runs = runs;
+    this.memoryScale = memoryScale;
+    this.only = only;
+    this.log = work.resolve("bench.log");
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> o = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--help") || args[i].equals("-h")) {
+        System.out.println(
+            """
+            porter bench [--scale N] [--runs N] [--memory-scale N] [--only sqlite,postgresql,transforms,memory] [--work DIR]
+
+              --scale N          data size: N × 1,200,000 rows (default 1)
+              --runs N           runs of each tool, alternating their order (default 3; the median is reported)
+              --memory-scale N   the scale of the 256 MB-heap run (default 10; 0 skips it)
+              --only LIST        which parts to run (default: all)
+              --work DIR         where data, archives and dumps go (default: a new folder under the temp dir)
+
+            PostgreSQL needs an installed PostgreSQL whose pg_dump and pg_restore match its server
+            (found under /usr/lib/postgresql/*/bin, or PORTER_PG_BIN); SQLite needs the sqlite3 shell.
+            What is missing is reported, and that part skipped.""");
+        return;
+      }
+      o.put(args[i], i + 1 < args.length ? args[++i] : "");
+    }
+    Path jar = Path.of(o.getOrDefault("--porter-jar", "cli/target/porter.jar")).toAbsolutePath();
+    Path work =
+        o.containsKey("--work")
+            ? Path.of(o.get("--work"))
+            : Files.createTempDirectory("porter-bench-");
+    List<String> only =
+        Arrays.asList(o.getOrDefault("--only", "sqlite,transforms,postgresql,memory").split(","));
+    new Bench(
+            work,
+            jar,
+            Integer.parseInt(o.getOrDefault("--scale", "1")),
+            Integer.parseInt(o.getOrDefault("--runs", "3")),
+            Integer.parseInt(o.getOrDefault("--memory-scale", "10")),
+            only)
+        .run();
+  }
+
+  private void run() throws Exception {
+    out.printf(
+        Locale.ROOT,
+        "porter bench: scale %d (%,d rows), %d runs each, in %s%n",
+        scale,
+        new DataGen(scale).rows(),
+        runs,
+        work);
+    out.printf(
+        Locale.ROOT,
+        "machine: %d cores, %s, Java %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        cpuModel(),
+        System.getProperty("java.version"));
+    String sqlite3 = which("sqlite3");
+    Path pgBin = PgServer.findBinaries();
+    out.println(
+        "sqlite3: "
+            + (sqlite3 == null
+                ? "MISSING (install the sqlite3 shell; the SQLite anchors are skipped)"
+                : version(List.of(sqlite3, "--version"))));
+    out.println(
+        "PostgreSQL: "
+            + (pgBin == null
+                ? "MISSING (no installed PostgreSQL with initdb, pg_ctl, postgres, pg_dump and pg_restore; set PORTER_PG_BIN; the PostgreSQL part is skipped)"
+                : version(List.of(pgBin.resolve("pg_dump").toString(), "--version"))
+                    + " in "
+                    + pgBin));
+    out.println();
+    if (only.contains("sqlite") || only.contains("transforms")) {
+      sqlite(sqlite3);
+    }
+    if (only.contains("postgresql") && pgBin != null) {
+      postgres(pgBin);
+    }
+    if (only.contains("memory") && memoryScale > 0) {
+      memory();
+    }
+    report();
+  }
+
+  private List<String> porter(String heap, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "--enable-native-access=ALL-UNNAMED"));
+    if (heap != null) {
+      cmd.add(heap);
+    }
+    cmd.addAll(List.of("-jar", porterJar.toString()));
+    cmd.addAll(List.of(args));
+    cmd.add("--progress");
+    cmd.add("never");
+    return cmd;
+  }
+
+  private static String javaBin() {
+    return ProcessHandle.current().info().command().orElse("java");
+  }
+
+  private Measure.Sample time(String workload, List<String> command) throws Exception {
+    Files.writeString(
+        log,
+        "\n$ " + String.join(" ", command) + "\n",
+        StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+    return Measure.run(command, log);
+  }
+
+  private void record(String workload, Measure.Sample... parts) {
+    double wall = 0;
+    double cpu = 0;
+    long rss = 0;
+    for (Measure.Sample s : parts) {
+      wall += s.wallSeconds();
+      cpu += s.cpuSeconds();
+      rss = Math.max(rss, s.peakRssBytes());
+    }
+    samples
+        .computeIfAbsent(workload, k -> new ArrayList<>())
+        .add(new Measure.Sample(wall, cpu, rss));
+    out.printf(
+        Locale.ROOT,
+        "  %-44s %7.2f s wall %7.2f s cpu %7.0f MB peak%n",
+        workload,
+        wall,
+        cpu,
+        rss / 1e6);
+  }
+
+  private void sqlite(String sqlite3) throws Exception {
+    DataGen gen = new DataGen(scale);
+    Path src = work.resolve("shop.db");
+    if (!Files.exists(src)) {
+      long t0 = System.nanoTime();
+      gen.fillSqlite(src);
+      out.printf(
+          Locale.ROOT,
+          "generated %s (%,d rows, %.0f MB) in %.0f s%n",
+          src,
+          gen.rows(),
+          Files.size(src) / 1e6,
+          (System.nanoTime() - t0) / 1e9);
+    }
+    Path archive = work.resolve("shop.porter");
+    Path appDir = BenchAppDir.write(work.resolve("bench-app"));
+    if (only.contains("sqlite")) {
+      out.println("SQLite:");
+      for (int r = 0; r < runs; r++) {
+        List<String> order =
+            rotate(
+                List.of(
+                    "sqlite3 .dump | sqlite3",
+                    "sqlite3 ATTACH + INSERT SELECT",
+                    "porter export + import"),
+                r);
+        for (String w : order) {
+          switch (w) {
+            case "sqlite3 .dump | sqlite3" -> {
+              if (sqlite3 == null) {
+                continue;
+              }
+              Path dst = fresh("dump.db");
+              record(
+                  w,
+                  time(
+                      w,
+                      List.of(
+                          "bash",
+                          "-c",
+                          sqlite3 + " '" + src + "' .dump | " + sqlite3 + " '" + dst + "'")));
+            }
+            case "sqlite3 ATTACH + INSERT SELECT" -> {
+              if (sqlite3 == null) {
+                continue;
+              }
+              Path dst = fresh("attach.db");
+              Path script = work.resolve("attach.sql");
+              StringBuilder sql =
+                  new StringBuilder(
+                      ".read '"
+                          + work.resolve("schema.sql")
+                          + "'\nATTACH '"
+                          + src
+                          + "' AS s;\nBEGIN;\n");
+              sql.append("INSERT INTO main.app_meta SELECT * FROM s.app_meta;\n");
+              for (String t : DataGen.TABLES) {
+                sql.append("INSERT INTO main.")
+                    .append(t)
+                    .append(" SELECT * FROM s.")
+                    .append(t)
+                    .append(";\n");
+              }
+              Files.writeString(script, sql.append("COMMIT;\n").toString());
+              record(
+                  w,
+                  time(
+                      w,
+                      List.of(
+                          "bash",
+                          "-c",
+                          sqlite3
+                              + " '"
+                              + src
+                              + "' .schema | grep -v '^INSERT' > '"
+                              + work.resolve("schema.sql")
+                              + "' && "
+                              + sqlite3
+                              + " '"
+                              + dst
+                              + "' < '"
+                              + script
+                              + "'")));
+            }
+            default -> {
+              Files.deleteIfExists(archive);
+              Path dst = fresh("porter.db");
+              Measure.Sample e =
+                  time(
+                      w,
+                      porter(
+                          null, "export", "--db", src.toString(), "--output", archive.toString()));
+              Measure.Sample i =
+                  time(w, porter(null, "import", archive.toString(), "--db", dst.toString()));
+              record("porter export (SQLite)", e);
+              record("porter import (SQLite)", i);
+              record(w, e, i);
+            }
+          }
+        }
+      }
+      sizes.put("porter archive (SQLite source)", Files.size(archive));
+      sizes.put("SQLite database file", Files.size(src));
+    }
+    if (only.contains("transforms")) {
+      out.println("Transform chain (import of the same release-1 archive, SQLite):");
+      Path appArchive = work.resolve("shop-app.porter");
+      Files.deleteIfExists(appArchive);
+      time(
+          "export --app",
+          porter(
+              null,
+              "export",
+              "--db",
+              src.toString(),
+              "--app",
+              appDir.toString(),
+              "--output",
+              appArchive.toString()));
+      for (int r = 0; r < runs; r++) {
+        for (String w :
+            rotate(
+                List.of(
+                    "porter import, no-op chain (release 1 → 1)",
+                    "porter import, 3-step chain (release 1 → 4)"),
+                r)) {
+          Path dst = fresh("chain.db");
+          String to = w.contains("1 → 1") ? "1" : "4";
+          record(
+              w,
+              time(
+                  w,
+                  porter(
+                      null,
+                      "import",
+                      appArchive.toString(),
+                      "--db",
+                      dst.toString(),
+                      "--app",
+                      appDir.toString(),
+                      "--to",
+                      to)));
+        }
+      }
+    }
+  }
+
+  private void postgres(Path bin) throws Exception {
+    try (PgServer pg = PgServer.start(bin, work)) {
+      DataGen gen = new DataGen(scale);
+      pg.createDatabase("shop");
+      long t0 = System.nanoTime();
+      gen.fillPostgres(pg.url("shop"));
+      out.printf(
+          Locale.ROOT,
+          "PostgreSQL %s on port %d: generated database shop (%,d rows) in %.0f s%n",
+          bin.getParent().getFileName(),
+          pg.port,
+          gen.rows(),
+          (System.nanoTime() - t0) / 1e9);
+      String uri = "postgresql://127.0.0.1:" + pg.port + "/shop?user=postgres";
+      Path archive = work.resolve("pg.porter");
+      Path fc = work.resolve("pg.dump");
+      Path fd = work.resolve("pg.dir");
+      out.println("PostgreSQL:");
+      for (int r = 0; r < runs; r++) {
+        for (String w :
+            rotate(
+                List.of(
+                    "pg_dump -Fc + pg_restore",
+                    "pg_dump -Fd -j 2 + pg_restore -j 2",
+                    "porter export + import (PostgreSQL)"),
+                r)) {
+          switch (w) {
+            case "pg_dump -Fc + pg_restore" -> {
+              Files.deleteIfExists(fc);
+              pg.createDatabase("dst_fc");
+              Measure.Sample d = time(w, pg.tool("pg_dump", "-Fc", "-f", fc.toString(), "-d", uri));
+              Measure.Sample s =
+                  time(
+                      w,
+                      pg.tool(
+                          "pg_restore", "-d", uri.replace("/shop?", "/dst_fc?"), fc.toString()));
+              record(w, d, s);
+              sizes.put("pg_dump -Fc file", Files.size(fc));
+              pg.dropDatabase("dst_fc");
+            }
+            case "pg_dump -Fd -j 2 + pg_restore -j 2" -> {
+              deleteTree(fd);
+              pg.createDatabase("dst_fd");
+              Measure.Sample d =
+                  time(w, pg.tool("pg_dump", "-Fd", "-j", "2", "-f", fd.toString(), "-d", uri));
+              Measure.Sample s =
+                  time(
+                      w,
+                      pg.tool(
+                          "pg_restore",
+                          "-j",
+                          "2",
+                          "-d",
+                          uri.replace("/shop?", "/dst_fd?"),
+                          fd.toString()));
+              record(w, d, s);
+              sizes.put("pg_dump -Fd directory", treeSize(fd));
+              pg.dropDatabase("dst_fd");
+            }
+            default -> {
+              Files.deleteIfExists(archive);
+              pg.createDatabase("dst_porter");
+              Measure.Sample e =
+                  time(
+                      w,
+                      porter(
+                          null, "export", "--db", pg.url("shop"), "--output", archive.toString()));
+              Measure.Sample i =
+                  time(w, porter(null, "import", archive.toString(), "--db", pg.url("dst_porter")));
+              record("porter export (PostgreSQL)", e);
+              record("porter import (PostgreSQL)", i);
+              record(w, e, i);
+              sizes.put("porter archive (PostgreSQL source)", Files.size(archive));
+              pg.dropDatabase("dst_porter");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private void memory() throws Exception {
+    DataGen gen = new DataGen(memoryScale);
+    Path src = work.resolve("shop-x" + memoryScale + ".db");
+    if (!Files.exists(src)) {
+      long t0 = System.nanoTime();
+      gen.fillSqlite(src);
+      out.printf(
+          Locale.ROOT,
+          "generated %s (%,d rows, %.0f MB) in %.0f s%n",
+          src,
+          gen.rows(),
+          Files.size(src) / 1e6,
+          (System.nanoTime() - t0) / 1e9);
+    }
+    out.printf(
+        Locale.ROOT, "Memory (porter with -Xmx256m; scale %d vs scale %d):%n", memoryScale, scale);
+    Path archive = work.resolve("shop-x" + memoryScale + ".porter");
+    Files.deleteIfExists(archive);
+    record(
+        "-Xmx256m export, scale " + memoryScale,
+        time(
+            "mem",
+            porter("-Xmx256m", "export", "--db", src.toString(), "--output", archive.toString())));
+    record(
+        "-Xmx256m import, scale " + memoryScale,
+        time(
+            "mem",
+            porter("-Xmx256m", "import", archive.toString(), "--db", fresh("mem.db").toString())));
+    Path small = work.resolve("shop.db");
+    if (Files.exists(small)) {
+      Path a1 = work.resolve("shop-mem1.porter");
+      Files.deleteIfExists(a1);
+      record(
+          "-Xmx256m export, scale " + scale,
+          time(
+              "mem",
+              porter("-Xmx256m", "export", "--db", small.toString(), "--output", a1.toString())));
+      record(
+          "-Xmx256m import, scale " + scale,
+          time(
+              "mem",
+              porter("-Xmx256m", "import", a1.toString(), "--db", fresh("mem1.db").toString())));
+    }
+  }
+
+  private void report() {
+    out.println();
+    out.println("Results (median of the runs; peak RSS is the largest seen):");
+    Map<String, double[]> med = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Measure.Sample>> e : samples.entrySet()) {
+      double[] m = {
+        median(e.getValue().stream().mapToDouble(Measure.Sample::wallSeconds).toArray()),
+        median(e.getValue().stream().mapToDouble(Measure.Sample::cpuSeconds).toArray()),
+        e.getValue().stream().mapToLong(Measure.Sample::peakRssBytes).max().orElse(0) / 1e6
+      };
+      med.put(e.getKey(), m);
+      out.printf(
+          Locale.ROOT,
+          "  %-46s %8.2f s wall %8.2f s cpu %8.0f MB peak RSS  (n=%d)%n",
+          e.getKey(),
+          m[0],
+          m[1],
+          m[2],
+          e.getValue().size());
+    }
+    for (Map.Entry<String, Long> s : sizes.entrySet()) {
+      out.printf(Locale.ROOT, "  %-46s %8.1f MB%n", s.getKey(), s.getValue() / 1e6);
+    }
+    out.println();
+    out.println("Ratios porter/anchor (wall time), against the targets:");
+    ratio(med, "porter export + import (PostgreSQL)", "pg_dump -Fd -j 2 + pg_restore -j 2", 1.0);
+    ratio(med, "porter export + import (PostgreSQL)", "pg_dump -Fc + pg_restore", 0.7);
+    ratio(med, "porter export + import", "sqlite3 ATTACH + INSERT SELECT", 3.0);
+    ratio(med, "porter export + import", "sqlite3 .dump | sqlite3", 0.7);
+    ratio(
+        med,
+        "porter import, 3-step chain (release 1 → 4)",
+        "porter import, no-op chain (release 1 → 1)",
+        1.2);
+    if (sizes.containsKey("porter archive (PostgreSQL source)")
+        && sizes.containsKey("pg_dump -Fc file")) {
+      double r =
+          (double) sizes.get("porter archive (PostgreSQL source)") / sizes.get("pg_dump -Fc file");
+      out.printf(
+          Locale.ROOT,
+          "  %-70s %5.2f (target ≤ 1.00) %s%n",
+          "archive size / pg_dump -Fc size",
+          r,
+          r <= 1.0 ? "MET" : "MISSED");
+    }
+    String big = "-Xmx256m import, scale " + memoryScale;
+    String small = "-Xmx256m import, scale " + scale;
+    if (med.containsKey(big)) {
+      double peak = Math.max(med.get(big)[2], med.get("-Xmx256m export, scale " + memoryScale)[2]);
+      out.printf(
+          Locale.ROOT,
+          "  %-70s %5.0f MB (target ≤ 512) %s%n",
+          "peak RSS at scale " + memoryScale,
+          peak,
+          peak <= 512 ? "MET" : "MISSED");
+      if (med.containsKey(small)) {
+        double peak1 = Math.max(med.get(small)[2], med.get("-Xmx256m export, scale " + scale)[2]);
+        double growth = peak / peak1 - 1;
+        out.printf(
+            Locale.ROOT,
+            "  %-70s %+5.0f %% (target ≤ +20 %%) %s%n",
+            "peak RSS growth, scale " + scale + " → " + memoryScale,
+            growth * 100,
+            growth <= 0.2 ? "MET" : "MISSED");
+      }
+    }
+    out.println();
+    out.println("Files: " + work + " (log of every command: " + log + ")");
+  }
+
+  private void ratio(Map<String, double[]> med, String porter, String anchor, double target) {
+    if (!med.containsKey(porter) || !med.containsKey(anchor)) {
+      return;
+    }
+    double r = med.get(porter)[0] / med.get(anchor)[0];
+    out.printf(
+        Locale.ROOT,
+        "  %-70s %5.2f (target ≤ %.2f) %s%n",
+        porter + " / " + anchor,
+        r,
+        target,
+        r <= target ? "MET" : "MISSED");
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length == 0
+        ? 0
+        : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static <T> List<T> rotate(List<T> items, int by) {
+    List<T> out = new ArrayList<>(items);
+    java.util.Collections.rotate(out, -by);
+    if (by % 2 == 1) {
+      java.util.Collections.reverse(out);
+    }
+    return out;
+  }
+
+  private Path fresh(String name) throws IOException {
+    Path p = work.resolve(name);
+    for (String suffix : List.of("", "-journal", "-wal", "-shm")) {
+      Files.deleteIfExists(Path.of(p + suffix));
+    }
+    return p;
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(x);
+      }
+    }
+  }
+
+  private static long treeSize(Path p) throws IOException {
+    try (Stream<Path> s = Files.walk(p)) {
+      return s.filter(Files::isRegularFile).mapToLong(x -> x.toFile().length()).sum();
+    }
+  }
+
+  private static String which(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path p = Path.of(dir, tool);
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    return null;
+  }
+
+  private static String version(List<String> cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      try (InputStream in = p.getInputStream()) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split("\n")[0];
+      }
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException e) {
+      // not Linux
+    }
+    return "?";
+  }
+}

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
-import org.apache.avro.file.CodecFactory;
 
 /** Opens .porter archives for writing and reading. */
 public final class PorterArchive {
@@ -57,12 +56,8 @@ public final class PorterArchive {
       };
     }
 
-    CodecFactory codecFactory() {
-      return switch (codec) {
-        case "deflate" -> CodecFactory.deflateCodec(level);
-        case "null" -> CodecFactory.nullCodec();
-        default -> CodecFactory.zstandardCodec(level, false, true);
-      };
+    PorterArchiveWriter.Codec codecSpec() {
+      return new PorterArchiveWriter.Codec(codec, level);
     }
   }
 
@@ -72,17 +67,13 @@ public final class PorterArchive {
    */
   public static ArchiveWriter write(Path file, WriteOptions options) {
     return PorterArchiveWriter.toFile(
-        file,
-        options.replaceExisting(),
-        options.spoolDir(),
-        options.codecFactory(),
-        options.clock());
+        file, options.replaceExisting(), options.spoolDir(), options.codecSpec(), options.clock());
   }
 
   /** A writer to a stream (standard output). */
   public static ArchiveWriter write(OutputStream out, WriteOptions options) {
     return PorterArchiveWriter.toStream(
-        out, options.spoolDir(), options.codecFactory(), options.clock());
+        out, options.spoolDir(), options.codecSpec(), options.clock());
   }
 
   /** Reads an archive file, checking every checksum. */

@@ -29,6 +29,9 @@ import org.apache.avro.file.DataFileStream;
  * trailer's own checksum, and the checksum of every byte before the trailer.
  */
 final class PorterArchiveReader implements ArchiveReader {
+  /** Decode on another core when there is one. */
+  private static final boolean PREFETCH = Runtime.getRuntime().availableProcessors() > 1;
+
   private static final int MAX_JSON_MEMBER = 256 << 20;
 
   private final InputStream source;
@@ -360,43 +363,60 @@ final class PorterArchiveReader implements ArchiveReader {
 
     @Override
     public Object[] next() {
+      if (PREFETCH) {
+        return prefetched();
+      }
+      try {
+        return decodeNext();
+      } catch (Throwable t) {
+        throw convert(t);
+      }
+    }
+
+    /** Decodes the next row on the calling thread; failures are raised as they come. */
+    private Object[] decodeNext() throws IOException {
       if (exhausted) {
         return null;
       }
-      try {
-        if (avro == null) {
-          RowDatumReader reader = new RowDatumReader();
-          avro = new DataFileStream<>(in, reader);
-          int expected = entry.table().dataColumns().size();
-          if (reader.fieldCount() != expected) {
-            throw PorterException.corrupt(
-                "archive "
-                    + name
-                    + ": member "
-                    + member.name()
-                    + " has "
-                    + reader.fieldCount()
-                    + " fields, the header declares "
-                    + expected
-                    + " columns for table "
-                    + entry.table().name());
-          }
+      if (avro == null) {
+        RowDatumReader reader = new RowDatumReader();
+        avro = new DataFileStream<>(in, reader);
+        int expected = entry.table().dataColumns().size();
+        if (reader.fieldCount() != expected) {
+          throw PorterException.corrupt(
+              "archive "
+                  + name
+                  + ": member "
+                  + member.name()
+                  + " has "
+                  + reader.fieldCount()
+                  + " fields, the header declares "
+                  + expected
+                  + " columns for table "
+                  + entry.table().name());
         }
-        if (!avro.hasNext()) {
-          exhausted = true;
-          return null;
-        }
-        Object[] row = avro.next();
-        rows++;
-        return row;
-      } catch (PorterException e) {
-        throw e;
-      } catch (SystemLimitException | OutOfMemoryError e) {
-        throw tooLarge(e);
-      } catch (IOException | RuntimeException e) {
+      }
+      if (!avro.hasNext()) {
+        exhausted = true;
+        return null;
+      }
+      Object[] row = avro.next();
+      rows++;
+      return row;
+    }
+
+    /** Turns a decoding failure into what porter reports (on the consuming thread). */
+    private PorterException convert(Throwable e) {
+      if (e instanceof PorterException pe) {
+        return pe;
+      }
+      if (e instanceof SystemLimitException || e instanceof OutOfMemoryError) {
+        return tooLarge(e);
+      }
+      if (e instanceof IOException || e instanceof RuntimeException) {
         // Any failure to decode the member's bytes means they are damaged (Avro may also fail
         // with a NullPointerException on a cut block).
-        throw PorterException.corrupt(
+        return PorterException.corrupt(
             "archive "
                 + name
                 + ": member "
@@ -409,6 +429,120 @@ final class PorterArchiveReader implements ArchiveReader {
                 + e.getMessage(),
             e);
       }
+      if (e instanceof Error err) {
+        throw err;
+      }
+      return new PorterException(ErrorCategory.INTERNAL, String.valueOf(e), e);
+    }
+
+    // ---- read-ahead: rows are decoded (and decompressed, and hashed) on another core ----
+
+    private static final int BATCH_ROWS = 512;
+    private static final long BATCH_BYTES = 1 << 20;
+    private final java.util.concurrent.BlockingQueue<Object> queue =
+        new java.util.concurrent.ArrayBlockingQueue<>(2);
+    private Thread decoder;
+    private java.util.List<Object[]> batch = java.util.List.of();
+    private int batchPos;
+    private boolean drained;
+    private volatile boolean abandoned;
+
+    /** The end of the rows, as a queue item. */
+    private static final Object END = new Object();
+
+    private Object[] prefetched() {
+      if (drained) {
+        return null;
+      }
+      if (decoder == null) {
+        decoder = new Thread(this::decodeAhead, "porter-decode-" + entry.ordinal());
+        decoder.setDaemon(true);
+        decoder.start();
+      }
+      while (batchPos == batch.size()) {
+        Object item;
+        try {
+          item = queue.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new PorterException(
+              ErrorCategory.INTERNAL, "interrupted while reading the archive", e);
+        }
+        if (item == END) {
+          drained = true;
+          join();
+          return null;
+        }
+        if (item instanceof Throwable t) {
+          drained = true;
+          join();
+          throw convert(t);
+        }
+        @SuppressWarnings("unchecked")
+        java.util.List<Object[]> b = (java.util.List<Object[]>) item;
+        batch = b;
+        batchPos = 0;
+      }
+      return batch.get(batchPos++);
+    }
+
+    private void decodeAhead() {
+      try {
+        java.util.List<Object[]> b = new java.util.ArrayList<>(BATCH_ROWS);
+        long bytes = 0;
+        Object[] row;
+        while (!abandoned && (row = decodeNext()) != null) {
+          b.add(row);
+          for (Object v : row) {
+            bytes += v instanceof byte[] a ? a.length : v instanceof String s ? s.length() : 8;
+          }
+          if (b.size() >= BATCH_ROWS || bytes >= BATCH_BYTES) {
+            queue.put(b);
+            b = new java.util.ArrayList<>(BATCH_ROWS);
+            bytes = 0;
+          }
+        }
+        if (!b.isEmpty()) {
+          queue.put(b);
+        }
+        queue.put(END);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Throwable t) {
+        try {
+          queue.put(t);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private void join() {
+      try {
+        decoder.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    /** Stops reading ahead (the consumer left the table early); the stream is ours again after. */
+    private void stopReadingAhead() {
+      if (decoder == null || drained) {
+        return;
+      }
+      abandoned = true;
+      while (decoder.isAlive()) {
+        queue.clear(); // unblock a put
+        try {
+          decoder.join(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      queue.clear();
+      drained = true;
+      exhausted = false; // rows were left unread: the count is not checked
     }
 
     /**
@@ -441,6 +575,7 @@ final class PorterArchiveReader implements ArchiveReader {
     }
 
     Observed finish() {
+      stopReadingAhead();
       try {
         byte[] buffer = new byte[1 << 16];
         while (in.read(buffer) >= 0) {

@@ -24,11 +24,11 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.file.CodecFactory;
-import org.apache.avro.file.DataFileWriter;
 
 /**
  * Writes a .porter archive (docs/archive-format.md). Each table is first encoded into a spool file,
@@ -46,7 +46,8 @@ final class PorterArchiveWriter implements ArchiveWriter {
   private final Path finalPath;
   private final Path partialPath;
   private final boolean replaceExisting;
-  private final CodecFactory codec;
+  private final Codec codec;
+  private final java.util.concurrent.ExecutorService compressors = Compressors.pool();
   private final Clock clock;
   private final List<TableSummary> summaries = new ArrayList<>();
 
@@ -62,7 +63,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
       Path partialPath,
       boolean replaceExisting,
       Path spoolDir,
-      CodecFactory codec,
+      Codec codec,
       Clock clock) {
     this.sink = sink;
     this.tar = new TarWriter(sink);
@@ -75,7 +76,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
   }
 
   static PorterArchiveWriter toFile(
-      Path file, boolean replaceExisting, Path spoolDir, CodecFactory codec, Clock clock) {
+      Path file, boolean replaceExisting, Path spoolDir, Codec codec, Clock clock) {
     Path abs = file.toAbsolutePath();
     if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)
         && !Files.isRegularFile(abs, LinkOption.NOFOLLOW_LINKS)) {
@@ -99,11 +100,13 @@ final class PorterArchiveWriter implements ArchiveWriter {
     }
   }
 
-  static PorterArchiveWriter toStream(
-      OutputStream out, Path spoolDir, CodecFactory codec, Clock clock) {
+  static PorterArchiveWriter toStream(OutputStream out, Path spoolDir, Codec codec, Clock clock) {
     return new PorterArchiveWriter(
         new BufferedOutputStream(out, 1 << 16), null, null, false, spoolDir, codec, clock);
   }
+
+  /** An Avro codec by name ("zstandard", "deflate", "null") and level. */
+  record Codec(String name, int level) {}
 
   /** The member name of a table: its ordinal, then a file-system-safe rendering of its name. */
   static String memberName(int ordinal, String table) {
@@ -202,6 +205,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
       return;
     }
     closed = true;
+    compressors.shutdownNow();
     if (openTable != null) {
       openTable.abort();
     }
@@ -255,7 +259,8 @@ final class PorterArchiveWriter implements ArchiveWriter {
     private final TableEntry entry;
     private final Path spool;
     private final MessageDigest digest = Digests.sha256();
-    private final DataFileWriter<Object[]> avro;
+    private final OutputStream out;
+    private final AvroContainerWriter avro;
     private long rows;
     private boolean done;
 
@@ -266,13 +271,20 @@ final class PorterArchiveWriter implements ArchiveWriter {
         Files.createDirectories(spoolDir);
         spool = Files.createTempFile(spoolDir, "porter-spool-", ".avro");
         OutputStream file = Files.newOutputStream(spool);
-        OutputStream out = new DigestOutputStream(new BufferedOutputStream(file, 1 << 16), digest);
-        avro = new DataFileWriter<>(new RowDatumWriter(entry, schema));
-        avro.setCodec(codec);
-        avro.setSyncInterval(1 << 19);
-        avro.setMeta("porter.format", Integer.toString(ArchiveHeader.CURRENT_FORMAT_VERSION));
-        avro.setMeta(AvroSchemas.PROP_TABLE, entry.table().name());
-        avro.create(schema, out);
+        out = new DigestOutputStream(new BufferedOutputStream(file, 1 << 16), digest);
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("porter.format", Integer.toString(ArchiveHeader.CURRENT_FORMAT_VERSION));
+        meta.put(AvroSchemas.PROP_TABLE, entry.table().name());
+        avro =
+            new AvroContainerWriter(
+                out,
+                schema,
+                new RowDatumWriter(entry, schema),
+                meta,
+                codec.name(),
+                codec.level(),
+                1 << 19,
+                compressors);
       } catch (IOException e) {
         throw PorterException.unavailable(
             "cannot create a spool file in " + spoolDir + ": " + e.getMessage(), e);
@@ -284,12 +296,6 @@ final class PorterArchiveWriter implements ArchiveWriter {
       try {
         avro.append(row);
         rows++;
-      } catch (DataFileWriter.AppendWriteException e) {
-        if (e.getCause() instanceof PorterException pe) {
-          throw pe;
-        }
-        throw new IllegalStateException(
-            "table " + entry.table().name() + ": cannot encode row " + (rows + 1), e);
       } catch (IOException e) {
         throw PorterException.unavailable(
             "cannot write spool file for table " + entry.table().name() + ": " + e.getMessage(), e);
@@ -304,7 +310,8 @@ final class PorterArchiveWriter implements ArchiveWriter {
       done = true;
       openTable = null;
       try {
-        avro.close();
+        avro.finish();
+        out.close();
         long size = Files.size(spool);
         try (InputStream in = Files.newInputStream(spool)) {
           tar.writeEntry(entry.member(), size, mtime, in);
@@ -335,6 +342,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
       openTable = null;
       try {
         avro.close();
+        out.close();
       } catch (IOException | RuntimeException ignored) {
         // the spool is deleted below either way
       }

@@ -53,7 +53,16 @@ final class PorterArchiveWriter implements ArchiveWriter {
 
   private ArchiveHeader header;
   private long mtime;
-  private SpooledTable openTable;
+
+  /** Tables being spooled now (several at once when the export runs them in parallel). */
+  private final java.util.Set<SpooledTable> open = new java.util.HashSet<>();
+
+  /** Spooled tables waiting for the tables before them to be appended, by ordinal. */
+  private final java.util.TreeMap<Integer, SpooledTable> ready = new java.util.TreeMap<>();
+
+  /** The ordinals of the tables that carry data, in archive order, not yet appended. */
+  private final java.util.Deque<Integer> toAppend = new java.util.ArrayDeque<>();
+
   private boolean finished;
   private boolean closed;
 
@@ -124,6 +133,11 @@ final class PorterArchiveWriter implements ArchiveWriter {
       throw new IllegalStateException("begin() called twice");
     }
     header = withMemberNames(h);
+    for (TableEntry e : header.tables()) {
+      if (e.member() != null) {
+        toAppend.add(e.ordinal());
+      }
+    }
     mtime = Instant.parse(h.createdAt()).getEpochSecond();
     try {
       tar.writeEntry(HEADER_MEMBER, ArchiveJson.write(header), mtime);
@@ -144,24 +158,38 @@ final class PorterArchiveWriter implements ArchiveWriter {
   }
 
   @Override
-  public TableWriter openTable(TableEntry entry) {
+  public synchronized TableWriter openTable(TableEntry entry) {
     if (header == null || finished) {
       throw new IllegalStateException("openTable() outside begin()/finish()");
-    }
-    if (openTable != null) {
-      throw new IllegalStateException("a table is already open");
     }
     if (entry.member() == null) {
       throw new IllegalArgumentException("table " + entry.table().name() + " carries no data");
     }
-    openTable = new SpooledTable(entry);
-    return openTable;
+    SpooledTable t = new SpooledTable(entry);
+    open.add(t);
+    return t;
+  }
+
+  /** Appends the spooled tables whose predecessors are all in, in archive order. */
+  private synchronized void appendReady() throws IOException {
+    while (!toAppend.isEmpty() && ready.containsKey(toAppend.peek())) {
+      SpooledTable t = ready.remove(toAppend.poll());
+      try (InputStream in = Files.newInputStream(t.spool)) {
+        tar.writeEntry(t.entry.member(), t.size, mtime, in);
+      } finally {
+        Files.deleteIfExists(t.spool);
+      }
+      summaries.add(t.summary);
+    }
   }
 
   @Override
-  public ArchiveTrailer finish() {
-    if (openTable != null) {
+  public synchronized ArchiveTrailer finish() {
+    if (!open.isEmpty()) {
       throw new IllegalStateException("a table is still open");
+    }
+    if (!toAppend.isEmpty()) {
+      throw new IllegalStateException("table " + toAppend.peek() + " was never written");
     }
     try {
       String preceding = Digests.hex(tar.takePrefixDigest());
@@ -206,8 +234,14 @@ final class PorterArchiveWriter implements ArchiveWriter {
     }
     closed = true;
     compressors.shutdownNow();
-    if (openTable != null) {
-      openTable.abort();
+    synchronized (this) {
+      for (SpooledTable t : new java.util.ArrayList<>(open)) {
+        t.abort();
+      }
+      for (SpooledTable t : ready.values()) {
+        t.abort();
+      }
+      ready.clear();
     }
     try {
       if (partialPath != null) {
@@ -258,6 +292,8 @@ final class PorterArchiveWriter implements ArchiveWriter {
   private final class SpooledTable implements TableWriter {
     private final TableEntry entry;
     private final Path spool;
+    private long size;
+    private TableSummary summary;
     private final MessageDigest digest = Digests.sha256();
     private final OutputStream out;
     private final AvroContainerWriter avro;
@@ -308,15 +344,11 @@ final class PorterArchiveWriter implements ArchiveWriter {
         throw new IllegalStateException("table closed twice");
       }
       done = true;
-      openTable = null;
       try {
         avro.finish();
         out.close();
-        long size = Files.size(spool);
-        try (InputStream in = Files.newInputStream(spool)) {
-          tar.writeEntry(entry.member(), size, mtime, in);
-        }
-        TableSummary s =
+        size = Files.size(spool);
+        summary =
             new TableSummary(
                 entry.ordinal(),
                 entry.table().name(),
@@ -324,22 +356,23 @@ final class PorterArchiveWriter implements ArchiveWriter {
                 rows,
                 size,
                 Digests.hex(digest.digest()));
-        summaries.add(s);
-        return s;
-      } catch (IOException e) {
-        throw writeFailed(e);
-      } finally {
-        try {
-          Files.deleteIfExists(spool);
-        } catch (IOException ignored) {
-          // a leftover spool file in the temp directory is harmless
+        synchronized (PorterArchiveWriter.this) {
+          open.remove(this);
+          ready.put(entry.ordinal(), this);
+          appendReady();
         }
+        return summary;
+      } catch (IOException e) {
+        abort();
+        throw writeFailed(e);
       }
     }
 
     void abort() {
       done = true;
-      openTable = null;
+      synchronized (PorterArchiveWriter.this) {
+        open.remove(this);
+      }
       try {
         avro.close();
         out.close();

@@ -16,7 +16,10 @@ public interface ArchiveWriter extends AutoCloseable {
    */
   ArchiveHeader begin(ArchiveHeader header);
 
-  /** Opens the data member of one table; close the returned writer before opening the next. */
+  /**
+   * Opens the data member of one table. Several tables may be open at once, each written by one
+   * thread; members are appended to the archive in header order whatever order they finish in.
+   */
   TableWriter openTable(TableEntry entry);
 
   /** Writes the trailer and makes the archive visible under its final name. */

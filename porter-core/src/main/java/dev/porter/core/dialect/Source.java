@@ -11,6 +11,14 @@ public interface Source extends AutoCloseable {
   /** Streams one table's rows in {@code TableDef.dataColumns()} order. */
   RowCursor rows(TableDef table);
 
+  /**
+   * Another reader of the same snapshot, for reading a second table in parallel, or null when the
+   * engine cannot share a snapshot between connections. Close it before this source.
+   */
+  default Source fork() {
+    return null;
+  }
+
   /** The app schema version recorded in the database, read with the app's probe; null if none. */
   String readVersion(VersionProbe probe);
 

@@ -53,6 +53,101 @@ public final class ExportJob {
     return this;
   }
 
+  /** Tables read at once when the engine can share its snapshot between connections. */
+  private static final int PARALLEL = 2;
+
+  /** Reads one table into its archive member. */
+  private void copyTable(Source source, TableEntry entry, ArchiveWriter writer) {
+    progress.tableStarted(entry.table().name(), -1);
+    long rows = 0;
+    try (RowCursor cursor = source.rows(entry.table())) {
+      // Not try-with-resources: a table that failed must not be closed into the archive;
+      // closing the archive writer discards it.
+      TableWriter out = writer.openTable(entry);
+      Object[] row;
+      while ((row = cursor.next()) != null) {
+        out.write(row);
+        if (++rows % PROGRESS_EVERY == 0) {
+          progress.rows(PROGRESS_EVERY);
+        }
+      }
+      out.finish();
+    }
+    progress.rows(rows % PROGRESS_EVERY);
+    progress.tableFinished(entry.table().name(), rows);
+  }
+
+  /**
+   * Each source (one connection each, all in the same snapshot) takes the next table in archive
+   * order until none is left; the archive writer appends members in order whatever order they
+   * finish in. The first failure stops the others.
+   */
+  private void copyInParallel(List<Source> sources, List<TableEntry> tables, ArchiveWriter writer) {
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Progress shared = synchronizedProgress(progress);
+    List<Thread> threads = new ArrayList<>();
+    for (Source s : sources) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  int i;
+                  while (failure.get() == null && (i = next.getAndIncrement()) < tables.size()) {
+                    new ExportJob(dialect, database, app, clock, shared)
+                        .copyTable(s, tables.get(i), writer);
+                  }
+                } catch (RuntimeException e) {
+                  failure.compareAndSet(null, e);
+                }
+              },
+              "porter-export-" + threads.size());
+      threads.add(t);
+      t.start();
+    }
+    try {
+      for (Thread t : threads) {
+        t.join();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PorterException(dev.porter.core.ErrorCategory.INTERNAL, "interrupted", e);
+    } finally {
+      for (int k = 1; k < sources.size(); k++) {
+        sources.get(k).close();
+      }
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+  }
+
+  private static Progress synchronizedProgress(Progress p) {
+    return new Progress() {
+      @Override
+      public synchronized void tableStarted(String table, long expectedRows) {
+        p.tableStarted(table, expectedRows);
+      }
+
+      @Override
+      public synchronized void rows(long rows) {
+        p.rows(rows);
+      }
+
+      @Override
+      public synchronized void tableFinished(String table, long rows) {
+        p.tableFinished(table, rows);
+      }
+
+      @Override
+      public synchronized void phase(String name) {
+        p.phase(name);
+      }
+    };
+  }
+
   public ExportResult run(ArchiveWriter writer) {
     long start = System.nanoTime();
     try (Source source = dialect.openSource(database)) {
@@ -90,27 +185,21 @@ public final class ExportJob {
                   entries,
                   schema.sqlite(),
                   schema.postgresql()));
+      List<TableEntry> data = new ArrayList<>();
       for (TableEntry entry : header.tables()) {
-        if (entry.member() == null) {
-          continue;
+        if (entry.member() != null) {
+          data.add(entry);
         }
-        progress.tableStarted(entry.table().name(), -1);
-        long rows = 0;
-        try (RowCursor cursor = source.rows(entry.table())) {
-          // Not try-with-resources: a table that failed must not be closed into the archive;
-          // closing the archive writer discards it.
-          TableWriter out = writer.openTable(entry);
-          Object[] row;
-          while ((row = cursor.next()) != null) {
-            out.write(row);
-            if (++rows % PROGRESS_EVERY == 0) {
-              progress.rows(PROGRESS_EVERY);
-            }
-          }
-          out.finish();
+      }
+      int workers =
+          Math.min(Math.min(PARALLEL, data.size()), Runtime.getRuntime().availableProcessors());
+      Source second = workers > 1 ? source.fork() : null;
+      if (second == null) {
+        for (TableEntry entry : data) {
+          copyTable(source, entry, writer);
         }
-        progress.rows(rows % PROGRESS_EVERY);
-        progress.tableFinished(entry.table().name(), rows);
+      } else {
+        copyInParallel(List.of(source, second), data, writer);
       }
       ArchiveTrailer trailer = writer.finish();
       return new ExportResult(header, trailer, System.nanoTime() - start);

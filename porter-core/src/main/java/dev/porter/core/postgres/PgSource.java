@@ -27,11 +27,37 @@ final class PgSource implements Source {
   private final DatabaseRef ref;
   private final Connection conn;
   private final SourceSchema schema;
+  private String snapshot;
 
   private PgSource(DatabaseRef ref, Connection conn, SourceSchema schema) {
     this.ref = ref;
     this.conn = conn;
     this.schema = schema;
+  }
+
+  /**
+   * A second connection in the same snapshot (pg_export_snapshot / SET TRANSACTION SNAPSHOT): it
+   * sees exactly what this one sees, so tables can be read in parallel from one consistent state.
+   */
+  @Override
+  public synchronized Source fork() {
+    try {
+      if (snapshot == null) {
+        snapshot = Pg.string(conn, "SELECT pg_export_snapshot()");
+      }
+      Connection c = Pg.connect(ref);
+      try {
+        c.setAutoCommit(false);
+        Pg.exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        Pg.exec(c, "SET TRANSACTION SNAPSHOT " + Pg.literal(snapshot));
+        return new PgSource(ref, c, schema);
+      } catch (SQLException e) {
+        c.close();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw Pg.failure("cannot share the export's snapshot with a second connection to", ref, e);
+    }
   }
 
   static PgSource open(DatabaseRef ref, List<String> schemas) {

@@ -17,8 +17,6 @@ import dev.porter.core.model.PostgresSchema;
 import dev.porter.core.model.TableDef;
 import dev.porter.core.model.TableEntry;
 import dev.porter.core.model.TableKind;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -64,6 +62,11 @@ final class PgTarget implements Target {
   private final List<String> droppedForeignKeys = new ArrayList<>();
   private final List<String> disabledTriggers = new ArrayList<>();
   private final List<Sink> sinks = new ArrayList<>();
+
+  /** The sink whose COPY is open on the connection, and that COPY. */
+  private Sink streaming;
+
+  private org.postgresql.copy.CopyIn active;
   private final Set<String> loadedTables = new LinkedHashSet<>();
   private PgDdl ddl;
   private boolean committed;
@@ -119,6 +122,7 @@ final class PgTarget implements Target {
   }
 
   private void exec(String sql) {
+    endActiveCopy();
     try {
       Pg.exec(conn, sql);
     } catch (SQLException e) {
@@ -305,6 +309,7 @@ final class PgTarget implements Target {
 
   @Override
   public RowSink loader(TableDef table, List<String> columns, LoadMode mode) {
+    endActiveCopy();
     try {
       String[] st = resolve(table.name());
       List<PgColumn> all =
@@ -376,7 +381,13 @@ final class PgTarget implements Target {
     private final String copySql;
     private String mergeTable;
     private long rows;
+
+    /** The row count when the open COPY began: COPY's line numbers count from there. */
     private long chunkStart;
+
+    /** The row count when the current buffer began. */
+    private long copyStart;
+
     private long inserted;
 
     Sink(String table, String[] st, List<PgColumn> cols, LoadMode mode) {
@@ -435,7 +446,7 @@ final class PgTarget implements Target {
       }
       buf.append('\n');
       buffered += buf.length() - before;
-      if (buf.length() > (1 << 20)) {
+      if (buf.length() > (1 << 18)) {
         flush();
       } else if (buffered > BUFFER_BUDGET) {
         flushLargest();
@@ -450,6 +461,11 @@ final class PgTarget implements Target {
       return (cols.isEmpty() ? "" : cols.get(0).name() + "=") + PgValues.abbreviate(v);
     }
 
+    /**
+     * Sends the buffered rows into this table's COPY, which stays open while more rows are
+     * rendered: the server parses and stores one chunk while porter prepares the next. One COPY can
+     * be open on a connection, so another table's open COPY is ended first.
+     */
     void flush() {
       if (buf.length() == 0) {
         return;
@@ -458,7 +474,30 @@ final class PgTarget implements Target {
       buffered -= buf.length();
       buf.setLength(0);
       try {
-        long n = copy.copyIn(copySql, new ByteArrayInputStream(data));
+        if (streaming != this) {
+          endActiveCopy();
+          active = copy.copyIn(copySql);
+          streaming = this;
+          chunkStart = copyStart;
+        }
+        active.writeToCopy(data, 0, data.length);
+      } catch (SQLException e) {
+        streaming = null;
+        active = null;
+        throw copyFailure(e);
+      }
+      copyStart = rows;
+    }
+
+    /** Ends this table's open COPY (merge mode: moves its rows into the table). */
+    void endCopy() {
+      if (streaming != this) {
+        return;
+      }
+      try {
+        long n = active.endCopy();
+        streaming = null;
+        active = null;
         if (mode == LoadMode.MERGE) {
           try (Statement s = conn.createStatement()) {
             inserted +=
@@ -474,11 +513,10 @@ final class PgTarget implements Target {
           inserted += n;
         }
       } catch (SQLException e) {
+        streaming = null;
+        active = null;
         throw copyFailure(e);
-      } catch (IOException e) {
-        throw PorterException.unavailable("cannot load table " + table + ": " + e.getMessage(), e);
       }
-      chunkStart = rows;
     }
 
     private PorterException copyFailure(SQLException e) {
@@ -503,12 +541,20 @@ final class PgTarget implements Target {
     @Override
     public long finish() {
       flush();
+      endCopy();
       return inserted;
     }
 
     @Override
     public Map<String, Long> coercions() {
       return coercions;
+    }
+  }
+
+  /** Ends the COPY open on the connection, if any, before other statements use it. */
+  private void endActiveCopy() {
+    if (streaming != null) {
+      streaming.endCopy();
     }
   }
 
@@ -526,6 +572,7 @@ final class PgTarget implements Target {
 
   @Override
   public void finishLoad(ArchiveHeader header) {
+    endActiveCopy();
     for (String s : ddl.after) {
       try {
         Pg.exec(conn, s);
@@ -638,6 +685,7 @@ final class PgTarget implements Target {
 
   @Override
   public List<Check> verify(Map<String, Long> expectedRows) {
+    endActiveCopy();
     try {
       for (Map.Entry<String, Long> e : expectedRows.entrySet()) {
         String[] st = resolve(e.getKey());
@@ -674,6 +722,7 @@ final class PgTarget implements Target {
       for (Sink s : sinks) {
         s.flush();
       }
+      endActiveCopy();
       conn.commit();
       committed = true;
     } catch (SQLException e) {

@@ -450,15 +450,9 @@ final class PgValues {
     if (d.equals(LocalDate.MIN)) {
       return "-infinity";
     }
-    int y = d.getYear();
-    String base =
-        String.format(
-            java.util.Locale.ROOT,
-            "%04d-%02d-%02d",
-            y <= 0 ? 1 - y : y,
-            d.getMonthValue(),
-            d.getDayOfMonth());
-    return y <= 0 ? base + " BC" : base;
+    StringBuilder b = new StringBuilder(16);
+    appendDate(b, d);
+    return b.toString();
   }
 
   static String timestamp(LocalDateTime d) {
@@ -468,19 +462,53 @@ final class PgValues {
     if (d.equals(LocalDateTime.MIN)) {
       return "-infinity";
     }
+    StringBuilder b = new StringBuilder(32);
     int y = d.getYear();
-    String base =
-        String.format(
-            java.util.Locale.ROOT,
-            "%04d-%02d-%02d %02d:%02d:%02d.%06d",
-            y <= 0 ? 1 - y : y,
-            d.getMonthValue(),
-            d.getDayOfMonth(),
-            d.getHour(),
-            d.getMinute(),
-            d.getSecond(),
-            d.getNano() / 1000);
-    return y <= 0 ? base + " BC" : base;
+    appendYear(b, y);
+    b.append('-');
+    two(b, d.getMonthValue());
+    b.append('-');
+    two(b, d.getDayOfMonth());
+    b.append(' ');
+    two(b, d.getHour());
+    b.append(':');
+    two(b, d.getMinute());
+    b.append(':');
+    two(b, d.getSecond());
+    b.append('.');
+    int micros = d.getNano() / 1000;
+    for (int div = 100_000; div > 0; div /= 10) {
+      b.append((char) ('0' + micros / div % 10));
+    }
+    if (y <= 0) {
+      b.append(" BC");
+    }
+    return b.toString();
+  }
+
+  /** yyyy-mm-dd with PostgreSQL's " BC" for years ≤ 0 (year 0 is 1 BC). */
+  private static void appendDate(StringBuilder b, LocalDate d) {
+    int y = d.getYear();
+    appendYear(b, y);
+    b.append('-');
+    two(b, d.getMonthValue());
+    b.append('-');
+    two(b, d.getDayOfMonth());
+    if (y <= 0) {
+      b.append(" BC");
+    }
+  }
+
+  private static void appendYear(StringBuilder b, int y) {
+    int year = y <= 0 ? 1 - y : y;
+    if (year < 1000) {
+      b.append(year < 10 ? "000" : year < 100 ? "00" : "0");
+    }
+    b.append(year);
+  }
+
+  private static void two(StringBuilder b, int v) {
+    b.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
   }
 
   private static String utf8(byte[] b) {

@@ -1,11 +1,8 @@
 package dev.porter.core.postgres;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * PostgreSQL's COPY text format: one row per line, fields separated by tabs, {@code \N} for NULL,
@@ -18,73 +15,129 @@ final class CopyText {
   /** Reads rows of COPY text from a stream, one {@code String[]} per row (null for \N). */
   static final class Reader {
     private final InputStream in;
-    private final byte[] buf = new byte[1 << 16];
+    private byte[] buf = new byte[1 << 16];
     private int pos;
     private int len;
-    private final ByteArrayOutputStream field = new ByteArrayOutputStream(256);
+    private byte[] scratch = new byte[256];
+    private boolean eof;
 
     Reader(InputStream in) {
       this.in = in;
     }
 
-    private int read() throws IOException {
-      if (pos == len) {
-        len = in.read(buf, 0, buf.length);
-        pos = 0;
-        if (len <= 0) {
-          len = 0;
-          return -1;
-        }
+    /** Makes sure at least one unread byte is buffered; false at the end of the stream. */
+    private boolean fill() throws IOException {
+      if (pos < len) {
+        return true;
       }
-      return buf[pos++] & 0xff;
+      if (eof) {
+        return false;
+      }
+      int n = in.read(buf, 0, buf.length);
+      if (n <= 0) {
+        eof = true;
+        len = pos = 0;
+        return false;
+      }
+      pos = 0;
+      len = n;
+      return true;
     }
 
     /** The next row's fields, or null at the end of the stream. */
     String[] next(int width) throws IOException {
-      int c = read();
-      if (c < 0) {
+      if (!fill()) {
         return null;
       }
-      List<String> fields = new ArrayList<>(width);
-      field.reset();
-      boolean isNull = false;
+      String[] fields = new String[Math.max(width, 1)];
+      int count = 0;
       while (true) {
-        if (c < 0 || c == '\n') {
-          fields.add(isNull ? null : field.toString(StandardCharsets.UTF_8));
-          break;
+        // Fast path: the whole field is in the buffer and has no backslash.
+        int start = pos;
+        int i = start;
+        byte[] b = buf;
+        int end = len;
+        while (i < end) {
+          byte c = b[i];
+          if (c == '\t' || c == '\n' || c == '\\') {
+            break;
+          }
+          i++;
         }
-        if (c == '\t') {
-          fields.add(isNull ? null : field.toString(StandardCharsets.UTF_8));
-          field.reset();
-          isNull = false;
-        } else if (c == '\\') {
-          int e = read();
-          switch (e) {
-            case 'N' -> isNull = true;
-            case 't' -> field.write('\t');
-            case 'n' -> field.write('\n');
-            case 'r' -> field.write('\r');
-            case 'b' -> field.write('\b');
-            case 'f' -> field.write('\f');
-            case 'v' -> field.write(0x0b);
-            case 'x' -> field.write(hex(read()) * 16 + hex(read()));
-            default -> {
-              if (e >= '0' && e <= '7') {
-                int v = e - '0';
-                v = v * 8 + (read() - '0');
-                v = v * 8 + (read() - '0');
-                field.write(v);
-              } else {
-                field.write(e);
+        String value;
+        byte stop;
+        if (i < end && b[i] != '\\') {
+          value = new String(b, start, i - start, StandardCharsets.UTF_8);
+          stop = b[i];
+          pos = i + 1;
+        } else {
+          // Slow path: escapes, or a field that continues in the next buffer.
+          int n = 0;
+          boolean isNull = false;
+          stop = '\n';
+          while (true) {
+            if (!fill()) {
+              break;
+            }
+            byte c = buf[pos++];
+            if (c == '\t' || c == '\n') {
+              stop = c;
+              break;
+            }
+            if (c == '\\') {
+              if (!fill()) {
+                break;
               }
+              byte e = buf[pos++];
+              int v;
+              switch (e) {
+                case 'N' -> {
+                  isNull = true;
+                  continue;
+                }
+                case 't' -> v = '\t';
+                case 'n' -> v = '\n';
+                case 'r' -> v = '\r';
+                case 'b' -> v = '\b';
+                case 'f' -> v = '\f';
+                case 'v' -> v = 0x0b;
+                case 'x' -> v = hex(readByte()) * 16 + hex(readByte());
+                default -> {
+                  if (e >= '0' && e <= '7') {
+                    v = (e - '0') * 64 + (readByte() - '0') * 8 + (readByte() - '0');
+                  } else {
+                    v = e;
+                  }
+                }
+              }
+              n = put(n, v);
+            } else {
+              n = put(n, c);
             }
           }
-        } else {
-          field.write(c);
+          value = isNull ? null : new String(scratch, 0, n, StandardCharsets.UTF_8);
         }
-        c = read();
+        if (count == fields.length) {
+          fields = java.util.Arrays.copyOf(fields, count * 2);
+        }
+        fields[count++] = value;
+        if (stop == '\n') {
+          break;
+        }
       }
-      return fields.toArray(new String[0]);
+      return count == fields.length ? fields : java.util.Arrays.copyOf(fields, count);
+    }
+
+    private int put(int n, int v) {
+      if (n == scratch.length) {
+        scratch = java.util.Arrays.copyOf(scratch, n * 2);
+      }
+      scratch[n] = (byte) v;
+      return n + 1;
+    }
+
+    private int readByte() throws IOException {
+      return fill() ? buf[pos++] : -1;
     }
 
     private static int hex(int c) {

@@ -17,6 +17,14 @@ final class Render {
 
   static void plan(ImportPlan p, PrintWriter out) {
     out.printf("plan: app %s, release %s → %s%n", p.app(), p.fromVersion(), p.toVersion());
+    if (p.refused() && p.steps().isEmpty() && !p.fromVersion().equals(p.toVersion())) {
+      // no way from the archive's release to the target's: there is nothing else to show
+      out.println("  REFUSED:");
+      for (String r : p.refusals()) {
+        out.println("    - " + r);
+      }
+      return;
+    }
     if (p.steps().isEmpty()) {
       out.println("  no steps: the archive is at the target release");
     }

@@ -32,6 +32,7 @@ final class VerifyCommand implements Callable<Integer> {
     long start = System.nanoTime();
     long rows = 0;
     ArchiveTrailer trailer;
+    int tables;
     try (ArchiveReader reader =
         archive.equals("-")
             ? PorterArchive.read(System.in, "standard input")
@@ -43,12 +44,14 @@ final class VerifyCommand implements Callable<Integer> {
         }
       }
       trailer = reader.trailer();
+      tables = reader.header().tables().size();
     }
     spec.commandLine()
         .getOut()
         .printf(
-            "ok: %s, %s, %s; every checksum matches (%s)%n",
-            Fmt.plural(trailer.tables().size(), "table"),
+            "ok: %s (%d with data), %s, %s; every checksum matches (%s)%n",
+            Fmt.plural(tables, "table"),
+            trailer.tables().size(),
             Fmt.plural(rows, "row"),
             Fmt.bytes(trailer.totalBytes()),
             Fmt.seconds(System.nanoTime() - start));

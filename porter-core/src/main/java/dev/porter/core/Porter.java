@@ -36,8 +36,14 @@ public final class Porter {
   public static StartupAction upgradeOnStartup(AppDefinition app, String database) {
     DatabaseRef ref = DatabaseRef.parse(database);
     Dialect dialect = Dialects.forRef(ref);
-    if (ref.file() != null && !java.nio.file.Files.exists(ref.file())) {
-      return StartupAction.NO_VERSION;
+    try {
+      if (ref.file() != null
+          && (!java.nio.file.Files.exists(ref.file())
+              || java.nio.file.Files.size(ref.file()) == 0)) {
+        return StartupAction.NO_VERSION; // a new or empty file: the app creates its schema
+      }
+    } catch (java.io.IOException e) {
+      throw PorterException.unavailable("cannot read " + ref.display() + ": " + e.getMessage(), e);
     }
     String current = UpgradeJob.currentVersion(dialect, ref, app);
     if (current == null) {

@@ -9,8 +9,8 @@ import java.sql.Statement;
 import java.util.SplittableRandom;
 
 /**
- * A small shop database for the demo: customers, products, orders with foreign keys, an
- * AUTOINCREMENT table with deleted rows, a trigger, a view, an FTS5 index and BLOBs.
+ * A small shop database for tests: customers, products, orders with foreign keys, an AUTOINCREMENT
+ * table with deleted rows, a trigger, a view, an FTS5 index and BLOBs.
  */
 public final class DemoShop {
   private DemoShop() {}

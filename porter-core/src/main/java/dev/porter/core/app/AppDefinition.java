@@ -89,7 +89,7 @@ public final class AppDefinition {
     return releases.get(releases.size() - 1);
   }
 
-  /** The release of a version, or a USAGE error naming the versions the app declares. */
+  /** The release of a version, or a REFUSED error naming the versions the app declares. */
   public Release release(SchemaVersion v) {
     for (Release r : releases) {
       if (r.version().equals(v)) {

@@ -66,6 +66,7 @@ final class PgTarget implements Target {
   private final List<Sink> sinks = new ArrayList<>();
   private final Set<String> loadedTables = new LinkedHashSet<>();
   private PgDdl ddl;
+  private String preImagePrefix;
   private boolean committed;
   private long buffered;
 
@@ -134,8 +135,11 @@ final class PgTarget implements Target {
   }
 
   /** Moves a schema out of the way inside the transaction; it becomes the pre-image. */
-  private void renameAway(String schema) {
-    String to = "porter_" + options.preImageLabel().replace('-', '_') + "_" + stamp + "_" + schema;
+  private void renameAway(String schema) throws SQLException {
+    if (preImagePrefix == null) {
+      preImagePrefix = PgPreImages.freePrefix(conn, options.preImageLabel(), stamp);
+    }
+    String to = preImagePrefix + schema;
     if (to.length() > 63) {
       to = to.substring(0, 63);
     }

@@ -238,12 +238,65 @@ final class PgTarget implements Target {
           throw PorterException.refused("the baseline DDL fails on PostgreSQL: " + Pg.oneLine(e));
         }
         exec("SET LOCAL search_path = DEFAULT");
+      } else {
+        refuseUserData(existing, baselineDdl);
       }
       Baseline b = describe(conn);
       prepareLoad();
       return b;
     } catch (SQLException e) {
       throw Pg.failure("cannot create the baseline in", ref, e);
+    }
+  }
+
+  /**
+   * An app import into a schema the application created: only the tables its baseline DDL fills
+   * (seed tables) may hold rows; rows anywhere else are a user's data, which an import must neither
+   * skip as seed rows nor mix with the archive's. Which tables the DDL fills is learnt by running
+   * it in a scratch schema, rolled back.
+   */
+  private void refuseUserData(Map<String, String[]> existing, String baselineDdl)
+      throws SQLException {
+    Set<String> seeded = new LinkedHashSet<>();
+    String scratchFailure = null;
+    Pg.exec(conn, "SAVEPOINT porter_scratch");
+    try {
+      Pg.exec(conn, "CREATE SCHEMA porter_scratch");
+      Pg.exec(conn, "SET LOCAL search_path = porter_scratch");
+      Pg.exec(conn, baselineDdl);
+      for (PgCatalog.Rel r : PgCatalog.relations(conn, List.of("porter_scratch"))) {
+        if (Pg.number(conn, "SELECT count(*) FROM " + Pg.qualified(r.schema(), r.name())) > 0) {
+          seeded.add(r.name());
+        }
+      }
+    } catch (SQLException e) {
+      scratchFailure = Pg.oneLine(e);
+    } finally {
+      Pg.exec(conn, "ROLLBACK TO SAVEPOINT porter_scratch"); // also undoes SET LOCAL
+      Pg.exec(conn, "RELEASE SAVEPOINT porter_scratch");
+    }
+    for (Map.Entry<String, String[]> t : existing.entrySet()) {
+      String[] st = t.getValue();
+      if ("public".equals(st[0]) && seeded.contains(st[1])) {
+        continue;
+      }
+      long rows = Pg.number(conn, "SELECT count(*) FROM " + Pg.qualified(st[0], st[1]));
+      if (rows > 0) {
+        throw PorterException.refused(
+            "table "
+                + t.getKey()
+                + " of "
+                + ref.display()
+                + " already holds "
+                + rows
+                + " rows, and the release's baseline does not fill it"
+                + (scratchFailure == null
+                    ? ""
+                    : " (as far as porter can tell: the baseline DDL fails in a scratch schema: "
+                        + scratchFailure
+                        + ")")
+                + "; import into an empty database, or use --mode replace");
+      }
     }
   }
 

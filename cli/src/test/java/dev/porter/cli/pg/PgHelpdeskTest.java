@@ -134,6 +134,31 @@ class PgHelpdeskTest {
   }
 
   @Test
+  void anAppImportInReplaceModeReplacesADatabaseAtAnOlderRelease() throws Exception {
+    Path source = release1Sqlite("source.db");
+    Path archive = dir.resolve("release-1.porter");
+    porter("export", "--db", source, "--app", app, "-o", archive).expect(0);
+    String pg = release1Postgres();
+    String before = PgKit.copyOf(pg);
+    porter("import", archive, "--db", pg, "--app", app, "--mode", "replace").expect(0);
+    assertEquals("4", release(pg));
+    Path reference = release1Sqlite("reference.db");
+    porterIn(dir, "upgrade", "--db", reference, "--app", app).expect(0);
+    assertNull(PgKit.crossEngineDifference(reference, pg));
+    // the release-1 database is kept as the pre-import schema
+    List<String> kept = preImageSchemas(pg);
+    assertEquals(1, kept.size(), kept.toString());
+    assertTrue(kept.get(0).matches("porter_pre_import_\\d{8}t\\d{6}z_public"), kept.toString());
+    try (Connection a = TestPostgres.connect(before);
+        Connection b = TestPostgres.connect(pg)) {
+      for (String t : PgCompare.tables(a, "public")) {
+        String table = t.substring("public.".length());
+        assertEquals(PgCompare.rows(a, t), PgCompare.rows(b, kept.get(0) + "." + table), t);
+      }
+    }
+  }
+
+  @Test
   void planAgainstPostgresWritesNothing() throws Exception {
     Path source = release1Sqlite("source.db");
     Path archive = dir.resolve("release-1.porter");

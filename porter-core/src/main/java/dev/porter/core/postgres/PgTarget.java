@@ -67,6 +67,7 @@ final class PgTarget implements Target {
   private final Set<String> loadedTables = new LinkedHashSet<>();
   private PgDdl ddl;
   private String preImagePrefix;
+  private boolean intoExisting;
   private boolean committed;
   private long buffered;
 
@@ -200,6 +201,7 @@ final class PgTarget implements Target {
           rows.put(t, Pg.number(conn, "SELECT count(*) FROM " + Pg.qualified(st[0], st[1])));
         }
         ddl = new PgDdl();
+        intoExisting = true;
         prepareLoad();
         return rows;
       }
@@ -602,10 +604,30 @@ final class PgTarget implements Target {
     restoreAfterLoad();
     if (header.postgresql() != null) {
       for (PostgresSchema.Sequence q : header.postgresql().sequences()) {
-        String seq =
-            q.identity() ? identitySequence(q) : Pg.literal(Pg.qualified(q.schema(), q.name()));
-        if (seq != null) {
-          exec("SELECT setval(" + seq + "::regclass, " + q.lastValue() + ", " + q.isCalled() + ")");
+        String seq = targetSequence(q);
+        if (seq == null) {
+          continue;
+        }
+        String set =
+            "setval("
+                + Pg.literal(seq)
+                + "::regclass, "
+                + q.lastValue()
+                + ", "
+                + q.isCalled()
+                + ")";
+        if (intoExisting) {
+          // the application's own rows may have moved it on already: only ever move it forward
+          long used = q.isCalled() ? q.lastValue() : q.lastValue() - 1;
+          exec(
+              "SELECT "
+                  + set
+                  + " FROM "
+                  + seq
+                  + " WHERE CASE WHEN is_called THEN last_value ELSE last_value - 1 END < "
+                  + used);
+        } else {
+          exec("SELECT " + set);
         }
       }
     }
@@ -618,20 +640,42 @@ final class PgTarget implements Target {
     continueSequences(floors);
   }
 
-  private String identitySequence(PostgresSchema.Sequence q) {
-    if (q.ownedBy() == null) {
-      return null;
+  /**
+   * The target's sequence for an archived one, as a regclass text, or null when the target has
+   * none: the one of the column that owns it (an identity or serial column, found in the tables
+   * porter created or, in a schema the application created, in its tables), else by its name.
+   */
+  private String targetSequence(PostgresSchema.Sequence q) {
+    try {
+      if (q.ownedBy() != null) {
+        int dot = q.ownedBy().lastIndexOf('.');
+        String table = q.ownedBy().substring(0, dot);
+        String[] st = ddl.names.get(table);
+        if (st == null && intoExisting) {
+          st = userTables(conn).get(table);
+        }
+        if (st != null) {
+          String seq =
+              Pg.string(
+                  conn,
+                  "SELECT pg_get_serial_sequence("
+                      + Pg.literal(Pg.qualified(st[0], st[1]))
+                      + ", "
+                      + Pg.literal(q.ownedBy().substring(dot + 1))
+                      + ")");
+          if (seq != null) {
+            return seq;
+          }
+        }
+        if (q.identity()) {
+          return null;
+        }
+      }
+      return Pg.string(
+          conn, "SELECT to_regclass(" + Pg.literal(Pg.qualified(q.schema(), q.name())) + ")::text");
+    } catch (SQLException e) {
+      throw Pg.failure("cannot find sequence " + q.name() + " in", ref, e);
     }
-    int dot = q.ownedBy().lastIndexOf('.');
-    String[] st = ddl.names.get(q.ownedBy().substring(0, dot));
-    if (st == null) {
-      return null;
-    }
-    return "pg_get_serial_sequence("
-        + Pg.literal(Pg.qualified(st[0], st[1]))
-        + ", "
-        + Pg.literal(q.ownedBy().substring(dot + 1))
-        + ")";
   }
 
   /**

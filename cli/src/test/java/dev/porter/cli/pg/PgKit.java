@@ -80,6 +80,13 @@ final class PgKit {
     return dir;
   }
 
+  /** The names of the files in a directory, sorted. */
+  static List<String> files(Path dir) throws IOException {
+    try (var s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
   static void sql(String url, String... statements) throws SQLException {
     try (Connection c = TestPostgres.connect(url);
         Statement s = c.createStatement()) {

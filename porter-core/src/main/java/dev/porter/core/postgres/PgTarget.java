@@ -184,6 +184,27 @@ final class PgTarget implements Target {
           wanted.add(e.table().name());
         }
       }
+      if (options.mode() == ImportMode.NEW) {
+        // other tables of the schemas the archive fills must not hold a user's data either
+        for (Map.Entry<String, String[]> e : existing.entrySet()) {
+          if (!wanted.contains(e.getKey()) && schemas.contains(e.getValue()[0])) {
+            long rows =
+                Pg.number(
+                    conn, "SELECT count(*) FROM " + Pg.qualified(e.getValue()[0], e.getValue()[1]));
+            if (rows > 0) {
+              throw PorterException.refused(
+                  "table "
+                      + e.getKey()
+                      + " of "
+                      + ref.display()
+                      + " already holds "
+                      + rows
+                      + " rows, and the archive has no such table; import into an empty database,"
+                      + " or use --mode replace");
+            }
+          }
+        }
+      }
       boolean anyExists = wanted.stream().anyMatch(existing::containsKey);
       if (anyExists) {
         // The application created its schema: load into its (empty) tables.

@@ -294,4 +294,28 @@ class PgExistingSchemaTest {
         appRun.err());
     assertEquals(before, PgKit.snapshot(db));
   }
+
+  @Test
+  void modeNewIntoASchemaWhoseOtherTablesHoldDataIsRefused() throws Exception {
+    String source = TestPostgres.newDatabase();
+    PgKit.sql(
+        source, "CREATE TABLE kv (k text PRIMARY KEY, v text)", "INSERT INTO kv VALUES ('a', 'b')");
+    Path archive = dir.resolve("kv.porter");
+    porter("export", "--db", source, "-o", archive).expect(0);
+    String db = TestPostgres.newDatabase();
+    PgKit.sql(
+        db,
+        "CREATE TABLE notes (id int PRIMARY KEY, body text)",
+        "INSERT INTO notes VALUES (1, 'mine')");
+    Map<String, List<String>> before = PgKit.snapshot(db);
+    PgKit.Run run = porter("import", archive, "--db", db).expect(3);
+    assertTrue(
+        run.err().matches("porter: table notes of .* already holds 1 rows, .*--mode replace.*\\n"),
+        run.err());
+    assertEquals(before, PgKit.snapshot(db));
+    // an empty table of the user's does not stand in the way
+    PgKit.sql(db, "DELETE FROM notes");
+    porter("import", archive, "--db", db).expect(0);
+    assertEquals("b", PgKit.value(db, "SELECT v FROM kv"));
+  }
 }

@@ -6,23 +6,24 @@ import java.util.List;
 
 /**
  * Where the members of a tar file are, read straight from the bytes (independently of porter's
- * reader), so that tests can aim at a member's header, content or padding.
+ * reader), so that tests can aim at a member's header, content or padding. Public for the
+ * PostgreSQL tests in {@code dev.porter.cli.pg}.
  */
-record TarLayout(List<Member> members, long endMarker, long length) {
+public record TarLayout(List<Member> members, long endMarker, long length) {
   static final int BLOCK = 512;
 
   /** One member: its header block, its content, and the padding after it. */
-  record Member(String name, long header, long content, long size) {
-    long padding() {
+  public record Member(String name, long header, long content, long size) {
+    public long padding() {
       return content + size;
     }
 
-    long paddingLength() {
+    public long paddingLength() {
       return (BLOCK - size % BLOCK) % BLOCK;
     }
   }
 
-  static TarLayout of(byte[] tar) {
+  public static TarLayout of(byte[] tar) {
     List<Member> members = new ArrayList<>();
     int pos = 0;
     while (true) {
@@ -40,7 +41,7 @@ record TarLayout(List<Member> members, long endMarker, long length) {
     }
   }
 
-  Member member(String name) {
+  public Member member(String name) {
     return members.stream()
         .filter(m -> m.name().equals(name))
         .findFirst()
@@ -48,7 +49,7 @@ record TarLayout(List<Member> members, long endMarker, long length) {
   }
 
   /** The data member holding the most bytes. */
-  Member largestData() {
+  public Member largestData() {
     return members.stream()
         .filter(m -> m.name().startsWith("data/"))
         .max((a, b) -> Long.compare(a.size(), b.size()))
@@ -56,7 +57,7 @@ record TarLayout(List<Member> members, long endMarker, long length) {
   }
 
   /** The first member followed by padding (its size is not a multiple of 512). */
-  Member firstPadded() {
+  public Member firstPadded() {
     return members.stream().filter(m -> m.paddingLength() > 0).findFirst().orElseThrow();
   }
 

@@ -34,6 +34,15 @@ public interface Dialect {
   Baseline inspectBaseline(DatabaseRef ref, String ddl);
 
   /**
+   * What the baseline of an import in {@code mode} is, without writing anything: in replace mode
+   * the DDL's fresh baseline even where {@code ref} already holds a schema (which the import moves
+   * aside), in new mode as {@link #inspectBaseline(DatabaseRef, String)}.
+   */
+  default Baseline inspectBaseline(DatabaseRef ref, String ddl, ImportMode mode) {
+    return inspectBaseline(ref, ddl);
+  }
+
+  /**
    * Why values of {@code column} cannot be stored in {@code target}, or null when they can (or when
    * only the values themselves can tell, which the loader then checks row by row).
    */

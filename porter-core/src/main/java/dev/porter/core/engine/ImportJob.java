@@ -57,7 +57,11 @@ public final class ImportJob {
   public ImportReport run(ArchiveReader reader) {
     if (options.app() != null) {
       // Refuse before touching anything: the plan runs on a scratch database.
-      chainPlan(reader.header(), null, dialect.inspectBaseline(database, ddl())).requireRunnable();
+      chainPlan(
+              reader.header(),
+              null,
+              dialect.inspectBaseline(database, ddl(), options.target().mode()))
+          .requireRunnable();
     }
     DbLock lock = dialect.lock(database);
     try (Target target = dialect.openTarget(database, options.target())) {
@@ -72,7 +76,9 @@ public final class ImportJob {
    * writes nothing. {@code trailer} (may be null) supplies row counts.
    */
   public ImportPlan plan(ArchiveHeader header, ArchiveTrailer trailer) {
-    return chainPlan(header, trailer, dialect.inspectBaseline(database, ddl())).view();
+    return chainPlan(
+            header, trailer, dialect.inspectBaseline(database, ddl(), options.target().mode()))
+        .view();
   }
 
   private String ddl() {

@@ -7,6 +7,7 @@ import dev.porter.core.dialect.Baseline;
 import dev.porter.core.dialect.DatabaseRef;
 import dev.porter.core.dialect.DbLock;
 import dev.porter.core.dialect.Dialect;
+import dev.porter.core.dialect.ImportMode;
 import dev.porter.core.dialect.PreImages;
 import dev.porter.core.dialect.Source;
 import dev.porter.core.dialect.Target;
@@ -18,7 +19,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** PostgreSQL, through pgjdbc. */
 public final class PgDialect implements Dialect {
@@ -92,12 +96,33 @@ public final class PgDialect implements Dialect {
 
   @Override
   public Baseline inspectBaseline(DatabaseRef ref, String ddl) {
+    return inspectBaseline(ref, ddl, ImportMode.NEW);
+  }
+
+  /**
+   * Runs the DDL in a transaction that is rolled back. A schema the application created is the
+   * baseline of an import in new mode; in replace mode the import moves it aside and runs the DDL,
+   * and so does this (inside the same rolled-back transaction).
+   */
+  @Override
+  public Baseline inspectBaseline(DatabaseRef ref, String ddl, ImportMode mode) {
     try (Connection c = Pg.connect(ref)) {
       c.setAutoCommit(false);
       try {
-        if (!PgTarget.userTables(c).isEmpty()) {
+        Map<String, String[]> existing = PgTarget.userTables(c);
+        if (!existing.isEmpty() && mode != ImportMode.REPLACE) {
           return PgTarget.describe(c);
         }
+        Set<String> schemas = new LinkedHashSet<>();
+        for (String[] st : existing.values()) {
+          schemas.add(st[0]);
+        }
+        int n = 0;
+        for (String s : schemas) {
+          Pg.exec(
+              c, "ALTER SCHEMA " + Pg.quote(s) + " RENAME TO " + Pg.quote("porter_plan_" + n++));
+        }
+        Pg.exec(c, "CREATE SCHEMA IF NOT EXISTS public");
         Pg.exec(c, "SET LOCAL search_path = public");
         try (Statement s = c.createStatement()) {
           s.execute(ddl);

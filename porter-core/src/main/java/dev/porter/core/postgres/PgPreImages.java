@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  */
 final class PgPreImages implements PreImages {
   private static final Pattern NAME =
-      Pattern.compile("porter_(pre_import|pre_upgrade|pre_rollback)_(\\d{8}t\\d{6}z)_(.+)");
+      Pattern.compile(
+          "porter_(pre_import|pre_upgrade|pre_rollback)_(\\d{8}t\\d{6}z(?:-\\d+)?)_(.+)");
 
   private final DatabaseRef ref;
 
@@ -61,6 +62,32 @@ final class PgPreImages implements PreImages {
     }
     out.sort(Comparator.comparing(Kept::stamp).reversed());
     return out;
+  }
+
+  /**
+   * The name prefix {@code porter_<label>_<stamp>_} of a new group of pre-image schemas: {@code
+   * <stamp>-2}, {@code <stamp>-3}… when an earlier group of the same second holds the name (two
+   * upgrades, or two rollbacks, within one second).
+   */
+  static String freePrefix(Connection c, String label, String stamp) throws SQLException {
+    String base = "porter_" + label.replace('-', '_') + "_";
+    String s = stamp;
+    for (int k = 2; ; k++) {
+      String prefix = base + s + "_";
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE left(nspname, length(?)) = ?)")) {
+        ps.setString(1, prefix);
+        ps.setString(2, prefix);
+        try (ResultSet r = ps.executeQuery()) {
+          r.next();
+          if (!r.getBoolean(1)) {
+            return prefix;
+          }
+        }
+      }
+      s = stamp + "-" + k;
+    }
   }
 
   /**
@@ -139,7 +166,7 @@ final class PgPreImages implements PreImages {
                   + "; rolling back would drop those changes; --force rolls back anyway (the current schemas are kept as a pre-image)");
         }
       }
-      String stamp = PgTarget.STAMP.format(Instant.now());
+      String prefix = freePrefix(c, "pre-rollback", PgTarget.STAMP.format(Instant.now()));
       List<String> keptNow = new ArrayList<>();
       for (Kept k : kept) {
         Matcher m = NAME.matcher(k.path());
@@ -154,7 +181,7 @@ final class PgPreImages implements PreImages {
                     "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = "
                         + Pg.literal(schema)
                         + ")"))) {
-          String away = trim("porter_pre_rollback_" + stamp + "_" + schema);
+          String away = trim(prefix + schema);
           Pg.exec(c, "ALTER SCHEMA " + Pg.quote(schema) + " RENAME TO " + Pg.quote(away));
           keptNow.add(away);
         }

@@ -65,16 +65,31 @@ final class PgSource implements Source {
     try {
       c.setAutoCommit(false);
       Pg.exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-      List<String> chosen =
-          schemas == null || schemas.isEmpty() ? PgCatalog.userSchemas(c) : schemas;
+      List<String> all = PgCatalog.userSchemas(c);
+      List<String> chosen = schemas == null || schemas.isEmpty() ? all : schemas;
+      for (String s : chosen) {
+        if (!all.contains(s)) {
+          throw PorterException.usage(
+              "database "
+                  + ref.display()
+                  + " has no schema "
+                  + s
+                  + " (its schemas: "
+                  + String.join(", ", all)
+                  + ")");
+        }
+      }
       return new PgSource(ref, c, PgCatalog.read(c, ref, chosen));
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       try {
         c.close();
       } catch (SQLException ignored) {
         // the read failed; the connection has nothing to keep
       }
-      throw Pg.failure("cannot read the catalog of", ref, e);
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      throw Pg.failure("cannot read the catalog of", ref, (SQLException) e);
     }
   }
 

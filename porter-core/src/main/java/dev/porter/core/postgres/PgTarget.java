@@ -69,6 +69,8 @@ final class PgTarget implements Target {
   private org.postgresql.copy.CopyIn active;
   private final Set<String> loadedTables = new LinkedHashSet<>();
   private PgDdl ddl;
+  private String preImagePrefix;
+  private boolean intoExisting;
   private boolean committed;
   private long buffered;
 
@@ -138,8 +140,11 @@ final class PgTarget implements Target {
   }
 
   /** Moves a schema out of the way inside the transaction; it becomes the pre-image. */
-  private void renameAway(String schema) {
-    String to = "porter_" + options.preImageLabel().replace('-', '_') + "_" + stamp + "_" + schema;
+  private void renameAway(String schema) throws SQLException {
+    if (preImagePrefix == null) {
+      preImagePrefix = PgPreImages.freePrefix(conn, options.preImageLabel(), stamp);
+    }
+    String to = preImagePrefix + schema;
     if (to.length() > 63) {
       to = to.substring(0, 63);
     }
@@ -183,6 +188,27 @@ final class PgTarget implements Target {
           wanted.add(e.table().name());
         }
       }
+      if (options.mode() == ImportMode.NEW) {
+        // other tables of the schemas the archive fills must not hold a user's data either
+        for (Map.Entry<String, String[]> e : existing.entrySet()) {
+          if (!wanted.contains(e.getKey()) && schemas.contains(e.getValue()[0])) {
+            long rows =
+                Pg.number(
+                    conn, "SELECT count(*) FROM " + Pg.qualified(e.getValue()[0], e.getValue()[1]));
+            if (rows > 0) {
+              throw PorterException.refused(
+                  "table "
+                      + e.getKey()
+                      + " of "
+                      + ref.display()
+                      + " already holds "
+                      + rows
+                      + " rows, and the archive has no such table; import into an empty database,"
+                      + " or use --mode replace");
+            }
+          }
+        }
+      }
       boolean anyExists = wanted.stream().anyMatch(existing::containsKey);
       if (anyExists) {
         // The application created its schema: load into its (empty) tables.
@@ -200,6 +226,7 @@ final class PgTarget implements Target {
           rows.put(t, Pg.number(conn, "SELECT count(*) FROM " + Pg.qualified(st[0], st[1])));
         }
         ddl = new PgDdl();
+        intoExisting = true;
         prepareLoad();
         return rows;
       }
@@ -238,12 +265,65 @@ final class PgTarget implements Target {
           throw PorterException.refused("the baseline DDL fails on PostgreSQL: " + Pg.oneLine(e));
         }
         exec("SET LOCAL search_path = DEFAULT");
+      } else {
+        refuseUserData(existing, baselineDdl);
       }
       Baseline b = describe(conn);
       prepareLoad();
       return b;
     } catch (SQLException e) {
       throw Pg.failure("cannot create the baseline in", ref, e);
+    }
+  }
+
+  /**
+   * An app import into a schema the application created: only the tables its baseline DDL fills
+   * (seed tables) may hold rows; rows anywhere else are a user's data, which an import must neither
+   * skip as seed rows nor mix with the archive's. Which tables the DDL fills is learnt by running
+   * it in a scratch schema, rolled back.
+   */
+  private void refuseUserData(Map<String, String[]> existing, String baselineDdl)
+      throws SQLException {
+    Set<String> seeded = new LinkedHashSet<>();
+    String scratchFailure = null;
+    Pg.exec(conn, "SAVEPOINT porter_scratch");
+    try {
+      Pg.exec(conn, "CREATE SCHEMA porter_scratch");
+      Pg.exec(conn, "SET LOCAL search_path = porter_scratch");
+      Pg.exec(conn, baselineDdl);
+      for (PgCatalog.Rel r : PgCatalog.relations(conn, List.of("porter_scratch"))) {
+        if (Pg.number(conn, "SELECT count(*) FROM " + Pg.qualified(r.schema(), r.name())) > 0) {
+          seeded.add(r.name());
+        }
+      }
+    } catch (SQLException e) {
+      scratchFailure = Pg.oneLine(e);
+    } finally {
+      Pg.exec(conn, "ROLLBACK TO SAVEPOINT porter_scratch"); // also undoes SET LOCAL
+      Pg.exec(conn, "RELEASE SAVEPOINT porter_scratch");
+    }
+    for (Map.Entry<String, String[]> t : existing.entrySet()) {
+      String[] st = t.getValue();
+      if ("public".equals(st[0]) && seeded.contains(st[1])) {
+        continue;
+      }
+      long rows = Pg.number(conn, "SELECT count(*) FROM " + Pg.qualified(st[0], st[1]));
+      if (rows > 0) {
+        throw PorterException.refused(
+            "table "
+                + t.getKey()
+                + " of "
+                + ref.display()
+                + " already holds "
+                + rows
+                + " rows, and the release's baseline does not fill it"
+                + (scratchFailure == null
+                    ? ""
+                    : " (as far as porter can tell: the baseline DDL fails in a scratch schema: "
+                        + scratchFailure
+                        + ")")
+                + "; import into an empty database, or use --mode replace");
+      }
     }
   }
 
@@ -592,10 +672,30 @@ final class PgTarget implements Target {
     restoreAfterLoad();
     if (header.postgresql() != null) {
       for (PostgresSchema.Sequence q : header.postgresql().sequences()) {
-        String seq =
-            q.identity() ? identitySequence(q) : Pg.literal(Pg.qualified(q.schema(), q.name()));
-        if (seq != null) {
-          exec("SELECT setval(" + seq + "::regclass, " + q.lastValue() + ", " + q.isCalled() + ")");
+        String seq = targetSequence(q);
+        if (seq == null) {
+          continue;
+        }
+        String set =
+            "setval("
+                + Pg.literal(seq)
+                + "::regclass, "
+                + q.lastValue()
+                + ", "
+                + q.isCalled()
+                + ")";
+        if (intoExisting) {
+          // the application's own rows may have moved it on already: only ever move it forward
+          long used = q.isCalled() ? q.lastValue() : q.lastValue() - 1;
+          exec(
+              "SELECT "
+                  + set
+                  + " FROM "
+                  + seq
+                  + " WHERE CASE WHEN is_called THEN last_value ELSE last_value - 1 END < "
+                  + used);
+        } else {
+          exec("SELECT " + set);
         }
       }
     }
@@ -608,20 +708,42 @@ final class PgTarget implements Target {
     continueSequences(floors);
   }
 
-  private String identitySequence(PostgresSchema.Sequence q) {
-    if (q.ownedBy() == null) {
-      return null;
+  /**
+   * The target's sequence for an archived one, as a regclass text, or null when the target has
+   * none: the one of the column that owns it (an identity or serial column, found in the tables
+   * porter created or, in a schema the application created, in its tables), else by its name.
+   */
+  private String targetSequence(PostgresSchema.Sequence q) {
+    try {
+      if (q.ownedBy() != null) {
+        int dot = q.ownedBy().lastIndexOf('.');
+        String table = q.ownedBy().substring(0, dot);
+        String[] st = ddl.names.get(table);
+        if (st == null && intoExisting) {
+          st = userTables(conn).get(table);
+        }
+        if (st != null) {
+          String seq =
+              Pg.string(
+                  conn,
+                  "SELECT pg_get_serial_sequence("
+                      + Pg.literal(Pg.qualified(st[0], st[1]))
+                      + ", "
+                      + Pg.literal(q.ownedBy().substring(dot + 1))
+                      + ")");
+          if (seq != null) {
+            return seq;
+          }
+        }
+        if (q.identity()) {
+          return null;
+        }
+      }
+      return Pg.string(
+          conn, "SELECT to_regclass(" + Pg.literal(Pg.qualified(q.schema(), q.name())) + ")::text");
+    } catch (SQLException e) {
+      throw Pg.failure("cannot find sequence " + q.name() + " in", ref, e);
     }
-    int dot = q.ownedBy().lastIndexOf('.');
-    String[] st = ddl.names.get(q.ownedBy().substring(0, dot));
-    if (st == null) {
-      return null;
-    }
-    return "pg_get_serial_sequence("
-        + Pg.literal(Pg.qualified(st[0], st[1]))
-        + ", "
-        + Pg.literal(q.ownedBy().substring(dot + 1))
-        + ")";
   }
 
   /**

@@ -446,7 +446,9 @@ final class SqliteTarget implements Target {
     private void bindDecimal(PreparedStatement ps, int index, java.math.BigDecimal d, int column)
         throws SQLException {
       java.math.BigDecimal s = d.stripTrailingZeros();
-      if (s.scale() <= 0 && s.precision() - s.scale() <= 18) {
+      if (s.scale() <= 0
+          && s.precision() - s.scale() <= 19
+          && s.toBigInteger().bitLength() <= 63) { // a whole number within 64 bits
         note("decimal→integer");
         ps.setLong(index, s.longValueExact());
       } else if (s.precision() <= 15 || options.lossyAllowed(table.name(), columns.get(column))) {

@@ -168,16 +168,14 @@ final class PgCatalog {
           while (r.next()) {
             String type = r.getString(2);
             constraints.add(new PostgresSchema.Constraint(r.getString(1), type, r.getString(3)));
-            List<String> keyCols = attnames(cols, toShorts(r.getArray(4)));
+            List<String> keyCols = attnames(c, rel.oid(), toShorts(r.getArray(4)));
             if (type.equals("p")) {
               pk.addAll(keyCols);
             } else if (type.equals("f")) {
               Rel ref2 = byOid.get(r.getLong(5));
               String refName = ref2 != null ? ref2.porterName() : refName(c, r.getLong(5));
               List<String> refCols =
-                  ref2 != null
-                      ? attnames(columns(c, ref2.oid()), toShorts(r.getArray(6)))
-                      : List.of();
+                  ref2 != null ? attnames(c, ref2.oid(), toShorts(r.getArray(6))) : List.of();
               fks.add(
                   new ForeignKeyDef(
                       keyCols,
@@ -288,10 +286,22 @@ final class PgCatalog {
     return out;
   }
 
-  private static List<String> attnames(List<PgColumn> cols, Short[] nums) {
+  /** Column names by attribute number (numbers skip dropped columns, so positions will not do). */
+  private static List<String> attnames(Connection c, long relid, Short[] nums) throws SQLException {
+    Map<Short, String> names = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT attnum, attname FROM pg_attribute WHERE attrelid = ? AND attnum > 0")) {
+      ps.setLong(1, relid);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          names.put(r.getShort(1), r.getString(2));
+        }
+      }
+    }
     List<String> out = new ArrayList<>();
     for (Short n : nums) {
-      out.add(cols.get(n - 1 < cols.size() ? n - 1 : 0).name());
+      out.add(names.get(n));
     }
     return out;
   }

@@ -109,7 +109,8 @@ final class PgDdl {
                 + " PARTITION OF "
                 + Pg.qualified(parent.schema(), parent.table())
                 + " "
-                + t.partitionBound());
+                + t.partitionBound()
+                + (t.partitionKey() != null ? " PARTITION BY " + t.partitionKey() : ""));
       } else {
         TableDef def = defs.get(t.name());
         List<String> cols = new ArrayList<>();

@@ -166,6 +166,20 @@ final class PgPreImages implements PreImages {
                   + "; rolling back would drop those changes; --force rolls back anyway (the current schemas are kept as a pre-image)");
         }
       }
+      final String wanted = group;
+      if (kept.stream()
+          .noneMatch(
+              k -> {
+                Matcher m = NAME.matcher(k.path());
+                return m.matches() && (m.group(1) + "_" + m.group(2)).equals(wanted);
+              })) {
+        throw PorterException.refused(
+            "the previous database of "
+                + ref.display()
+                + " (pre-image schemas porter_"
+                + group
+                + "_…) is gone, removed by cleanup or by hand: there is nothing to roll back to");
+      }
       String prefix = freePrefix(c, "pre-rollback", PgTarget.STAMP.format(Instant.now()));
       List<String> keptNow = new ArrayList<>();
       for (Kept k : kept) {

@@ -247,4 +247,14 @@ class PgSchemaEdgesTest {
     assertTrue(run.err().contains("nothing to roll back to"), run.err());
     assertEquals(before, PgKit.snapshot(db));
   }
+
+  @Test
+  void exportingASchemaThatDoesNotExistIsAUsageError() throws Exception {
+    String db = TestPostgres.newDatabase();
+    PgKit.sql(db, "CREATE TABLE t (id int)");
+    Path archive = dir.resolve("none.porter");
+    PgKit.Run run = porter("export", "--db", db, "--schema", "nope", "-o", archive).expect(2);
+    assertTrue(run.err().contains("has no schema nope (its schemas: public)"), run.err());
+    assertFalse(Files.exists(archive));
+  }
 }

@@ -309,8 +309,8 @@ final class PgDdl {
    */
   static String pgType(String declared) {
     String d = declared.toUpperCase(Locale.ROOT).trim();
-    if (d.isEmpty()) {
-      return "text";
+    if (d.isEmpty() || d.startsWith("INTERVAL") || d.startsWith("POINT")) {
+      return "text"; // not integers, though SQLite's affinity rule reads INT in them
     }
     if (d.contains("INT")) {
       return "bigint";
@@ -333,6 +333,9 @@ final class PgDdl {
     if (d.contains("REAL") || d.contains("FLOA") || d.contains("DOUB")) {
       return "double precision";
     }
+    if (d.startsWith("TIMESTAMPTZ") || d.startsWith("TIMESTAMP WITH TIME ZONE")) {
+      return "timestamptz";
+    }
     if (d.startsWith("DATETIME") || d.startsWith("TIMESTAMP")) {
       return "timestamp";
     }
@@ -346,6 +349,11 @@ final class PgDdl {
     if (m.find()) {
       return "numeric(" + m.group(1) + "," + (m.group(2) == null ? "0" : m.group(2)) + ")";
     }
-    return "numeric";
+    if (d.contains("NUM") || d.contains("DEC") || d.contains("MONEY")) {
+      return "numeric";
+    }
+    // TIME, STRING, ANY, YEAR…: SQLite keeps such values as it got them, mostly text; text
+    // takes every value (numbers as their decimal form), numeric would refuse the text ones
+    return "text";
   }
 }

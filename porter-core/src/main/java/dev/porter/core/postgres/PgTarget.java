@@ -558,11 +558,13 @@ final class PgTarget implements Target {
                   + key(row)
                   + "): "
                   + e.getMessage()
-                  + "; --allow-lossy "
-                  + table
-                  + "."
-                  + cols.get(i).name()
-                  + " converts it anyway");
+                  + (e.convertible()
+                      ? "; --allow-lossy "
+                          + table
+                          + "."
+                          + cols.get(i).name()
+                          + " converts it anyway"
+                      : "; the target was not changed"));
         }
         CopyText.appendField(buf, text);
       }

@@ -15,6 +15,7 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Values between PostgreSQL's text forms and porter's Java values: {@link #parse} reads what COPY
@@ -24,12 +25,25 @@ import java.util.UUID;
 final class PgValues {
   private PgValues() {}
 
-  /** A value that would not survive the conversion to the target column unchanged. */
+  /**
+   * A value that would not survive the conversion to the target column unchanged. {@code
+   * convertible}: --allow-lossy converts it (rounds, strips); otherwise no option stores it.
+   */
   static final class Lossy extends Exception {
     private static final long serialVersionUID = 1L;
+    private final boolean convertible;
 
     Lossy(String message) {
+      this(message, false);
+    }
+
+    Lossy(String message, boolean convertible) {
       super(message, null, false, false);
+      this.convertible = convertible;
+    }
+
+    boolean convertible() {
+      return convertible;
     }
   }
 
@@ -179,7 +193,7 @@ final class PgValues {
       if (lossyAllowed) {
         return renderString(new String(r.bytes(), StandardCharsets.UTF_8), c, t, true, counts);
       }
-      throw new Lossy("TEXT that is not valid UTF-8 cannot be stored in " + c.declared());
+      throw new Lossy("TEXT that is not valid UTF-8 cannot be stored in " + c.declared(), true);
     }
     if (v instanceof LocalDate d) {
       return switch (t) {
@@ -214,7 +228,8 @@ final class PgValues {
             checkPrecision(utc, c, lossyAllowed, isInfinite(utc) ? text : withOffset(text));
         case TIMESTAMP ->
             note(counts, "timestamptz→timestamp (UTC)", checkPrecision(utc, c, lossyAllowed, text));
-        case TEXT, PG_TEXT -> note(counts, "timestamptz→text", i.toString());
+        case TEXT, PG_TEXT ->
+            note(counts, "timestamptz→text", isInfinite(utc) ? text : withOffset(text));
         default -> throw new Lossy("a timestamptz does not fit " + c.declared());
       };
     }
@@ -244,7 +259,7 @@ final class PgValues {
       int micros = d.getNano() / 1000;
       int unit = (int) Math.pow(10, 6 - p);
       if (micros % unit != 0) {
-        throw new Lossy(text + " has more fractional digits than " + c.declared() + " keeps");
+        throw new Lossy(text + " has more fractional digits than " + c.declared() + " keeps", true);
       }
     }
     return text;
@@ -263,9 +278,9 @@ final class PgValues {
       boolean lossyAllowed,
       java.util.function.Consumer<String> counts)
       throws Lossy {
-    if (s.indexOf('\0') >= 0) {
+    if (s.indexOf('\0') >= 0 && t != LogicalType.BLOB) {
       if (!lossyAllowed) {
-        throw new Lossy("text with a NUL character cannot be stored in PostgreSQL");
+        throw new Lossy("text with a NUL character cannot be stored in PostgreSQL", true);
       }
       s = s.replace("\0", "");
     }
@@ -302,8 +317,54 @@ final class PgValues {
           throw new Lossy("'" + abbreviate(s) + "' is not a number");
         }
       }
+      case DATE, TIMESTAMP, TIMESTAMPTZ ->
+          note(counts, "text→" + t, checkDateText(s, t, lossyAllowed));
+      case INTEGER -> {
+        try {
+          yield note(counts, "text→integer", Long.toString(Long.parseLong(s.trim())));
+        } catch (NumberFormatException e) {
+          throw new Lossy("'" + abbreviate(s) + "' is not an integer");
+        }
+      }
       default -> note(counts, "text→" + t, s); // PostgreSQL parses and checks it
     };
+  }
+
+  private static final Pattern ISO_TIMESTAMP =
+      Pattern.compile(
+          "([+-]?\\d{4,}-\\d{2}-\\d{2})(?:[ T](\\d{2}:\\d{2}(?::\\d{2}(\\.\\d+)?)?))?"
+              + "\\s*(Z|[+-]\\d{2}(?::?\\d{2})?)?");
+
+  /**
+   * Text for a date or timestamp column. PostgreSQL's own parser accepts far more than ISO 8601 and
+   * drops what its type cannot hold without a word: the offset of '2024-01-01 10:00+02' in a
+   * timestamp column, the time of '2024-01-01 10:00' in a date column, a seventh fractional digit;
+   * and it reads 'now' or 'tomorrow' as the moment of the import. So only an ISO date or timestamp
+   * that the column keeps whole passes; anything else is lossy.
+   */
+  private static String checkDateText(String s, LogicalType t, boolean lossyAllowed) throws Lossy {
+    String v = s.trim();
+    String lower = v.toLowerCase(java.util.Locale.ROOT);
+    if (lower.equals("infinity") || lower.equals("-infinity")) {
+      return v;
+    }
+    String problem;
+    java.util.regex.Matcher m = ISO_TIMESTAMP.matcher(v);
+    if (!m.matches()) {
+      problem = "is not an ISO 8601 " + (t == LogicalType.DATE ? "date" : "timestamp");
+    } else if (t == LogicalType.DATE && (m.group(2) != null || m.group(4) != null)) {
+      problem = "has a time of day or offset that a date column does not keep";
+    } else if (t == LogicalType.TIMESTAMP && m.group(4) != null) {
+      problem = "has a time zone offset that a timestamp column does not keep";
+    } else if (m.group(3) != null && m.group(3).length() > 7) {
+      problem = "has more fractional digits than PostgreSQL keeps (6)";
+    } else {
+      return v;
+    }
+    if (lossyAllowed) {
+      return v;
+    }
+    throw new Lossy("'" + abbreviate(s) + "' " + problem, true);
   }
 
   private static String renderLong(
@@ -324,8 +385,12 @@ final class PgValues {
       case REAL -> {
         boolean f4 = c.base().equals("float4");
         double d = l;
-        if (!lossyAllowed && ((long) d != l || (f4 && (long) (float) l != l))) {
-          throw new Lossy(l + " cannot be stored exactly in " + c.declared());
+        // compared as BigDecimal: (long) d saturates, so Long.MAX_VALUE would look exact
+        BigDecimal exact = BigDecimal.valueOf(l);
+        if (!lossyAllowed
+            && (new BigDecimal(d).compareTo(exact) != 0
+                || (f4 && new BigDecimal((float) l).compareTo(exact) != 0))) {
+          throw new Lossy(l + " cannot be stored exactly in " + c.declared(), true);
         }
         yield note(counts, "integer→real", Long.toString(l));
       }
@@ -351,7 +416,7 @@ final class PgValues {
         if (c.base().equals("float4")) {
           float f = (float) d;
           if ((double) f != d && !Double.isNaN(d) && !lossyAllowed) {
-            throw new Lossy(d + " cannot be stored exactly in real (float4)");
+            throw new Lossy(d + " cannot be stored exactly in real (float4)", true);
           }
           yield Float.toString(f);
         }
@@ -364,7 +429,8 @@ final class PgValues {
         if (lossyAllowed && !Double.isNaN(d) && !Double.isInfinite(d)) {
           yield note(counts, "real→integer (rounded)", Long.toString(Math.round(d)));
         }
-        throw new Lossy(d + " is not an integer");
+        throw new Lossy(
+            d + " is not an integer", !lossyAllowed && !Double.isNaN(d) && !Double.isInfinite(d));
       }
       case BOOLEAN -> {
         if (d == 0.0 || d == 1.0) {
@@ -403,13 +469,21 @@ final class PgValues {
       case DECIMAL -> {
         int p = c.numericPrecision();
         int s = c.numericScale();
-        if (p >= 0 && !lossyAllowed) {
-          BigDecimal stripped = d.stripTrailingZeros();
-          int scale = Math.max(0, stripped.scale());
-          int intDigits = Math.max(0, stripped.precision() - stripped.scale());
-          if (scale > s || intDigits > p - s) {
+        if (p >= 0) {
+          // rounded to the column's scale as PostgreSQL would, then too many integer digits is
+          // an overflow no option can store
+          BigDecimal rounded = d.setScale(s, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+          if (rounded.signum() != 0 && Math.max(0, rounded.precision() - rounded.scale()) > p - s) {
+            throw new Lossy(abbreviate(d.toPlainString()) + " does not fit " + c.declared());
+          }
+          int scale = Math.max(0, d.stripTrailingZeros().scale());
+          if (scale > s && !lossyAllowed) {
             throw new Lossy(
-                d.toPlainString() + " does not fit " + c.declared() + " without rounding");
+                abbreviate(d.toPlainString())
+                    + " does not fit "
+                    + c.declared()
+                    + " without rounding",
+                true);
           }
         }
         return d.toPlainString();
@@ -429,11 +503,16 @@ final class PgValues {
         }
       }
       case REAL -> {
-        double x = d.doubleValue();
-        if (new BigDecimal(x).compareTo(d) != 0 && !lossyAllowed) {
-          throw new Lossy(d.toPlainString() + " cannot be stored exactly in " + c.declared());
+        boolean f4 = c.base().equals("float4");
+        double x = f4 ? d.floatValue() : d.doubleValue();
+        if (Double.isInfinite(x)) {
+          throw new Lossy(abbreviate(d.toPlainString()) + " does not fit " + c.declared());
         }
-        return note(counts, "decimal→real", Double.toString(x));
+        if (new BigDecimal(x).compareTo(d) != 0 && !lossyAllowed) {
+          throw new Lossy(
+              abbreviate(d.toPlainString()) + " cannot be stored exactly in " + c.declared(), true);
+        }
+        return note(counts, "decimal→real", f4 ? Float.toString((float) x) : Double.toString(x));
       }
       case TEXT, PG_TEXT, JSON -> {
         return note(counts, "decimal→text", d.toPlainString());

@@ -392,7 +392,13 @@ final class SqliteTarget implements Target {
       } else if (v instanceof Long l) {
         ps.setLong(index, l);
       } else if (v instanceof Double d) {
-        ps.setDouble(index, d);
+        if (d.isNaN()) {
+          // SQLite has no NaN: a bound NaN becomes NULL. The text keeps it, like a numeric NaN.
+          note("real→text (NaN)");
+          ps.setString(index, "NaN");
+        } else {
+          ps.setDouble(index, d);
+        }
       } else if (v instanceof String s) {
         ps.setString(index, s);
       } else if (v instanceof byte[] b) {
@@ -435,6 +441,10 @@ final class SqliteTarget implements Target {
       }
     }
 
+    private static String abbreviate(String text) {
+      return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    }
+
     private void note(String what) {
       coercions.merge(what, 1L, Long::sum);
     }
@@ -451,8 +461,13 @@ final class SqliteTarget implements Target {
           && s.toBigInteger().bitLength() <= 63) { // a whole number within 64 bits
         note("decimal→integer");
         ps.setLong(index, s.longValueExact());
-      } else if (s.precision() <= 15 || options.lossyAllowed(table.name(), columns.get(column))) {
+      } else if (s.precision() <= 15
+          && !Double.isInfinite(d.doubleValue())
+          && (d.doubleValue() != 0 || d.signum() == 0)) {
         note("decimal→real");
+        ps.setDouble(index, d.doubleValue());
+      } else if (options.lossyAllowed(table.name(), columns.get(column))) {
+        note("decimal→real (rounded)");
         ps.setDouble(index, d.doubleValue());
       } else {
         throw PorterException.refused(
@@ -463,8 +478,11 @@ final class SqliteTarget implements Target {
                 + ", row "
                 + rows
                 + ": "
-                + d.toPlainString()
-                + " has more significant digits than SQLite keeps (15); --allow-lossy "
+                + abbreviate(d.toString())
+                + (s.precision() > 15
+                    ? " has more significant digits than SQLite keeps (15)"
+                    : " is beyond the range of SQLite's numbers")
+                + "; --allow-lossy "
                 + table.name()
                 + "."
                 + columns.get(column)

@@ -1,0 +1,76 @@
+package dev.porter.cli.pg;
+
+import static dev.porter.cli.pg.PgKit.porter;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** PostgreSQL numbers SQLite cannot hold as numbers: kept as text, or refused, never NULL or 0. */
+class PgToSqliteNumbersTest {
+  @TempDir Path dir;
+
+  static List<List<Object>> rows(Path db, String sql) throws Exception {
+    List<List<Object>> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      while (r.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+          row.add(r.getObject(i));
+        }
+        out.add(row);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aDoubleNaNStaysNaNInsteadOfBecomingNull() throws Exception {
+    String pg = TestPostgres.newDatabase();
+    PgKit.sql(
+        pg,
+        "CREATE TABLE m (id int PRIMARY KEY, v double precision)",
+        "INSERT INTO m VALUES (1, 'NaN'), (2, 1.5), (3, NULL)");
+    Path archive = dir.resolve("nan.porter");
+    porter("export", "--db", pg, "-o", archive).expect(0);
+    Path db = dir.resolve("nan.db");
+    porter("import", archive, "--db", db).expect(0);
+    assertEquals(
+        List.of(List.of(1, "text", "NaN"), List.of(2, "real", "1.5")),
+        rows(db, "SELECT id, typeof(v), CAST(v AS TEXT) FROM m WHERE v IS NOT NULL ORDER BY id"));
+  }
+
+  @Test
+  void aDecimalBeyondTheDoubleRangeIsRefusedUnlessAllowed() throws Exception {
+    String pg = TestPostgres.newDatabase();
+    PgKit.sql(
+        pg,
+        "CREATE TABLE m (id int PRIMARY KEY, v numeric)",
+        "INSERT INTO m VALUES (1, 2.5), (2, 1e-400)");
+    Path archive = dir.resolve("tiny.porter");
+    porter("export", "--db", pg, "-o", archive).expect(0);
+    Path db = dir.resolve("tiny.db");
+    PgKit.Run run = porter("import", archive, "--db", db).expect(3);
+    assertEquals(1, run.errLines().size(), run.err());
+    assertTrue(
+        run.err()
+            .contains("table m, column v, row 2: 1E-400 is beyond the range of SQLite's numbers"),
+        run.err());
+    assertFalse(Files.exists(db));
+    porter("import", archive, "--db", db, "--allow-lossy", "m.v").expect(0);
+    assertEquals(
+        List.of(List.of(1, 2.5), List.of(2, 0)), rows(db, "SELECT id, v FROM m ORDER BY id"));
+  }
+}

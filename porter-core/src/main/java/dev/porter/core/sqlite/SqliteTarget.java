@@ -627,6 +627,12 @@ final class SqliteTarget implements Target {
         }
       }
       checks.add(new Check("row counts", true, expectedRows.size() + " tables as expected"));
+      // The two checks read the whole file each; they run at once on two connections.
+      Sqlite.exec(conn, "PRAGMA locking_mode = NORMAL");
+      Sqlite.number(
+          conn, "SELECT count(*) FROM main.sqlite_master"); // lets go of the exclusive lock
+      java.util.concurrent.CompletableFuture<String[]> fk =
+          java.util.concurrent.CompletableFuture.supplyAsync(this::foreignKeyCheck);
       List<String> problems = new ArrayList<>();
       try (Statement st = conn.createStatement();
           ResultSet r = st.executeQuery("PRAGMA main.integrity_check")) {
@@ -634,6 +640,7 @@ final class SqliteTarget implements Target {
           problems.add(r.getString(1));
         }
       }
+      String[] fkResult = fk.join();
       if (!(problems.size() == 1 && problems.get(0).equals("ok"))) {
         throw new PorterException(
             ErrorCategory.VERIFICATION_FAILED,
@@ -642,23 +649,14 @@ final class SqliteTarget implements Target {
                 + "; the target was not changed");
       }
       checks.add(new Check("integrity_check", true, "ok"));
-      long violations = 0;
-      String first = null;
-      try (Statement st = conn.createStatement();
-          ResultSet r = st.executeQuery("PRAGMA main.foreign_key_check")) {
-        while (r.next()) {
-          violations++;
-          if (first == null) {
-            first =
-                "table "
-                    + r.getString(1)
-                    + " rowid "
-                    + r.getString(2)
-                    + " references a missing row of "
-                    + r.getString(3);
-          }
-        }
+      if (fkResult[2] != null) {
+        throw Sqlite.failure(
+            "cannot check the foreign keys of the staging database for",
+            target,
+            new SQLException(fkResult[2]));
       }
+      long violations = Long.parseLong(fkResult[0]);
+      String first = fkResult[1];
       if (violations > 0 && !options.acceptForeignKeyViolations()) {
         throw new PorterException(
             ErrorCategory.VERIFICATION_FAILED,
@@ -676,6 +674,37 @@ final class SqliteTarget implements Target {
       return checks;
     } catch (SQLException e) {
       throw Sqlite.failure("cannot check the staging database for", target, e);
+    }
+  }
+
+  /**
+   * foreign_key_check on a second, read-only connection, while the first runs integrity_check: each
+   * reads the whole file. Returns {violations, first violation, failure message}.
+   */
+  private String[] foreignKeyCheck() {
+    try (Connection c = Sqlite.connect(staging, true);
+        Statement st = c.createStatement()) {
+      // every child row looks up its parent: without a cache each lookup is a read() call
+      st.execute("PRAGMA cache_size = -65536");
+      long violations = 0;
+      String first = null;
+      try (ResultSet r = st.executeQuery("PRAGMA main.foreign_key_check")) {
+        while (r.next()) {
+          violations++;
+          if (first == null) {
+            first =
+                "table "
+                    + r.getString(1)
+                    + " rowid "
+                    + r.getString(2)
+                    + " references a missing row of "
+                    + r.getString(3);
+          }
+        }
+      }
+      return new String[] {Long.toString(violations), first, null};
+    } catch (SQLException e) {
+      return new String[] {"0", null, e.getMessage()};
     }
   }
 

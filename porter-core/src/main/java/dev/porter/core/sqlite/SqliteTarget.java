@@ -52,6 +52,9 @@ final class SqliteTarget implements Target {
   private Connection conn;
   private boolean committed;
 
+  /** The restored file is to be in WAL mode: switched at commit, after the checks. */
+  private boolean walAtCommit;
+
   private SqliteTarget(
       Path target, Path staging, TargetOptions options, Connection guard, Connection conn) {
     this.target = target;
@@ -545,9 +548,10 @@ final class SqliteTarget implements Target {
       Sqlite.exec(conn, "PRAGMA application_id = " + s.applicationId());
       conn.commit();
       conn.setAutoCommit(true);
-      if ("wal".equals(s.journalMode())) {
-        Sqlite.exec(conn, "PRAGMA journal_mode = WAL"); // WAL is a property of the file
-      }
+      // WAL is a property of the file. It is set at commit: entered under the exclusive locking
+      // mode, WAL would keep its index in this connection's memory and lock out the second
+      // connection of the checks.
+      walAtCommit = "wal".equals(s.journalMode());
     } catch (SQLException e) {
       throw Sqlite.failure("cannot complete the staging database for", target, e);
     }
@@ -712,6 +716,9 @@ final class SqliteTarget implements Target {
   public CommitResult commit() {
     Path partial = null;
     try {
+      if (walAtCommit) {
+        Sqlite.exec(conn, "PRAGMA journal_mode = WAL");
+      }
       conn.close();
       conn = null;
       FileSync.file(staging);

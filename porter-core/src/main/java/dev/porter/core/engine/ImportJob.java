@@ -160,9 +160,11 @@ public final class ImportJob {
                   List.of(),
                   "not migrated to "
                       + dialect.engine()
-                      + ": a "
-                      + table.kind()
-                      + " table of "
+                      + ": "
+                      + (table.kind() == TableKind.TABLE
+                          ? "an internal table"
+                          : "a " + table.kind() + " table")
+                      + " of "
                       + header.source().engine()));
           continue;
         }

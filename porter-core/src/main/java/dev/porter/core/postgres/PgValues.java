@@ -100,7 +100,48 @@ final class PgValues {
     String v = bc ? s.substring(0, s.length() - 3) : s;
     int space = v.indexOf(' ');
     LocalDate date = parseDate(v.substring(0, space) + (bc ? " BC" : ""));
-    return LocalDateTime.of(date, LocalTime.parse(v.substring(space + 1)));
+    return LocalDateTime.of(date, parseTime(v, space + 1, v.length()));
+  }
+
+  /**
+   * The time of day PostgreSQL prints with DateStyle ISO, HH:MM:SS[.f…], read without java.time's
+   * formatter (a profile put 5 % of an export in it); anything else goes to {@link
+   * LocalTime#parse}.
+   */
+  static LocalTime parseTime(String s, int from, int to) {
+    if (to - from >= 8
+        && s.charAt(from + 2) == ':'
+        && s.charAt(from + 5) == ':'
+        && (to - from == 8 || (s.charAt(from + 8) == '.' && to - from > 9 && to - from <= 18))) {
+      int h = digits(s, from, from + 2);
+      int m = digits(s, from + 3, from + 5);
+      int sec = digits(s, from + 6, from + 8);
+      int nano = 0;
+      if (to - from > 8) {
+        int f = digits(s, from + 9, to);
+        nano = f;
+        for (int i = to - from - 9; i < 9; i++) {
+          nano *= 10;
+        }
+      }
+      if (h >= 0 && h < 24 && m >= 0 && m < 60 && sec >= 0 && sec < 60 && nano >= 0) {
+        return LocalTime.of(h, m, sec, nano);
+      }
+    }
+    return LocalTime.parse(s.substring(from, to));
+  }
+
+  /** The decimal value of s[from, to), or -1 if any of it is not an ASCII digit. */
+  private static int digits(String s, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   static Instant parseTimestampTz(String s) {
@@ -118,7 +159,7 @@ final class PgValues {
       throw new IllegalArgumentException("timestamptz without an offset: " + s);
     }
     LocalDate date = parseDate(v.substring(0, space) + (bc ? " BC" : ""));
-    LocalTime time = LocalTime.parse(v.substring(space + 1, sign));
+    LocalTime time = parseTime(v, space + 1, sign);
     String off = v.substring(sign);
     ZoneOffset offset =
         ZoneOffset.of(

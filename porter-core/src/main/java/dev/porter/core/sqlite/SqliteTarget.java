@@ -431,17 +431,21 @@ final class SqliteTarget implements Target {
         note("uuid→text");
         ps.setString(index, u.toString());
       } else {
-        throw PorterException.refused(
-            "table "
-                + table.name()
-                + ", column "
-                + columns.get(column)
-                + ", row "
-                + rows
-                + ": SQLite cannot store a "
-                + v.getClass().getSimpleName()
-                + " value");
+        throw refused(column, "SQLite cannot store a " + v.getClass().getSimpleName() + " value");
       }
+    }
+
+    /** A value of this row that cannot be stored: names the table, column and row. */
+    private PorterException refused(int column, String why) {
+      return PorterException.refused(
+          "table "
+              + table.name()
+              + ", column "
+              + columns.get(column)
+              + ", row "
+              + rows
+              + ": "
+              + why);
     }
 
     private static String abbreviate(String text) {
@@ -473,15 +477,9 @@ final class SqliteTarget implements Target {
         note("decimal→real (rounded)");
         ps.setDouble(index, d.doubleValue());
       } else {
-        throw PorterException.refused(
-            "table "
-                + table.name()
-                + ", column "
-                + columns.get(column)
-                + ", row "
-                + rows
-                + ": "
-                + abbreviate(d.toString())
+        throw refused(
+            column,
+            abbreviate(d.toString())
                 + (s.precision() > 15
                     ? " has more significant digits than SQLite keeps (15)"
                     : " is beyond the range of SQLite's numbers")

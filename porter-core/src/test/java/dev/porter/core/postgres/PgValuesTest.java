@@ -74,4 +74,21 @@ class PgValuesTest {
     assertEquals("\\x610062", render("a\0b", bytea));
     assertThrows(PgValues.Lossy.class, () -> render("a\0b", TEXT));
   }
+
+  @Test
+  void timesOfDayAreReadExactlyAsJavaTimeReadsThem() {
+    for (String t :
+        new String[] {
+          "00:00:00", "23:59:59", "10:00:00.5", "10:00:00.123456", "10:00:00.000001", "07:08:09.12"
+        }) {
+      assertEquals(
+          java.time.LocalTime.parse(t), PgValues.parseTime("x " + t, 2, t.length() + 2), t);
+    }
+    // not the fast form: left to java.time, which reads or refuses it
+    assertEquals(java.time.LocalTime.of(10, 0), PgValues.parseTime("10:00", 0, 5));
+    assertThrows(
+        java.time.format.DateTimeParseException.class, () -> PgValues.parseTime("25:00:00", 0, 8));
+    assertThrows(
+        java.time.format.DateTimeParseException.class, () -> PgValues.parseTime("1a:00:00", 0, 8));
+  }
 }

@@ -79,6 +79,16 @@ final class CopyText {
             if (!fill()) {
               break;
             }
+            int run = pos;
+            while (run < len && buf[run] != '\t' && buf[run] != '\n' && buf[run] != '\\') {
+              run++;
+            }
+            if (run > pos) {
+              // plain bytes between escapes (bytea's hex digits) are copied as a block
+              n = putAll(n, pos, run - pos);
+              pos = run;
+              continue;
+            }
             byte c = buf[pos++];
             if (c == '\t' || c == '\n') {
               stop = c;
@@ -136,6 +146,14 @@ final class CopyText {
       return n + 1;
     }
 
+    private int putAll(int n, int from, int count) {
+      if (n + count > scratch.length) {
+        scratch = java.util.Arrays.copyOf(scratch, Math.max(scratch.length * 2, n + count));
+      }
+      System.arraycopy(buf, from, scratch, n, count);
+      return n + count;
+    }
+
     private int readByte() throws IOException {
       return fill() ? buf[pos++] : -1;
     }
@@ -145,21 +163,35 @@ final class CopyText {
     }
   }
 
-  /** Appends one field in COPY text form. */
+  /**
+   * Appends one field in COPY text form. Most values need no escape and are appended whole (a
+   * profile of an import put a third of its time in appending character by character).
+   */
   static void appendField(StringBuilder out, String value) {
     if (value == null) {
       out.append("\\N");
       return;
     }
+    int from = 0;
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      switch (c) {
-        case '\\' -> out.append("\\\\");
-        case '\t' -> out.append("\\t");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        default -> out.append(c);
+      String escape =
+          switch (c) {
+            case '\\' -> "\\\\";
+            case '\t' -> "\\t";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            default -> null;
+          };
+      if (escape != null) {
+        out.append(value, from, i).append(escape);
+        from = i + 1;
       }
+    }
+    if (from == 0) {
+      out.append(value);
+    } else {
+      out.append(value, from, value.length());
     }
   }
 }

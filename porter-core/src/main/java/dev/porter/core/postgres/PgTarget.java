@@ -13,6 +13,7 @@ import dev.porter.core.dialect.RowSink;
 import dev.porter.core.dialect.Target;
 import dev.porter.core.dialect.TargetOptions;
 import dev.porter.core.model.ArchiveHeader;
+import dev.porter.core.model.LogicalType;
 import dev.porter.core.model.PostgresSchema;
 import dev.porter.core.model.TableDef;
 import dev.porter.core.model.TableEntry;
@@ -26,7 +27,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.Temporal;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,6 +55,7 @@ final class PgTarget implements Target {
   private static final Pattern COPY_CONTEXT =
       Pattern.compile("COPY [^,]+, line (\\d+)(?:, column ([^:]+))?");
   private static final long BUFFER_BUDGET = 32L << 20;
+  private static final HexFormat HEX = HexFormat.of();
 
   private final DatabaseRef ref;
   private final TargetOptions options;
@@ -541,11 +545,16 @@ final class PgTarget implements Target {
         if (i > 0) {
           buf.append('\t');
         }
+        Object v = row[i];
+        if (v instanceof byte[] b && cols.get(i).logical() == LogicalType.BLOB) {
+          buf.append("\\\\x").append(HEX.formatHex(b)); // bytea's hex form, its backslash escaped
+          continue;
+        }
         String text;
         try {
           text =
               PgValues.render(
-                  row[i], cols.get(i), lossy[i], what -> coercions.merge(what, 1L, Long::sum));
+                  v, cols.get(i), lossy[i], what -> coercions.merge(what, 1L, Long::sum));
         } catch (PgValues.Lossy e) {
           throw PorterException.refused(
               "table "
@@ -566,7 +575,12 @@ final class PgTarget implements Target {
                           + " converts it anyway"
                       : "; the target was not changed"));
         }
-        CopyText.appendField(buf, text);
+        if (text != null
+            && (v instanceof Number || v instanceof Boolean || v instanceof Temporal)) {
+          buf.append(text); // digits, signs, dates: nothing COPY would need escaped
+        } else {
+          CopyText.appendField(buf, text);
+        }
       }
       buf.append('\n');
       buffered += buf.length() - before;

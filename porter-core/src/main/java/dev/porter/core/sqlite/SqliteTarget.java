@@ -159,8 +159,10 @@ final class SqliteTarget implements Target {
       Sqlite.exec(conn, "PRAGMA auto_vacuum = " + autoVacuum);
       Sqlite.exec(conn, "PRAGMA encoding = " + Sqlite.literal(encoding));
     }
-    // A staging file needs no journal: it is verified and synced before it is ever used.
-    Sqlite.exec(conn, "PRAGMA journal_mode = OFF");
+    // A staging file needs no journal on disk: it is verified and synced before it is ever used.
+    // One in memory lets SQLite undo a failed many-row INSERT, whose rows are then tried one by
+    // one.
+    Sqlite.exec(conn, "PRAGMA journal_mode = MEMORY");
     Sqlite.exec(conn, "PRAGMA synchronous = OFF");
     Sqlite.exec(conn, "PRAGMA locking_mode = EXCLUSIVE");
     Sqlite.exec(conn, "PRAGMA foreign_keys = OFF");
@@ -280,9 +282,16 @@ final class SqliteTarget implements Target {
     }
   }
 
+  /** Rows per INSERT statement, and the fewest ? parameters any SQLite allows in one. */
+  private static final int BATCH_ROWS = 64;
+
+  private static final int BATCH_PARAMETERS = 999;
+
   /**
-   * Inserts one table's rows with one prepared statement; TEXT that is not valid UTF-8 goes through
-   * CAST so that its bytes are kept.
+   * Inserts one table's rows, many rows per INSERT statement (one statement per row costs several
+   * times more than the rows themselves); TEXT that is not valid UTF-8 goes through CAST, one row
+   * at a time, so that its bytes are kept. A statement that fails is undone by SQLite, and its rows
+   * are tried one by one to name the row at fault.
    */
   private final class Loader implements RowSink {
     private final TableDef table;
@@ -291,17 +300,31 @@ final class SqliteTarget implements Target {
     private final PreparedStatement insert;
     private final Map<Long, PreparedStatement> rawTextInserts = new HashMap<>();
     private final Map<String, Long> coercions = new java.util.LinkedHashMap<>();
+    private final PreparedStatement batchInsert;
+    private final Object[][] pending;
+    private int pendingCount;
+
+    /** The number of the first row held back. */
+    private long pendingFirst;
+
     private long rows;
+
+    /** The number of the row being bound, for messages. */
+    private long current;
+
     private long inserted;
 
     Loader(TableDef table, List<String> columns, LoadMode mode) throws SQLException {
       this.table = table;
       this.columns = List.copyOf(columns);
       this.mode = mode;
-      this.insert = conn.prepareStatement(insertSql(0L));
+      this.insert = conn.prepareStatement(insertSql(0L, 1));
+      int batch = Math.max(1, Math.min(BATCH_ROWS, BATCH_PARAMETERS / Math.max(1, columns.size())));
+      this.pending = new Object[batch][];
+      this.batchInsert = batch > 1 ? conn.prepareStatement(insertSql(0L, batch)) : null;
     }
 
-    private String insertSql(long rawTextMask) {
+    private String insertSql(long rawTextMask, int rowCount) {
       StringBuilder cols = new StringBuilder();
       StringBuilder vals = new StringBuilder();
       for (int i = 0; i < columns.size(); i++) {
@@ -313,42 +336,107 @@ final class SqliteTarget implements Target {
         cols.append(c.equals(table.rowidColumn()) ? c : Sqlite.quote(c));
         vals.append(i < 64 && (rawTextMask & (1L << i)) != 0 ? "CAST(? AS TEXT)" : "?");
       }
-      String sql =
-          "INSERT INTO main."
-              + Sqlite.quote(table.name())
-              + " ("
-              + cols
-              + ") VALUES ("
-              + vals
-              + ")";
-      if (mode == LoadMode.MERGE) {
-        sql += " ON CONFLICT DO NOTHING";
+      StringBuilder sql =
+          new StringBuilder("INSERT INTO main.")
+              .append(Sqlite.quote(table.name()))
+              .append(" (")
+              .append(cols)
+              .append(") VALUES ");
+      for (int r = 0; r < rowCount; r++) {
+        sql.append(r > 0 ? ", (" : "(").append(vals).append(')');
       }
-      return sql;
+      if (mode == LoadMode.MERGE) {
+        sql.append(" ON CONFLICT DO NOTHING");
+      }
+      return sql.toString();
     }
 
     @Override
     public void accept(Object[] row) {
       rows++;
-      try {
-        long mask = 0;
-        for (int i = 0; i < row.length; i++) {
-          if (row[i] instanceof RawText) {
-            if (i >= 64) {
-              throw PorterException.refused(
-                  "table "
-                      + table.name()
-                      + ", column "
-                      + columns.get(i)
-                      + ", row "
-                      + rows
-                      + ": TEXT that is not UTF-8 beyond the 64th column is not supported");
+      long mask = rawTextMask(row);
+      if (mask != 0 || batchInsert == null) {
+        flushPending();
+        insertOne(row, rows, mask);
+        return;
+      }
+      if (pendingCount == 0) {
+        pendingFirst = rows;
+      }
+      pending[pendingCount++] = row;
+      if (pendingCount == pending.length) {
+        flushPending();
+      }
+    }
+
+    /** The columns of this row that hold TEXT that is not UTF-8, as bits. */
+    private long rawTextMask(Object[] row) {
+      long mask = 0;
+      for (int i = 0; i < row.length; i++) {
+        if (row[i] instanceof RawText) {
+          if (i >= 64) {
+            throw PorterException.refused(
+                "table "
+                    + table.name()
+                    + ", column "
+                    + columns.get(i)
+                    + ", row "
+                    + rows
+                    + ": TEXT that is not UTF-8 beyond the 64th column is not supported");
+          }
+          mask |= 1L << i;
+        }
+      }
+      return mask;
+    }
+
+    /**
+     * Inserts the rows held back: a full batch in one statement, fewer one by one. If the batch
+     * statement fails, SQLite has undone it (the staging file keeps a journal in memory for this),
+     * and the rows are tried one at a time so that the failure names its row.
+     */
+    private void flushPending() {
+      if (pendingCount == 0) {
+        return;
+      }
+      long first = pendingFirst;
+      int n = pendingCount;
+      pendingCount = 0;
+      if (n == pending.length) {
+        try {
+          int index = 1;
+          for (int r = 0; r < n; r++) {
+            current = first + r;
+            Object[] row = pending[r];
+            for (int i = 0; i < row.length; i++) {
+              bind(batchInsert, index++, row[i], i);
             }
-            mask |= 1L << i;
+          }
+          inserted += batchInsert.executeUpdate();
+          java.util.Arrays.fill(pending, null);
+          return;
+        } catch (SQLException e) {
+          // undone as a whole: the rows one by one find the one at fault
+          try {
+            batchInsert.clearParameters();
+          } catch (SQLException again) {
+            e.addSuppressed(again);
           }
         }
+      }
+      for (int r = 0; r < n; r++) {
+        insertOne(pending[r], first + r, 0L);
+      }
+      java.util.Arrays.fill(pending, null);
+    }
+
+    private void insertOne(Object[] row, long number, long mask) {
+      current = number;
+      try {
         PreparedStatement ps =
-            mask == 0 ? insert : rawTextInserts.computeIfAbsent(mask, k -> prepare(insertSql(k)));
+            mask == 0
+                ? insert
+                : rawTextInserts.computeIfAbsent(mask, k -> prepare(insertSql(k, 1)));
         for (int i = 0; i < row.length; i++) {
           bind(ps, i + 1, row[i], i);
         }
@@ -359,7 +447,7 @@ final class SqliteTarget implements Target {
             "table "
                 + table.name()
                 + ", row "
-                + rows
+                + number
                 + " ("
                 + describe(row)
                 + "): SQLite refused it: "
@@ -443,7 +531,7 @@ final class SqliteTarget implements Target {
               + ", column "
               + columns.get(column)
               + ", row "
-              + rows
+              + current
               + ": "
               + why);
     }
@@ -498,8 +586,12 @@ final class SqliteTarget implements Target {
 
     @Override
     public long finish() {
+      flushPending();
       try {
         insert.close();
+        if (batchInsert != null) {
+          batchInsert.close();
+        }
         for (PreparedStatement ps : rawTextInserts.values()) {
           ps.close();
         }

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 
@@ -28,9 +29,44 @@ final class SqliteSource implements Source {
   private final SourceSchema schema;
 
   private SqliteSource(Path file, Connection conn) throws SQLException {
+    this(file, conn, SqliteCatalog.read(conn, file.getFileName().toString()));
+  }
+
+  private SqliteSource(Path file, Connection conn, SourceSchema schema) {
     this.file = file;
     this.conn = conn;
-    this.schema = SqliteCatalog.read(conn, file.getFileName().toString());
+    this.schema = schema;
+  }
+
+  /**
+   * A second reader of this snapshot, so that two tables are read at once: only in rollback-journal
+   * mode, where this source's open read transaction holds SQLite's shared lock, so that no writer
+   * can commit until the export ends and a reader that starts now sees exactly what this one sees.
+   * In WAL mode writers go on committing and a new reader could see their rows: no fork. If the
+   * second reader cannot start at once (a writer is waiting for the lock), none either.
+   */
+  @Override
+  public Source fork() {
+    if (schema.sqlite() == null || "wal".equals(schema.sqlite().journalMode())) {
+      return null;
+    }
+    Connection c = null;
+    try {
+      c = Sqlite.connect(file, true);
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("PRAGMA busy_timeout = 100");
+        st.executeQuery("SELECT count(*) FROM main.sqlite_master").close(); // takes the shared lock
+        if ("wal".equalsIgnoreCase(Sqlite.string(c, "PRAGMA main.journal_mode"))) {
+          closeQuietly(c);
+          return null;
+        }
+      }
+      return new SqliteSource(file, c, schema);
+    } catch (SQLException e) {
+      closeQuietly(c);
+      return null; // one reader then, as without a fork
+    }
   }
 
   static SqliteSource open(Path file) {

@@ -169,6 +169,44 @@ class SqliteSourceTest {
   }
 
   @Test
+  void aSecondReaderSharesTheSnapshotBecauseNoWriterCanCommitMeanwhile() throws Exception {
+    Path file = db("CREATE TABLE a (v)", "CREATE TABLE b (v)", "INSERT INTO a VALUES (1), (2)");
+    try (Source s = open(file)) {
+      try (Source second = s.fork()) {
+        assertTrue(second != null, "a rollback-journal source forks");
+        // a writer cannot commit while the export reads: both readers see what it saw at its start
+        try (Connection w = DriverManager.getConnection("jdbc:sqlite:" + file);
+            Statement st = w.createStatement()) {
+          st.execute("PRAGMA busy_timeout = 0");
+          SQLException busy =
+              assertThrows(SQLException.class, () -> st.execute("INSERT INTO a VALUES (3)"));
+          assertTrue(busy.getMessage().contains("SQLITE_BUSY"), busy.getMessage());
+        }
+        assertEquals(2, rows(second, table(s, "a")).size());
+        assertEquals(2, rows(s, table(s, "a")).size());
+        assertEquals(0, rows(second, table(s, "b")).size());
+      }
+    }
+    try (Connection w = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement st = w.createStatement()) {
+      st.execute("INSERT INTO a VALUES (3)"); // after the export, writers go on
+    }
+  }
+
+  @Test
+  void aWalSourceDoesNotForkForItsWritersGoOnCommitting() throws Exception {
+    Path file = db("PRAGMA journal_mode = WAL", "CREATE TABLE a (v)", "INSERT INTO a VALUES (1)");
+    try (Source s = open(file)) {
+      assertNull(s.fork());
+      try (Connection w = DriverManager.getConnection("jdbc:sqlite:" + file);
+          Statement st = w.createStatement()) {
+        st.execute("INSERT INTO a VALUES (2)");
+      }
+      assertEquals(1, rows(s, table(s, "a")).size(), "the export's snapshot stays as it was");
+    }
+  }
+
+  @Test
   void whatIsNotADatabaseIsAUsageError() throws Exception {
     Path text = Files.writeString(dir.resolve("notes.txt"), "hello");
     PorterException e = assertThrows(PorterException.class, () -> open(text));

@@ -404,6 +404,8 @@ final class SqliteTarget implements Target {
       int n = pendingCount;
       pendingCount = 0;
       if (n == pending.length) {
+        // the rows are bound again if the statement fails: their conversions must count once
+        Map<String, Long> counted = coercions.isEmpty() ? Map.of() : new HashMap<>(coercions);
         try {
           int index = 1;
           for (int r = 0; r < n; r++) {
@@ -418,6 +420,8 @@ final class SqliteTarget implements Target {
           return;
         } catch (SQLException e) {
           // undone as a whole: the rows one by one find the one at fault
+          coercions.clear();
+          coercions.putAll(counted);
           try {
             batchInsert.clearParameters();
           } catch (SQLException again) {

@@ -795,9 +795,9 @@ final class SqliteTarget implements Target {
   private String[] foreignKeyCheck() {
     try (Connection c = Sqlite.connect(staging, true);
         Statement st = c.createStatement()) {
-      // every child row looks up its parent: without a cache each lookup is a read() call
-      st.execute("PRAGMA cache_size = -65536");
-      st.execute("PRAGMA temp.cache_size = -16384");
+      // Every child row looks up its parent: without a cache each lookup is a read() call. 16 MiB:
+      // the key sets take the random lookups, and more would count against the memory budget.
+      st.execute("PRAGMA cache_size = -16384");
       long violations = 0;
       String first = null;
       for (String child : tablesWithForeignKeys(c)) {

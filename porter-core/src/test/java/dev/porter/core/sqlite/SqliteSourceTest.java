@@ -194,6 +194,58 @@ class SqliteSourceTest {
   }
 
   @Test
+  void noSecondReaderWhileAWriterWaitsForTheLockAndTheWriterCommitsAfterTheExport()
+      throws Exception {
+    Path file = db("CREATE TABLE a (v)", "INSERT INTO a VALUES (1)");
+    try (Connection w = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement ws = w.createStatement()) {
+      ws.execute("PRAGMA busy_timeout = 20000");
+      java.util.concurrent.CompletableFuture<Void> writer;
+      try (Source s = open(file)) {
+        ws.execute("BEGIN IMMEDIATE");
+        ws.execute("INSERT INTO a VALUES (2)");
+        // COMMIT needs the exclusive lock: it takes the pending lock and waits for the export
+        writer =
+            java.util.concurrent.CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    ws.execute("COMMIT");
+                  } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+        waitForPendingLock(file);
+        assertTrue(!writer.isDone(), "the writer waits while the export reads");
+        assertNull(s.fork(), "a new reader cannot start while a writer holds the pending lock");
+        assertEquals(1, rows(s, table(s, "a")).size());
+      }
+      writer.get(20, java.util.concurrent.TimeUnit.SECONDS); // commits once the export is closed
+    }
+    try (Source s = open(file)) {
+      assertEquals(2, rows(s, table(s, "a")).size());
+    }
+  }
+
+  /** Waits until a new reader is refused: a writer holds the pending lock. */
+  static void waitForPendingLock(Path file) throws Exception {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try (Connection r = DriverManager.getConnection("jdbc:sqlite:" + file);
+          Statement st = r.createStatement()) {
+        st.execute("PRAGMA busy_timeout = 0");
+        st.executeQuery("SELECT count(*) FROM a").close();
+      } catch (SQLException e) {
+        if (e.getMessage().contains("SQLITE_BUSY")) {
+          return;
+        }
+        throw e;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("the writer never asked for the exclusive lock");
+  }
+
+  @Test
   void aWalSourceDoesNotForkForItsWritersGoOnCommitting() throws Exception {
     Path file = db("PRAGMA journal_mode = WAL", "CREATE TABLE a (v)", "INSERT INTO a VALUES (1)");
     try (Source s = open(file)) {

@@ -50,4 +50,14 @@ public interface Dialect {
 
   /** The pre-images and backups kept beside a database, for rollback and cleanup. */
   PreImages preImages(DatabaseRef ref);
+
+  /**
+   * Holds the application's writers off {@code ref} until closed, while readers go on: an upgrade
+   * takes it before its backup and closes it after its swap, so that nothing is committed between
+   * the two. An engine whose target takes such a guard itself (SQLite's, in replace mode) returns
+   * one that holds nothing.
+   */
+  default DbLock holdWriters(DatabaseRef ref) {
+    return () -> {};
+  }
 }

@@ -103,6 +103,9 @@ public final class UpgradeJob {
         return new Result(current, current, false, null, null);
       }
       app.chain(from, to); // refuses a missing step or a newer database before anything is written
+      // Nothing the application commits may fall between the backup and the swap: its writers
+      // wait until the target is closed (SQLite's target holds them off itself).
+      DbLock writers = dialect.holdWriters(database);
       try (Target target = dialect.openTarget(database, targetOptions)) {
         Path backup = backupPath(now);
         progress.phase("backing up to " + backup.getFileName());
@@ -123,6 +126,8 @@ public final class UpgradeJob {
           throw e;
         }
         return new Result(current, to.toString(), true, backup.toString(), report);
+      } finally {
+        writers.close();
       }
     } finally {
       lock.close();

@@ -48,6 +48,53 @@ public final class PgDialect implements Dialect {
    * A session-level advisory lock, held on its own connection: released when porter closes it or
    * when the connection dies with the process.
    */
+  /**
+   * A transaction that holds SHARE locks on every table of the user schemas: INSERT, UPDATE and
+   * DELETE wait, reads go on. Waits up to 10 s for writers already inside a transaction (then fails
+   * with LOCKED). When it ends, a writer that waited finds its table by name again, so after an
+   * upgrade's swap it writes into the new table, not into the pre-image.
+   */
+  @Override
+  public DbLock holdWriters(DatabaseRef ref) {
+    Connection c = Pg.connect(ref);
+    try {
+      c.setAutoCommit(false);
+      List<String> tables = new java.util.ArrayList<>();
+      for (PgCatalog.Rel r : PgCatalog.relations(c, PgCatalog.userSchemas(c))) {
+        if (!r.partition()) { // a partitioned table's lock covers its partitions
+          tables.add(Pg.qualified(r.schema(), r.name()));
+        }
+      }
+      Pg.exec(c, "SET LOCAL lock_timeout = '10s'");
+      if (!tables.isEmpty()) {
+        Pg.exec(c, "LOCK TABLE " + String.join(", ", tables) + " IN SHARE MODE");
+      }
+    } catch (SQLException e) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // failing anyway
+      }
+      if ("55P03".equals(e.getSQLState())) {
+        throw new PorterException(
+            ErrorCategory.LOCKED,
+            "database "
+                + ref.display()
+                + " has writers that did not finish within 10 s; an upgrade holds them off from"
+                + " its backup to its swap: stop the application's writes, or try again");
+      }
+      throw Pg.failure("cannot hold the writers of", ref, e);
+    }
+    return () -> {
+      try {
+        c.rollback();
+        c.close();
+      } catch (SQLException e) {
+        // the session's end releases the locks
+      }
+    };
+  }
+
   @Override
   public DbLock lock(DatabaseRef ref) {
     Connection c = Pg.connect(ref);

@@ -174,17 +174,7 @@ public final class Bench {
   private void sqlite(String sqlite3) throws Exception {
     DataGen gen = new DataGen(scale);
     Path src = work.resolve("shop.db");
-    if (!Files.exists(src)) {
-      long t0 = System.nanoTime();
-      gen.fillSqlite(src);
-      out.printf(
-          Locale.ROOT,
-          "generated %s (%,d rows, %.0f MB) in %.0f s%n",
-          src,
-          gen.rows(),
-          Files.size(src) / 1e6,
-          (System.nanoTime() - t0) / 1e9);
-    }
+    generateIfMissing(gen, src);
     Path archive = work.resolve("shop.porter");
     Path appDir = BenchAppDir.write(work.resolve("bench-app"));
     if (only.contains("sqlite")) {
@@ -399,9 +389,8 @@ public final class Bench {
     }
   }
 
-  private void memory() throws Exception {
-    DataGen gen = new DataGen(memoryScale);
-    Path src = work.resolve("shop-x" + memoryScale + ".db");
+  /** Generates the SQLite database {@code src} unless an earlier run left it in the work folder. */
+  private void generateIfMissing(DataGen gen, Path src) throws Exception {
     if (!Files.exists(src)) {
       long t0 = System.nanoTime();
       gen.fillSqlite(src);
@@ -413,6 +402,12 @@ public final class Bench {
           Files.size(src) / 1e6,
           (System.nanoTime() - t0) / 1e9);
     }
+  }
+
+  private void memory() throws Exception {
+    DataGen gen = new DataGen(memoryScale);
+    Path src = work.resolve("shop-x" + memoryScale + ".db");
+    generateIfMissing(gen, src);
     out.printf(
         Locale.ROOT, "Memory (porter with -Xmx256m; scale %d vs scale %d):%n", memoryScale, scale);
     Path archive = work.resolve("shop-x" + memoryScale + ".porter");

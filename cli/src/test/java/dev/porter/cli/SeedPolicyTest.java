@@ -2,6 +2,7 @@ package dev.porter.cli;
 
 import static dev.porter.cli.AppCli.porter;
 import static dev.porter.cli.AppCli.query;
+import static dev.porter.cli.ReportJson.seedNumbers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,26 +32,6 @@ class SeedPolicyTest {
   @BeforeEach
   void setUp() throws Exception {
     app = AppCli.appDir(dir, HelpdeskApp.class);
-  }
-
-  static JsonNode table(JsonNode report, String name) {
-    for (JsonNode t : report.get("tables")) {
-      if (t.get("table").asText().equals(name)) {
-        return t;
-      }
-    }
-    throw new AssertionError("no table " + name + " in the report");
-  }
-
-  /** seedPolicy, rowsArrived, rowsWritten, rowsSkippedAsSeed, baselineRows of a report table. */
-  static List<Object> seedNumbers(JsonNode report, String name) {
-    JsonNode t = table(report, name);
-    return List.of(
-        t.get("seedPolicy").asText(),
-        t.get("rowsArrived").asLong(),
-        t.get("rowsWritten").asLong(),
-        t.get("rowsSkippedAsSeed").asLong(),
-        t.get("baselineRows").asLong());
   }
 
   JsonNode importWith(Path archive, Path db, String... seed) throws Exception {

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -214,22 +213,6 @@ class PgCoercionTest {
     return archive;
   }
 
-  static List<List<Object>> sqlite(Path db, String sql) throws Exception {
-    List<List<Object>> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery(sql)) {
-      while (r.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
-          row.add(r.getObject(i));
-        }
-        out.add(row);
-      }
-    }
-    return out;
-  }
-
   @Test
   void aTwentyDigitDecimalIsRefusedBySqliteUnlessAllowedLossy() throws Exception {
     Path archive = numerics("1.25", "12345678901234567890");
@@ -252,7 +235,7 @@ class PgCoercionTest {
     porter("import", archive, "--db", db, "--allow-lossy", "big.n").expect(0);
     assertEquals(
         List.of(List.of("real", 1.25), List.of("real", 1.2345678901234567E19)),
-        sqlite(db, "SELECT typeof(n), n FROM big ORDER BY id"));
+        PgKit.sqliteRows(db, "SELECT typeof(n), n FROM big ORDER BY id"));
   }
 
   @Test
@@ -265,6 +248,6 @@ class PgCoercionTest {
             List.of("integer", Long.MAX_VALUE),
             List.of("integer", Long.MIN_VALUE),
             List.of("integer", 1_000_000_000_000_000_000L)),
-        sqlite(db, "SELECT typeof(n), n FROM big ORDER BY id"));
+        PgKit.sqliteRows(db, "SELECT typeof(n), n FROM big ORDER BY id"));
   }
 }

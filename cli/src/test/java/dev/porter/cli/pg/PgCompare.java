@@ -64,26 +64,33 @@ public final class PgCompare {
       for (String t : ta) {
         List<String> ra = rows(a, t);
         List<String> rb = rows(b, t);
-        if (!ra.equals(rb)) {
-          for (int i = 0; i < Math.max(ra.size(), rb.size()); i++) {
-            String x = i < ra.size() ? ra.get(i) : "<none>";
-            String y = i < rb.size() ? rb.get(i) : "<none>";
-            if (!x.equals(y)) {
-              return "table "
-                  + t
-                  + " ("
-                  + ra.size()
-                  + " vs "
-                  + rb.size()
-                  + " rows), first difference: "
-                  + x
-                  + " | "
-                  + y;
-            }
-          }
+        String d = firstDifference(t, ra, rb);
+        if (d != null) {
+          return d;
         }
       }
       return null;
     }
+  }
+
+  /** null when the two tables' row lists are equal, else where they first differ. */
+  static String firstDifference(String table, List<String> ra, List<String> rb) {
+    for (int i = 0; i < Math.max(ra.size(), rb.size()); i++) {
+      String x = i < ra.size() ? ra.get(i) : "<none>";
+      String y = i < rb.size() ? rb.get(i) : "<none>";
+      if (!x.equals(y)) {
+        return "table "
+            + table
+            + " ("
+            + ra.size()
+            + " vs "
+            + rb.size()
+            + " rows), first difference: "
+            + x
+            + " | "
+            + y;
+      }
+    }
+    return null;
   }
 }

@@ -1,5 +1,6 @@
 package dev.porter.cli.pg;
 
+import static dev.porter.cli.ReportJson.seedNumbers;
 import static dev.porter.cli.pg.PgKit.porter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -74,26 +75,6 @@ class PgExistingSchemaTest {
     Path archive = dir.resolve("small-release-1.porter");
     porter("export", "--db", db, "--app", app, "-o", archive).expect(0);
     return archive;
-  }
-
-  static JsonNode table(JsonNode report, String name) {
-    for (JsonNode t : report.get("tables")) {
-      if (t.get("table").asText().equals(name)) {
-        return t;
-      }
-    }
-    throw new AssertionError("no table " + name + " in the report");
-  }
-
-  /** seedPolicy, rowsArrived, rowsWritten, rowsSkippedAsSeed, baselineRows of a report table. */
-  static List<Object> seedNumbers(JsonNode report, String name) {
-    JsonNode t = table(report, name);
-    return List.of(
-        t.get("seedPolicy").asText(),
-        t.get("rowsArrived").asLong(),
-        t.get("rowsWritten").asLong(),
-        t.get("rowsSkippedAsSeed").asLong(),
-        t.get("baselineRows").asLong());
   }
 
   static List<List<String>> status(String db) throws Exception {

@@ -255,6 +255,23 @@ final class PgKit {
     return out;
   }
 
+  /** The rows of a query on a SQLite file, each value as sqlite-jdbc's getObject gives it. */
+  static List<List<Object>> sqliteRows(Path db, String sql) throws SQLException {
+    List<List<Object>> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      while (r.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+          row.add(r.getObject(i));
+        }
+        out.add(row);
+      }
+    }
+    return out;
+  }
+
   /**
    * null when the SQLite file and the PostgreSQL database's public schema hold the same tables with
    * the same rows (in normalised text), else the first difference.
@@ -273,23 +290,9 @@ final class PgKit {
         if (ra.isEmpty()) {
           return "table " + t + " is empty: the comparison would prove nothing";
         }
-        if (!ra.equals(rb)) {
-          for (int i = 0; i < Math.max(ra.size(), rb.size()); i++) {
-            String x = i < ra.size() ? ra.get(i) : "<none>";
-            String y = i < rb.size() ? rb.get(i) : "<none>";
-            if (!x.equals(y)) {
-              return "table "
-                  + t
-                  + " ("
-                  + ra.size()
-                  + " vs "
-                  + rb.size()
-                  + " rows), first difference: "
-                  + x
-                  + " | "
-                  + y;
-            }
-          }
+        String d = PgCompare.firstDifference(t, ra, rb);
+        if (d != null) {
+          return d;
         }
       }
       return null;

@@ -7,11 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,22 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** PostgreSQL numbers SQLite cannot hold as numbers: kept as text, or refused, never NULL or 0. */
 class PgToSqliteNumbersTest {
   @TempDir Path dir;
-
-  static List<List<Object>> rows(Path db, String sql) throws Exception {
-    List<List<Object>> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery(sql)) {
-      while (r.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
-          row.add(r.getObject(i));
-        }
-        out.add(row);
-      }
-    }
-    return out;
-  }
 
   @Test
   void aDoubleNaNStaysNaNInsteadOfBecomingNull() throws Exception {
@@ -49,7 +28,8 @@ class PgToSqliteNumbersTest {
     porter("import", archive, "--db", db).expect(0);
     assertEquals(
         List.of(List.of(1, "text", "NaN"), List.of(2, "real", "1.5")),
-        rows(db, "SELECT id, typeof(v), CAST(v AS TEXT) FROM m WHERE v IS NOT NULL ORDER BY id"));
+        PgKit.sqliteRows(
+            db, "SELECT id, typeof(v), CAST(v AS TEXT) FROM m WHERE v IS NOT NULL ORDER BY id"));
   }
 
   @Test
@@ -71,6 +51,7 @@ class PgToSqliteNumbersTest {
     assertFalse(Files.exists(db));
     porter("import", archive, "--db", db, "--allow-lossy", "m.v").expect(0);
     assertEquals(
-        List.of(List.of(1, 2.5), List.of(2, 0)), rows(db, "SELECT id, v FROM m ORDER BY id"));
+        List.of(List.of(1, 2.5), List.of(2, 0)),
+        PgKit.sqliteRows(db, "SELECT id, v FROM m ORDER BY id"));
   }
 }

@@ -583,12 +583,7 @@ final class PgValues {
       return "-infinity";
     }
     StringBuilder b = new StringBuilder(32);
-    int y = d.getYear();
-    appendYear(b, y);
-    b.append('-');
-    two(b, d.getMonthValue());
-    b.append('-');
-    two(b, d.getDayOfMonth());
+    appendYearMonthDay(b, d.toLocalDate());
     b.append(' ');
     two(b, d.getHour());
     b.append(':');
@@ -600,7 +595,7 @@ final class PgValues {
     for (int div = 100_000; div > 0; div /= 10) {
       b.append((char) ('0' + micros / div % 10));
     }
-    if (y <= 0) {
+    if (d.getYear() <= 0) {
       b.append(" BC");
     }
     return b.toString();
@@ -608,15 +603,19 @@ final class PgValues {
 
   /** yyyy-mm-dd with PostgreSQL's " BC" for years ≤ 0 (year 0 is 1 BC). */
   private static void appendDate(StringBuilder b, LocalDate d) {
-    int y = d.getYear();
-    appendYear(b, y);
+    appendYearMonthDay(b, d);
+    if (d.getYear() <= 0) {
+      b.append(" BC");
+    }
+  }
+
+  /** yyyy-mm-dd, the year as PostgreSQL counts it (the caller appends " BC" where it goes). */
+  private static void appendYearMonthDay(StringBuilder b, LocalDate d) {
+    appendYear(b, d.getYear());
     b.append('-');
     two(b, d.getMonthValue());
     b.append('-');
     two(b, d.getDayOfMonth());
-    if (y <= 0) {
-      b.append(" BC");
-    }
   }
 
   private static void appendYear(StringBuilder b, int y) {

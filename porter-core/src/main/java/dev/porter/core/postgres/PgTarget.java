@@ -494,6 +494,18 @@ final class PgTarget implements Target {
     private final StringBuilder buf = new StringBuilder();
     private final Map<String, Long> coercions = new LinkedHashMap<>();
     private final String copySql;
+
+    /**
+     * Each column's binary encoding while the table goes in COPY's binary format; null once it goes
+     * in text (a column type without one, or a value the binary path does not take).
+     */
+    private CopyBinary.Kind[] kinds;
+
+    private final CopyBinary.Buffer bin = new CopyBinary.Buffer();
+
+    /** Whether the COPY this sink has open is in the binary format. */
+    private boolean openBinary;
+
     private String mergeTable;
     private String columnList;
     private long rows;
@@ -519,6 +531,14 @@ final class PgTarget implements Target {
       }
       String list = " (" + String.join(", ", names) + ")";
       columnList = list;
+      kinds = new CopyBinary.Kind[cols.size()];
+      for (int i = 0; i < cols.size(); i++) {
+        kinds[i] = CopyBinary.kind(cols.get(i));
+        if (kinds[i] == null) {
+          kinds = null;
+          break;
+        }
+      }
       if (mode == LoadMode.MERGE) {
         // Only the loaded columns: the others (generated ones, ones the rows do not feed) take
         // their defaults in the table itself.
@@ -539,6 +559,9 @@ final class PgTarget implements Target {
 
     @Override
     public void accept(Object[] row) {
+      if (kinds != null && acceptBinary(row)) {
+        return;
+      }
       rows++;
       int before = buf.length();
       for (int i = 0; i < row.length; i++) {
@@ -591,6 +614,33 @@ final class PgTarget implements Target {
       }
     }
 
+    /**
+     * Encodes the row in COPY's binary format if every value is exactly what its column stores.
+     * Otherwise the rows so far are sent, the binary COPY ended, and the table goes on in text from
+     * this row, whose checks and messages then apply to it.
+     */
+    private boolean acceptBinary(Object[] row) {
+      int start = bin.length();
+      bin.int16(row.length);
+      for (int i = 0; i < row.length; i++) {
+        if (!CopyBinary.encode(kinds[i], cols.get(i), row[i], bin)) {
+          bin.truncate(start);
+          flush();
+          endCopy();
+          kinds = null;
+          return false;
+        }
+      }
+      rows++;
+      buffered += bin.length() - start;
+      if (bin.length() > (1 << 18)) {
+        flush();
+      } else if (buffered > BUFFER_BUDGET) {
+        flushLargest();
+      }
+      return true;
+    }
+
     private String key(Object[] row) {
       String v =
           row.length == 0
@@ -605,20 +655,27 @@ final class PgTarget implements Target {
      * be open on a connection, so another table's open COPY is ended first.
      */
     void flush() {
-      if (buf.length() == 0) {
+      boolean binary = bin.length() > 0;
+      if (!binary && buf.length() == 0) {
         return;
       }
-      byte[] data = buf.toString().getBytes(StandardCharsets.UTF_8);
-      buffered -= buf.length();
-      buf.setLength(0);
+      byte[] data = binary ? bin.array() : buf.toString().getBytes(StandardCharsets.UTF_8);
+      int length = binary ? bin.length() : data.length;
+      buffered -= binary ? bin.length() : buf.length();
       try {
-        if (streaming != this) {
+        if (streaming != this || openBinary != binary) {
           endActiveCopy();
-          active = copy.copyIn(copySql);
+          active = copy.copyIn(binary ? copySql + " (FORMAT binary)" : copySql);
           streaming = this;
+          openBinary = binary;
           chunkStart = copyStart;
+          if (binary) {
+            active.writeToCopy(CopyBinary.HEADER, 0, CopyBinary.HEADER.length);
+          }
         }
-        active.writeToCopy(data, 0, data.length);
+        active.writeToCopy(data, 0, length);
+        bin.clear();
+        buf.setLength(0);
       } catch (SQLException e) {
         streaming = null;
         active = null;
@@ -633,6 +690,9 @@ final class PgTarget implements Target {
         return;
       }
       try {
+        if (openBinary) {
+          active.writeToCopy(CopyBinary.TRAILER, 0, CopyBinary.TRAILER.length);
+        }
         long n = active.endCopy();
         streaming = null;
         active = null;
@@ -674,7 +734,7 @@ final class PgTarget implements Target {
     }
 
     int size() {
-      return buf.length();
+      return buf.length() + bin.length();
     }
 
     @Override

@@ -142,8 +142,18 @@ final class PgSource implements Source {
       sql.append(t.partitionKey() == null ? " FROM ONLY " : " FROM ")
           .append(Pg.qualified(t.schema(), t.table()))
           .append(") TO STDOUT");
+      // COPY's binary format when every column has a decoder: no text to print, scan and parse
+      CopyBinaryReader.Kind[] kinds = new CopyBinaryReader.Kind[cols.size()];
+      boolean binary = !cols.isEmpty();
+      for (int i = 0; i < kinds.length; i++) {
+        kinds[i] = CopyBinaryReader.kind(cols.get(i));
+        binary &= kinds[i] != null;
+      }
+      if (binary) {
+        sql.append(" (FORMAT binary)");
+      }
       CopyOut copy = conn.unwrap(PGConnection.class).getCopyAPI().copyOut(sql.toString());
-      return new Cursor(table.name(), copy, cols, types);
+      return new Cursor(table.name(), copy, cols, types, binary ? kinds : null);
     } catch (SQLException e) {
       throw Pg.failure("cannot read table " + table.name() + " of", ref, e);
     }
@@ -163,20 +173,30 @@ final class PgSource implements Source {
     private final String table;
     private final CopyOut copy;
     private final CopyText.Reader reader;
+    private final CopyBinaryReader binary;
     private final List<PgColumn> cols;
     private final LogicalType[] types;
 
-    Cursor(String table, CopyOut copy, List<PgColumn> cols, List<LogicalType> types) {
+    Cursor(
+        String table,
+        CopyOut copy,
+        List<PgColumn> cols,
+        List<LogicalType> types,
+        CopyBinaryReader.Kind[] kinds) {
       this.table = table;
       this.copy = copy;
       this.cols = cols;
       this.types = types.toArray(new LogicalType[0]);
-      this.reader = new CopyText.Reader(new CopyOutStream(copy));
+      this.reader = kinds == null ? new CopyText.Reader(new CopyOutStream(copy)) : null;
+      this.binary = kinds == null ? null : new CopyBinaryReader(new CopyOutStream(copy), kinds);
     }
 
     @Override
     public Object[] next() {
       try {
+        if (binary != null) {
+          return binary.next();
+        }
         String[] f = reader.next(cols.size());
         if (f == null) {
           return null;

@@ -1,0 +1,394 @@
+package dev.porter.core.postgres;
+
+import dev.porter.core.model.SpecialNumber;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.UUID;
+
+/**
+ * Reads rows of COPY's binary format into the same Java values {@link PgValues#parse} makes of COPY
+ * text, for the column types that have a decoder here ({@link #kind}); a table with any other
+ * column is read as text. Each value's form is PostgreSQL's send function's (numeric_send,
+ * timestamp_send, array_send …), documented under "COPY", "Binary Format".
+ */
+final class CopyBinaryReader {
+  /** How a column's values are decoded. */
+  enum Kind {
+    BOOL,
+    INT2,
+    INT4,
+    INT8,
+    FLOAT4,
+    FLOAT8,
+    TEXT,
+    JSONB,
+    BYTEA,
+    UUID,
+    DATE,
+    TIMESTAMP,
+    TIMESTAMPTZ,
+    NUMERIC,
+    TEXT_ARRAY
+  }
+
+  private static final long PG_EPOCH_SECONDS = 946_684_800L;
+  private static final long PG_EPOCH_DAYS = 10_957L;
+  private static final BigInteger TEN_THOUSAND = BigInteger.valueOf(10_000);
+
+  private final InputStream in;
+  private final Kind[] kinds;
+  private byte[] buf = new byte[1 << 16];
+  private int pos;
+  private int len;
+  private boolean header;
+  private boolean done;
+
+  CopyBinaryReader(InputStream in, Kind[] kinds) {
+    this.in = in;
+    this.kinds = kinds;
+  }
+
+  /** The decoder of a column of this type, or null when it has none (the table is read as text). */
+  static Kind kind(PgColumn c) {
+    if (c.category() == 'A') {
+      return c.base().equals("_text") || c.base().equals("_varchar") ? Kind.TEXT_ARRAY : null;
+    }
+    return switch (c.base()) {
+      case "bool" -> Kind.BOOL;
+      case "int2" -> Kind.INT2;
+      case "int4" -> Kind.INT4;
+      case "int8" -> Kind.INT8;
+      case "float4" -> Kind.FLOAT4;
+      case "float8" -> Kind.FLOAT8;
+      case "text", "varchar", "bpchar", "name", "json" -> Kind.TEXT;
+      case "jsonb" -> Kind.JSONB;
+      case "bytea" -> Kind.BYTEA;
+      case "uuid" -> Kind.UUID;
+      case "date" -> Kind.DATE;
+      case "timestamp" -> Kind.TIMESTAMP;
+      case "timestamptz" -> Kind.TIMESTAMPTZ;
+      case "numeric", "money" -> Kind.NUMERIC; // money is read as ::numeric
+      default -> null;
+    };
+  }
+
+  /** The next row, or null after the trailer. */
+  Object[] next() throws IOException {
+    if (!header) {
+      readHeader();
+      header = true;
+    }
+    if (done) {
+      return null;
+    }
+    int fields = int16();
+    if (fields == -1) {
+      // the trailer; the COPY ends when its stream does, which lets the connection go on
+      done = true;
+      while (in.read(buf, 0, buf.length) >= 0) {
+        // nothing follows the trailer
+      }
+      return null;
+    }
+    if (fields != kinds.length) {
+      throw new IOException("COPY binary row has " + fields + " fields, expected " + kinds.length);
+    }
+    Object[] row = new Object[fields];
+    for (int i = 0; i < fields; i++) {
+      int n = int32();
+      if (n < 0) {
+        continue;
+      }
+      need(n);
+      row[i] = value(kinds[i], n);
+      pos += n;
+    }
+    return row;
+  }
+
+  private void readHeader() throws IOException {
+    need(CopyBinary.HEADER.length);
+    for (int i = 0; i < 11; i++) {
+      if (buf[pos + i] != CopyBinary.HEADER[i]) {
+        throw new IOException("COPY binary output does not start with its signature");
+      }
+    }
+    pos += 15; // signature and flags
+    int ext = int32();
+    need(ext);
+    pos += ext;
+  }
+
+  /** Decodes the n bytes at pos (pos is moved on by the caller). */
+  private Object value(Kind k, int n) throws IOException {
+    int size =
+        switch (k) {
+          case BOOL -> 1;
+          case INT2 -> 2;
+          case INT4, FLOAT4, DATE -> 4;
+          case INT8, FLOAT8, TIMESTAMP, TIMESTAMPTZ -> 8;
+          case UUID -> 16;
+          default -> n < 8 && k == Kind.NUMERIC ? 8 : n;
+        };
+    if (n != size) {
+      throw new IOException("a " + k + " value of " + n + " bytes in COPY binary output");
+    }
+    byte[] b = buf;
+    int p = pos;
+    return switch (k) {
+      case BOOL -> b[p] != 0;
+      case INT2 -> (long) (short) (((b[p] & 0xff) << 8) | (b[p + 1] & 0xff));
+      case INT4 -> (long) int32At(p);
+      case INT8 -> int64At(p);
+      case FLOAT4 -> {
+        float f = Float.intBitsToFloat(int32At(p));
+        yield Float.isNaN(f) ? Double.NaN : (double) f;
+      }
+      case FLOAT8 -> {
+        double d = Double.longBitsToDouble(int64At(p));
+        yield Double.isNaN(d) ? Double.NaN : d;
+      }
+      case TEXT -> new String(b, p, n, StandardCharsets.UTF_8);
+      case JSONB -> {
+        if (n < 1 || b[p] != 1) {
+          throw new IOException("jsonb in an unknown binary version " + (n < 1 ? -1 : b[p]));
+        }
+        yield new String(b, p + 1, n - 1, StandardCharsets.UTF_8);
+      }
+      case BYTEA -> Arrays.copyOfRange(b, p, p + n);
+      case UUID -> new UUID(int64At(p), int64At(p + 8));
+      case DATE -> {
+        int days = int32At(p);
+        yield days == Integer.MAX_VALUE
+            ? LocalDate.MAX
+            : days == Integer.MIN_VALUE
+                ? LocalDate.MIN
+                : LocalDate.ofEpochDay(days + PG_EPOCH_DAYS);
+      }
+      case TIMESTAMP -> {
+        long us = int64At(p);
+        yield us == Long.MAX_VALUE
+            ? LocalDateTime.MAX
+            : us == Long.MIN_VALUE
+                ? LocalDateTime.MIN
+                : LocalDateTime.ofEpochSecond(
+                    Math.floorDiv(us, 1_000_000L) + PG_EPOCH_SECONDS,
+                    (int) Math.floorMod(us, 1_000_000L) * 1000,
+                    ZoneOffset.UTC);
+      }
+      case TIMESTAMPTZ -> {
+        long us = int64At(p);
+        yield us == Long.MAX_VALUE
+            ? Instant.MAX
+            : us == Long.MIN_VALUE
+                ? Instant.MIN
+                : Instant.ofEpochSecond(
+                    Math.floorDiv(us, 1_000_000L) + PG_EPOCH_SECONDS,
+                    Math.floorMod(us, 1_000_000L) * 1000);
+      }
+      case NUMERIC -> numeric(p);
+      case TEXT_ARRAY -> textArray(p, n);
+    };
+  }
+
+  /**
+   * numeric_send: digit count, weight, sign, display scale, base-10000 digits. The value is {@code
+   * new BigDecimal(numeric_out(x))}: the display scale is the BigDecimal's scale.
+   */
+  private Object numeric(int p) throws IOException {
+    int ndigits = int16At(p);
+    int weight = (short) int16At(p + 2);
+    int sign = int16At(p + 4);
+    int dscale = int16At(p + 6);
+    switch (sign) {
+      case 0xC000:
+        return SpecialNumber.NAN;
+      case 0xD000:
+        return SpecialNumber.POSITIVE_INFINITY;
+      case 0xF000:
+        return SpecialNumber.NEGATIVE_INFINITY;
+      case 0x0000:
+      case 0x4000:
+        break;
+      default:
+        throw new IOException("numeric with an unknown sign 0x" + Integer.toHexString(sign));
+    }
+    BigDecimal v;
+    int scale = 4 * (ndigits - 1 - weight);
+    if (ndigits == 0) {
+      v = BigDecimal.ZERO;
+    } else if (ndigits <= 4) {
+      long acc = 0;
+      for (int i = 0; i < ndigits; i++) {
+        acc = acc * 10_000 + int16At(p + 8 + 2 * i);
+      }
+      v = BigDecimal.valueOf(acc, scale);
+    } else {
+      BigInteger acc = BigInteger.ZERO;
+      for (int i = 0; i < ndigits; i++) {
+        acc = acc.multiply(TEN_THOUSAND).add(BigInteger.valueOf(int16At(p + 8 + 2 * i)));
+      }
+      v = new BigDecimal(acc, scale);
+    }
+    if (v.scale() != dscale) {
+      try {
+        v = v.setScale(dscale, RoundingMode.UNNECESSARY);
+      } catch (ArithmeticException e) {
+        v = v.setScale(dscale, RoundingMode.DOWN); // numeric_out prints dscale digits
+      }
+    }
+    return sign == 0x4000 ? v.negate() : v;
+  }
+
+  /**
+   * array_send of text or varchar elements, written back in array_out's form: bounds only when a
+   * lower bound is not 1, braces per dimension, NULL bare, an element in double quotes (with {@code
+   * "} and {@code \} escaped) when it is empty, is NULL in any case, or holds a quote, backslash,
+   * brace, comma or white space.
+   */
+  private String textArray(int p, int n) throws IOException {
+    int ndim = int32At(p);
+    if (ndim == 0) {
+      return "{}";
+    }
+    if (ndim < 0 || ndim > 6 || n < 12 + 8 * ndim) {
+      throw new IOException("array with " + ndim + " dimensions");
+    }
+    int[] dims = new int[ndim];
+    int[] lbs = new int[ndim];
+    boolean bounds = false;
+    for (int d = 0; d < ndim; d++) {
+      dims[d] = int32At(p + 12 + 8 * d);
+      lbs[d] = int32At(p + 16 + 8 * d);
+      bounds |= lbs[d] != 1;
+    }
+    StringBuilder out = new StringBuilder(n + 8);
+    if (bounds) {
+      for (int d = 0; d < ndim; d++) {
+        out.append('[').append(lbs[d]).append(':').append(lbs[d] + dims[d] - 1).append(']');
+      }
+      out.append('=');
+    }
+    int[] at = {p + 12 + 8 * ndim};
+    element(out, dims, 0, at, p + n);
+    return out.toString();
+  }
+
+  private void element(StringBuilder out, int[] dims, int d, int[] at, int end) throws IOException {
+    out.append('{');
+    for (int i = 0; i < dims[d]; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      if (d + 1 < dims.length) {
+        element(out, dims, d + 1, at, end);
+        continue;
+      }
+      if (at[0] + 4 > end) {
+        throw new IOException("array element beyond its value");
+      }
+      int len = int32At(at[0]);
+      at[0] += 4;
+      if (len < 0) {
+        out.append("NULL");
+        continue;
+      }
+      if (at[0] + len > end) {
+        throw new IOException("array element beyond its value");
+      }
+      String e = new String(buf, at[0], len, StandardCharsets.UTF_8);
+      at[0] += len;
+      appendElement(out, e);
+    }
+    out.append('}');
+  }
+
+  static void appendElement(StringBuilder out, String e) {
+    boolean quote = e.isEmpty() || e.equalsIgnoreCase("NULL");
+    for (int i = 0; i < e.length() && !quote; i++) {
+      char c = e.charAt(i);
+      quote =
+          c == '"' || c == '\\' || c == '{' || c == '}' || c == ',' || c == ' ' || c == '\t'
+              || c == '\n' || c == '\r' || c == 0x0b || c == '\f';
+    }
+    if (!quote) {
+      out.append(e);
+      return;
+    }
+    out.append('"');
+    for (int i = 0; i < e.length(); i++) {
+      char c = e.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\');
+      }
+      out.append(c);
+    }
+    out.append('"');
+  }
+
+  // ---- the buffer ----
+
+  /** Makes sure n bytes from pos are buffered. */
+  private void need(int n) throws IOException {
+    if (len - pos >= n) {
+      return;
+    }
+    if (n > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(n, buf.length * 2));
+    }
+    if (pos > 0) {
+      System.arraycopy(buf, pos, buf, 0, len - pos);
+      len -= pos;
+      pos = 0;
+    }
+    if (n > buf.length) {
+      buf = Arrays.copyOf(buf, n);
+    }
+    while (len < n) {
+      int r = in.read(buf, len, buf.length - len);
+      if (r < 0) {
+        throw new EOFException("COPY binary output ended inside a row");
+      }
+      len += r;
+    }
+  }
+
+  private int int16() throws IOException {
+    need(2);
+    int v = int16At(pos);
+    pos += 2;
+    return (short) v;
+  }
+
+  private int int32() throws IOException {
+    need(4);
+    int v = int32At(pos);
+    pos += 4;
+    return v;
+  }
+
+  private int int16At(int p) {
+    return ((buf[p] & 0xff) << 8) | (buf[p + 1] & 0xff);
+  }
+
+  private int int32At(int p) {
+    return ((buf[p] & 0xff) << 24)
+        | ((buf[p + 1] & 0xff) << 16)
+        | ((buf[p + 2] & 0xff) << 8)
+        | (buf[p + 3] & 0xff);
+  }
+
+  private long int64At(int p) {
+    return ((long) int32At(p) << 32) | (int32At(p + 4) & 0xffffffffL);
+  }
+}

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,9 +57,16 @@ class PgBinaryCopyTest {
               + " NULL, NULL, '2000-01-01', '2000-01-01 00:00:00', '2000-01-01 00:00:00+00', NULL,"
               + " NULL, NULL, NULL, NULL, NULL, '{}'");
 
-  static void schema(Statement s) throws Exception {
+  /** Table b: its schema, the hand-picked rows (ids 1–4), and 400 random ones (ids 100–499). */
+  static void fill(Statement s) throws Exception {
     s.execute("CREATE DOMAIN posint AS integer CHECK (VALUE > 0)");
     s.execute("CREATE TABLE b (" + COLUMNS + ")");
+    for (int i = 0; i < FIXED.size(); i++) {
+      s.execute("INSERT INTO b VALUES (" + (i + 1) + ", " + FIXED.get(i) + ")");
+    }
+    for (String row : randomRows(100)) {
+      s.execute("INSERT INTO b VALUES (" + row + ")");
+    }
   }
 
   /** Seeded random values of the numeric, time and float columns (400 rows). */
@@ -134,34 +140,12 @@ class PgBinaryCopyTest {
     return rows;
   }
 
-  static List<String> texts(Connection c, String table, String column) throws Exception {
-    try (Statement s = c.createStatement()) {
-      s.execute("SET TimeZone = 'UTC'");
-      s.execute("SET extra_float_digits = 3");
-    }
-    List<String> out = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery("SELECT " + column + "::text FROM " + table + " ORDER BY id")) {
-      while (r.next()) {
-        out.add(r.getString(1));
-      }
-    }
-    return out;
-  }
-
   @Test
   void everyTypeWithABinaryPathSurvivesExactly() throws Exception {
     String src = TestPostgres.newDatabase();
     try (Connection c = TestPostgres.connect(src);
         Statement s = c.createStatement()) {
-      schema(s);
-      for (int i = 0; i < FIXED.size(); i++) {
-        s.execute("INSERT INTO b VALUES (" + (i + 1) + ", " + FIXED.get(i) + ")");
-      }
-      for (String row : randomRows(100)) {
-        s.execute("INSERT INTO b VALUES (" + row + ")");
-      }
+      fill(s);
     }
     Path archive = dir.resolve("b.porter");
     porter("export", "--db", src, "-o", archive).expect(0);
@@ -169,9 +153,9 @@ class PgBinaryCopyTest {
     porter("import", archive, "--db", dst).expect(0);
     try (Connection a = TestPostgres.connect(src);
         Connection b = TestPostgres.connect(dst)) {
-      assertEquals(404, texts(b, "b", "id").size());
+      assertEquals(404, PgKit.texts(b, "b", "id").size());
       for (String col : NAMES) {
-        assertEquals(texts(a, "b", col), texts(b, "b", col), col);
+        assertEquals(PgKit.texts(a, "b", col), PgKit.texts(b, "b", col), col);
       }
     }
   }
@@ -204,7 +188,7 @@ class PgBinaryCopyTest {
     try (Connection a = TestPostgres.connect(src);
         Connection b = TestPostgres.connect(dst)) {
       for (String col : List.of("id", "tz", "n", "d", "ta")) {
-        assertEquals(texts(a, "m", col), texts(b, "m", col), col);
+        assertEquals(PgKit.texts(a, "m", col), PgKit.texts(b, "m", col), col);
       }
       assertEquals(
           List.of("infinity"), PgKit.rows(b, "SELECT tz::text FROM m WHERE id = 250").get(0));
@@ -221,13 +205,7 @@ class PgBinaryCopyTest {
     String src = TestPostgres.newDatabase();
     try (Connection c = TestPostgres.connect(src);
         Statement s = c.createStatement()) {
-      schema(s);
-      for (int i = 0; i < FIXED.size(); i++) {
-        s.execute("INSERT INTO b VALUES (" + (i + 1) + ", " + FIXED.get(i) + ")");
-      }
-      for (String row : randomRows(100)) {
-        s.execute("INSERT INTO b VALUES (" + row + ")");
-      }
+      fill(s);
       s.execute(
           "INSERT INTO b (id, n, f4, f8, d, ts, tz, ta, va, vc, ch) VALUES"
               + " (1000, 'NaN', 'NaN', 'Infinity', 'infinity', 'infinity', '-infinity',"

@@ -120,6 +120,25 @@ final class PgKit {
   }
 
   /** The single value of a query, as text. */
+  /**
+   * A column of a table as PostgreSQL shows it ({@code ::text}, UTC, floats in full), in id order.
+   */
+  static List<String> texts(Connection c, String table, String column) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SET TimeZone = 'UTC'");
+      s.execute("SET extra_float_digits = 3");
+    }
+    List<String> out = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery("SELECT " + column + "::text FROM " + table + " ORDER BY id")) {
+      while (r.next()) {
+        out.add(r.getString(1));
+      }
+    }
+    return out;
+  }
+
   static String value(String url, String query) throws SQLException {
     List<List<String>> r = rows(url, query);
     return r.isEmpty() ? null : r.get(0).get(0);

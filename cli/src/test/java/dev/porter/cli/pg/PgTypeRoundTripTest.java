@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -225,18 +224,7 @@ class PgTypeRoundTripTest {
   }
 
   static List<String> texts(Connection c, String column) throws Exception {
-    try (Statement s = c.createStatement()) {
-      s.execute("SET TimeZone = 'UTC'");
-      s.execute("SET extra_float_digits = 3");
-    }
-    List<String> out = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT " + column + "::text FROM v ORDER BY id")) {
-      while (r.next()) {
-        out.add(r.getString(1));
-      }
-    }
-    return out;
+    return PgKit.texts(c, "v", column);
   }
 
   static String one(Connection c, String sql) throws Exception {

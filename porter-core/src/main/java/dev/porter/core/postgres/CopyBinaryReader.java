@@ -22,64 +22,36 @@ import java.util.UUID;
  * timestamp_send, array_send …), documented under "COPY", "Binary Format".
  */
 final class CopyBinaryReader {
-  /** How a column's values are decoded. */
-  enum Kind {
-    BOOL,
-    INT2,
-    INT4,
-    INT8,
-    FLOAT4,
-    FLOAT8,
-    TEXT,
-    JSONB,
-    BYTEA,
-    UUID,
-    DATE,
-    TIMESTAMP,
-    TIMESTAMPTZ,
-    NUMERIC,
-    TEXT_ARRAY
-  }
-
   private static final long PG_EPOCH_SECONDS = 946_684_800L;
   private static final long PG_EPOCH_DAYS = 10_957L;
   private static final BigInteger TEN_THOUSAND = BigInteger.valueOf(10_000);
 
   private final InputStream in;
-  private final Kind[] kinds;
+  private final CopyBinary.Kind[] kinds;
   private byte[] buf = new byte[1 << 16];
   private int pos;
   private int len;
   private boolean header;
   private boolean done;
 
-  CopyBinaryReader(InputStream in, Kind[] kinds) {
+  CopyBinaryReader(InputStream in, CopyBinary.Kind[] kinds) {
     this.in = in;
     this.kinds = kinds;
   }
 
-  /** The decoder of a column of this type, or null when it has none (the table is read as text). */
-  static Kind kind(PgColumn c) {
-    if (c.category() == 'A') {
-      return c.base().equals("_text") || c.base().equals("_varchar") ? Kind.TEXT_ARRAY : null;
+  /**
+   * How a column of this type is decoded, or null when it has no decoder (the table is read as
+   * text). The kinds are the encoder's; a few more types are read than written ({@code name}, and
+   * {@code money}, which is selected as numeric).
+   */
+  static CopyBinary.Kind kind(PgColumn c) {
+    if (c.category() != 'A' && c.base().equals("name")) {
+      return CopyBinary.Kind.TEXT;
     }
-    return switch (c.base()) {
-      case "bool" -> Kind.BOOL;
-      case "int2" -> Kind.INT2;
-      case "int4" -> Kind.INT4;
-      case "int8" -> Kind.INT8;
-      case "float4" -> Kind.FLOAT4;
-      case "float8" -> Kind.FLOAT8;
-      case "text", "varchar", "bpchar", "name", "json" -> Kind.TEXT;
-      case "jsonb" -> Kind.JSONB;
-      case "bytea" -> Kind.BYTEA;
-      case "uuid" -> Kind.UUID;
-      case "date" -> Kind.DATE;
-      case "timestamp" -> Kind.TIMESTAMP;
-      case "timestamptz" -> Kind.TIMESTAMPTZ;
-      case "numeric", "money" -> Kind.NUMERIC; // money is read as ::numeric
-      default -> null;
-    };
+    if (c.category() != 'A' && c.base().equals("money")) {
+      return CopyBinary.Kind.NUMERIC;
+    }
+    return CopyBinary.kind(c);
   }
 
   /** The next row, or null after the trailer. */
@@ -130,7 +102,7 @@ final class CopyBinaryReader {
   }
 
   /** Decodes the n bytes at pos (pos is moved on by the caller). */
-  private Object value(Kind k, int n) throws IOException {
+  private Object value(CopyBinary.Kind k, int n) throws IOException {
     int size =
         switch (k) {
           case BOOL -> 1;
@@ -138,7 +110,7 @@ final class CopyBinaryReader {
           case INT4, FLOAT4, DATE -> 4;
           case INT8, FLOAT8, TIMESTAMP, TIMESTAMPTZ -> 8;
           case UUID -> 16;
-          default -> n < 8 && k == Kind.NUMERIC ? 8 : n;
+          default -> n < 8 && k == CopyBinary.Kind.NUMERIC ? 8 : n;
         };
     if (n != size) {
       throw new IOException("a " + k + " value of " + n + " bytes in COPY binary output");
@@ -158,7 +130,7 @@ final class CopyBinaryReader {
         double d = Double.longBitsToDouble(int64At(p));
         yield Double.isNaN(d) ? Double.NaN : d;
       }
-      case TEXT -> new String(b, p, n, StandardCharsets.UTF_8);
+      case TEXT, JSON -> new String(b, p, n, StandardCharsets.UTF_8);
       case JSONB -> {
         if (n < 1 || b[p] != 1) {
           throw new IOException("jsonb in an unknown binary version " + (n < 1 ? -1 : b[p]));
@@ -176,29 +148,29 @@ final class CopyBinaryReader {
                 : LocalDate.ofEpochDay(days + PG_EPOCH_DAYS);
       }
       case TIMESTAMP -> {
-        long us = int64At(p);
-        yield us == Long.MAX_VALUE
+        Instant i = instant(int64At(p));
+        yield i == Instant.MAX
             ? LocalDateTime.MAX
-            : us == Long.MIN_VALUE
+            : i == Instant.MIN
                 ? LocalDateTime.MIN
-                : LocalDateTime.ofEpochSecond(
-                    Math.floorDiv(us, 1_000_000L) + PG_EPOCH_SECONDS,
-                    (int) Math.floorMod(us, 1_000_000L) * 1000,
-                    ZoneOffset.UTC);
+                : LocalDateTime.ofEpochSecond(i.getEpochSecond(), i.getNano(), ZoneOffset.UTC);
       }
-      case TIMESTAMPTZ -> {
-        long us = int64At(p);
-        yield us == Long.MAX_VALUE
-            ? Instant.MAX
-            : us == Long.MIN_VALUE
-                ? Instant.MIN
-                : Instant.ofEpochSecond(
-                    Math.floorDiv(us, 1_000_000L) + PG_EPOCH_SECONDS,
-                    Math.floorMod(us, 1_000_000L) * 1000);
-      }
+      case TIMESTAMPTZ -> instant(int64At(p));
       case NUMERIC -> numeric(p);
-      case TEXT_ARRAY -> textArray(p, n);
+      case TEXT_ARRAY, VARCHAR_ARRAY -> textArray(p, n);
     };
+  }
+
+  /** Microseconds from 2000-01-01 UTC; infinity and -infinity as Instant.MAX and MIN. */
+  private static Instant instant(long us) {
+    if (us == Long.MAX_VALUE) {
+      return Instant.MAX;
+    }
+    if (us == Long.MIN_VALUE) {
+      return Instant.MIN;
+    }
+    return Instant.ofEpochSecond(
+        Math.floorDiv(us, 1_000_000L) + PG_EPOCH_SECONDS, Math.floorMod(us, 1_000_000L) * 1000);
   }
 
   /**

@@ -143,7 +143,7 @@ final class PgSource implements Source {
           .append(Pg.qualified(t.schema(), t.table()))
           .append(") TO STDOUT");
       // COPY's binary format when every column has a decoder: no text to print, scan and parse
-      CopyBinaryReader.Kind[] kinds = new CopyBinaryReader.Kind[cols.size()];
+      CopyBinary.Kind[] kinds = new CopyBinary.Kind[cols.size()];
       boolean binary = !cols.isEmpty();
       for (int i = 0; i < kinds.length; i++) {
         kinds[i] = CopyBinaryReader.kind(cols.get(i));
@@ -182,7 +182,7 @@ final class PgSource implements Source {
         CopyOut copy,
         List<PgColumn> cols,
         List<LogicalType> types,
-        CopyBinaryReader.Kind[] kinds) {
+        CopyBinary.Kind[] kinds) {
       this.table = table;
       this.copy = copy;
       this.cols = cols;

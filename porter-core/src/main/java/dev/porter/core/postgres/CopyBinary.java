@@ -101,7 +101,7 @@ final class CopyBinary {
 
   /** A growable byte buffer with COPY's big-endian field writers. */
   static final class Buffer {
-    private byte[] b = new byte[1 << 16];
+    private byte[] b = new byte[1 << 10];
     private int n;
 
     int length() {
@@ -118,6 +118,12 @@ final class CopyBinary {
 
     void clear() {
       n = 0;
+    }
+
+    /** Empties the buffer and lets its memory go. */
+    void release() {
+      n = 0;
+      b = new byte[0];
     }
 
     private void room(int more) {

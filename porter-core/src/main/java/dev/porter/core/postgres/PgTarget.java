@@ -741,6 +741,10 @@ final class PgTarget implements Target {
     public long finish() {
       flush();
       endCopy();
+      // an import may hold thousands of finished sinks: their grown buffers go now
+      buf.setLength(0);
+      buf.trimToSize();
+      bin.release();
       return inserted;
     }
 

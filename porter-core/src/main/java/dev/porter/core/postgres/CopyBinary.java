@@ -8,7 +8,9 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * COPY's binary format (PostgreSQL documentation, "COPY", section "Binary Format") for the pairs of
@@ -27,10 +29,10 @@ final class CopyBinary {
   /** The file trailer: a tuple field count of -1. */
   static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
 
-  /** Microseconds and days from 1970-01-01 to PostgreSQL's epoch, 2000-01-01. */
-  private static final long PG_EPOCH_SECONDS = 946_684_800L;
+  /** Seconds and days from 1970-01-01 to PostgreSQL's epoch, 2000-01-01. */
+  static final long PG_EPOCH_SECONDS = 946_684_800L;
 
-  private static final long PG_EPOCH_DAYS = 10_957L;
+  static final long PG_EPOCH_DAYS = 10_957L;
 
   /** Years well inside what timestamp and date hold; values beyond go through text. */
   private static final int MIN_YEAR = -4000;
@@ -97,6 +99,21 @@ final class CopyBinary {
       case "numeric" -> Kind.NUMERIC;
       default -> null;
     };
+  }
+
+  /**
+   * Each column's kind by {@code kindOf} (the encoder's {@link #kind} or the decoder's), or null
+   * when a column has none: the table then goes as text.
+   */
+  static Kind[] kinds(List<PgColumn> cols, Function<PgColumn, Kind> kindOf) {
+    Kind[] kinds = new Kind[cols.size()];
+    for (int i = 0; i < kinds.length; i++) {
+      kinds[i] = kindOf.apply(cols.get(i));
+      if (kinds[i] == null) {
+        return null;
+      }
+    }
+    return kinds;
   }
 
   /** A growable byte buffer with COPY's big-endian field writers. */

@@ -22,8 +22,6 @@ import java.util.UUID;
  * timestamp_send, array_send …), documented under "COPY", "Binary Format".
  */
 final class CopyBinaryReader {
-  private static final long PG_EPOCH_SECONDS = 946_684_800L;
-  private static final long PG_EPOCH_DAYS = 10_957L;
   private static final BigInteger TEN_THOUSAND = BigInteger.valueOf(10_000);
 
   private final InputStream in;
@@ -103,23 +101,24 @@ final class CopyBinaryReader {
 
   /** Decodes the n bytes at pos (pos is moved on by the caller). */
   private Object value(CopyBinary.Kind k, int n) throws IOException {
-    int size =
+    boolean sized =
         switch (k) {
-          case BOOL -> 1;
-          case INT2 -> 2;
-          case INT4, FLOAT4, DATE -> 4;
-          case INT8, FLOAT8, TIMESTAMP, TIMESTAMPTZ -> 8;
-          case UUID -> 16;
-          default -> n < 8 && k == CopyBinary.Kind.NUMERIC ? 8 : n;
+          case BOOL -> n == 1;
+          case INT2 -> n == 2;
+          case INT4, FLOAT4, DATE -> n == 4;
+          case INT8, FLOAT8, TIMESTAMP, TIMESTAMPTZ -> n == 8;
+          case UUID -> n == 16;
+          case NUMERIC -> n >= 8;
+          default -> true;
         };
-    if (n != size) {
+    if (!sized) {
       throw new IOException("a " + k + " value of " + n + " bytes in COPY binary output");
     }
     byte[] b = buf;
     int p = pos;
     return switch (k) {
       case BOOL -> b[p] != 0;
-      case INT2 -> (long) (short) (((b[p] & 0xff) << 8) | (b[p + 1] & 0xff));
+      case INT2 -> (long) (short) int16At(p);
       case INT4 -> (long) int32At(p);
       case INT8 -> int64At(p);
       case FLOAT4 -> {
@@ -145,7 +144,7 @@ final class CopyBinaryReader {
             ? LocalDate.MAX
             : days == Integer.MIN_VALUE
                 ? LocalDate.MIN
-                : LocalDate.ofEpochDay(days + PG_EPOCH_DAYS);
+                : LocalDate.ofEpochDay(days + CopyBinary.PG_EPOCH_DAYS);
       }
       case TIMESTAMP -> {
         Instant i = instant(int64At(p));
@@ -170,7 +169,8 @@ final class CopyBinaryReader {
       return Instant.MIN;
     }
     return Instant.ofEpochSecond(
-        Math.floorDiv(us, 1_000_000L) + PG_EPOCH_SECONDS, Math.floorMod(us, 1_000_000L) * 1000);
+        Math.floorDiv(us, 1_000_000L) + CopyBinary.PG_EPOCH_SECONDS,
+        Math.floorMod(us, 1_000_000L) * 1000);
   }
 
   /**

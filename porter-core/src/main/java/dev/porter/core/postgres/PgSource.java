@@ -143,17 +143,13 @@ final class PgSource implements Source {
           .append(Pg.qualified(t.schema(), t.table()))
           .append(") TO STDOUT");
       // COPY's binary format when every column has a decoder: no text to print, scan and parse
-      CopyBinary.Kind[] kinds = new CopyBinary.Kind[cols.size()];
-      boolean binary = !cols.isEmpty();
-      for (int i = 0; i < kinds.length; i++) {
-        kinds[i] = CopyBinaryReader.kind(cols.get(i));
-        binary &= kinds[i] != null;
-      }
-      if (binary) {
+      CopyBinary.Kind[] kinds =
+          cols.isEmpty() ? null : CopyBinary.kinds(cols, CopyBinaryReader::kind);
+      if (kinds != null) {
         sql.append(" (FORMAT binary)");
       }
       CopyOut copy = conn.unwrap(PGConnection.class).getCopyAPI().copyOut(sql.toString());
-      return new Cursor(table.name(), copy, cols, types, binary ? kinds : null);
+      return new Cursor(table.name(), copy, cols, types, kinds);
     } catch (SQLException e) {
       throw Pg.failure("cannot read table " + table.name() + " of", ref, e);
     }

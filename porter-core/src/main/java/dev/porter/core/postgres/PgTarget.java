@@ -531,14 +531,7 @@ final class PgTarget implements Target {
       }
       String list = " (" + String.join(", ", names) + ")";
       columnList = list;
-      kinds = new CopyBinary.Kind[cols.size()];
-      for (int i = 0; i < cols.size(); i++) {
-        kinds[i] = CopyBinary.kind(cols.get(i));
-        if (kinds[i] == null) {
-          kinds = null;
-          break;
-        }
-      }
+      kinds = CopyBinary.kinds(cols, CopyBinary::kind);
       if (mode == LoadMode.MERGE) {
         // Only the loaded columns: the others (generated ones, ones the rows do not feed) take
         // their defaults in the table itself.

@@ -776,32 +776,38 @@ final class SqliteTarget implements Target {
     }
   }
 
-  /** Parents with at most this many rows are checked through a set of their keys. */
+  /** Parents with at most this many rows may be checked through a set of their keys. */
   private static final long KEY_SET_ROWS = 2_000_000;
+
+  /** The page cache of the foreign-key pass; parents larger than it are worth a key set. */
+  private static final long FK_CACHE_BYTES = 32L << 20;
 
   /**
    * foreign_key_check on a second, read-only connection, while the first runs integrity_check: each
    * reads the whole file. Returns {violations, first violation, failure message}.
    *
-   * <p>The PRAGMA looks every child row's parent up in the parent's table. Where the parent's rows
-   * are wide (a table of images) and the keys come in random order, nearly every lookup misses the
-   * cache: 19 of the 23 seconds of a scale-10 check went to one such key. So a foreign key that
-   * references a parent's rowid, of a parent small enough, is first checked against a set of the
-   * parent's keys built once: {@code child NOT IN (SELECT +key FROM parent)}. That finds every row
-   * the PRAGMA would report (both bring a value to a number the same way; see
+   * <p>The PRAGMA looks every child row's parent up in the parent's table. Where the parent's table
+   * is larger than the cache (a table of images) and the keys come in random order, nearly every
+   * lookup misses the cache: 19 of the 23 seconds of a scale-10 check went to one such key. So a
+   * foreign key that references a parent's rowid is first checked by a quicker pass: against a set
+   * of the parent's keys built once, {@code child NOT IN (SELECT +key FROM parent)}, where the
+   * parent's table outgrows the cache and its keys fit a set; else by the PRAGMA's own rowid
+   * lookup, which costs less than building the set while the parent stays in the cache. That finds
+   * every row the PRAGMA would report (both bring a value to a number the same way; see
    * docs/architecture.md), so where it finds none, there are none; where it finds any, the PRAGMA
    * runs on that table and gives the answer.
    */
   private String[] foreignKeyCheck() {
     try (Connection c = Sqlite.connect(staging, true);
         Statement st = c.createStatement()) {
-      // Every child row looks up its parent: without a cache each lookup is a read() call. 16 MiB:
-      // the key sets take the random lookups, and more would count against the memory budget.
-      st.execute("PRAGMA cache_size = -16384");
+      // Every child row looks up its parent: without a cache each lookup is a read() call. 32 MiB:
+      // parents larger than that are checked through key sets; more would count against the memory
+      // budget.
+      st.execute("PRAGMA cache_size = -" + (FK_CACHE_BYTES >> 10));
       long violations = 0;
       String first = null;
       for (String child : tablesWithForeignKeys(c)) {
-        if (keySetClears(c, child, KEY_SET_ROWS)) {
+        if (keySetClears(c, child, KEY_SET_ROWS, FK_CACHE_BYTES)) {
           continue;
         }
         try (ResultSet r =
@@ -843,10 +849,11 @@ final class SqliteTarget implements Target {
   /**
    * True when every foreign key of {@code child} is one column referencing its parent's rowid and
    * no child row lacks its parent: looked up in a set of the parent's keys when the parent has at
-   * most {@code keySetRows} rows, else by rowid as the PRAGMA does. False when any of that does not
-   * hold: the PRAGMA then decides.
+   * most {@code keySetRows} rows and its table takes more than {@code cacheBytes} of pages, else by
+   * rowid as the PRAGMA does. False when any of that does not hold: the PRAGMA then decides.
    */
-  static boolean keySetClears(Connection c, String child, long keySetRows) throws SQLException {
+  static boolean keySetClears(Connection c, String child, long keySetRows, long cacheBytes)
+      throws SQLException {
     Map<Integer, String[]> keys = new LinkedHashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -869,7 +876,9 @@ final class SqliteTarget implements Target {
       }
       String parent = "main." + Sqlite.quote(k[0]);
       String value = Sqlite.quote(k[1]);
-      boolean small = Sqlite.number(c, "SELECT count(*) FROM " + parent) <= keySetRows;
+      boolean small =
+          Sqlite.number(c, "SELECT count(*) FROM " + parent) <= keySetRows
+              && largerThan(c, k[0], cacheBytes);
       queries.add(
           "SELECT EXISTS (SELECT 1 FROM main."
               + Sqlite.quote(child)
@@ -894,6 +903,32 @@ final class SqliteTarget implements Target {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether {@code table}'s pages (its B-tree's and overflow pages) take more than {@code bytes}:
+   * SQLite's {@code dbstat} table walks them, and stops after that many. True where the library is
+   * built without {@code dbstat}, so that the key set is used as before.
+   */
+  private static boolean largerThan(Connection c, String table, long bytes) throws SQLException {
+    if (bytes >= Long.MAX_VALUE / 2) {
+      return false;
+    }
+    long pageSize = Sqlite.number(c, "PRAGMA main.page_size");
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT EXISTS (SELECT 1 FROM dbstat('main') WHERE name = ? LIMIT 1 OFFSET ?)")) {
+      ps.setString(1, table);
+      ps.setLong(2, bytes / pageSize);
+      try (ResultSet r = ps.executeQuery()) {
+        return r.next() && r.getInt(1) == 1;
+      }
+    } catch (SQLException e) {
+      if (String.valueOf(e.getMessage()).contains("dbstat")) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   /**

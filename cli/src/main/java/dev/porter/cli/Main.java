@@ -6,6 +6,9 @@ import dev.porter.core.PorterVersion;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,19 +21,6 @@ import picocli.CommandLine.Option;
     description = {
       "Portable, versioned archives of an application's SQLite or PostgreSQL database.",
       ""
-    },
-    subcommands = {
-      ExportCommand.class,
-      ImportCommand.class,
-      PlanCommand.class,
-      StatusCommand.class,
-      UpgradeCommand.class,
-      RollbackCommand.class,
-      CleanupCommand.class,
-      VerifyCommand.class,
-      InspectCommand.class,
-      DemoCommand.class,
-      CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -64,10 +54,52 @@ public final class Main implements Runnable {
     System.exit(code);
   }
 
+  /**
+   * The subcommands, in the order help lists them. Built on demand: picocli reads each command's
+   * annotations when it is added, so a run adds only the command it was asked for.
+   */
+  private static final List<Map.Entry<String, Supplier<Object>>> COMMANDS =
+      List.of(
+          Map.entry("export", ExportCommand::new),
+          Map.entry("import", ImportCommand::new),
+          Map.entry("plan", PlanCommand::new),
+          Map.entry("status", StatusCommand::new),
+          Map.entry("upgrade", UpgradeCommand::new),
+          Map.entry("rollback", RollbackCommand::new),
+          Map.entry("cleanup", CleanupCommand::new),
+          Map.entry("verify", VerifyCommand::new),
+          Map.entry("inspect", InspectCommand::new),
+          Map.entry("demo", DemoCommand::new),
+          Map.entry("help", CommandLine.HelpCommand::new));
+
+  /**
+   * The one subcommand {@code args} runs, or null when all must be known: no command, an unknown
+   * one (picocli then suggests names), or {@code help} (which describes the others).
+   */
+  static String onlyCommand(String... args) {
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        for (Map.Entry<String, Supplier<Object>> c : COMMANDS) {
+          if (c.getKey().equals(a) && !a.equals("help")) {
+            return a;
+          }
+        }
+        return null;
+      }
+    }
+    return null;
+  }
+
   /** Runs porter with the given arguments and returns the exit code. */
   public static int run(PrintStream out, PrintStream err, String... args) {
     Main main = new Main();
     CommandLine cli = new CommandLine(main);
+    String only = onlyCommand(args);
+    for (Map.Entry<String, Supplier<Object>> c : COMMANDS) {
+      if (only == null || only.equals(c.getKey())) {
+        cli.addSubcommand(c.getKey(), c.getValue().get());
+      }
+    }
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setExecutionExceptionHandler(

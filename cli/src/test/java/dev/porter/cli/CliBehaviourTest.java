@@ -49,13 +49,40 @@ class CliBehaviourTest {
   @Test
   void helpOfTheCommandListsEveryVerbAndTheExitCodes() {
     Cli.Result r = Cli.ok("--help");
-    for (String verb : List.of("export", "import", "verify", "inspect", "demo")) {
+    for (String verb :
+        List.of(
+            "export",
+            "import",
+            "plan",
+            "status",
+            "upgrade",
+            "rollback",
+            "cleanup",
+            "verify",
+            "inspect",
+            "demo",
+            "help")) {
       assertTrue(r.out().contains("  " + verb + " "), () -> verb + " missing from\n" + r.out());
     }
     for (String code : List.of("   2   ", "   3   ", "   4   ", "   5   ", "   6   ", "   7   ")) {
       assertTrue(r.out().contains(code), () -> "exit code" + code + " missing from\n" + r.out());
     }
     assertTrue(Cli.ok("help", "import").out().startsWith("Usage: porter import"));
+    assertTrue(Cli.ok("-v", "help", "upgrade").out().startsWith("Usage: porter upgrade"));
+  }
+
+  /** A run adds only the command it names; the others must still be known where they are asked. */
+  @Test
+  void onlyTheNamedCommandIsBuiltYetEveryOtherNameStillWorks() {
+    assertEquals("export", Main.onlyCommand("export", "--db", "x"));
+    assertEquals("import", Main.onlyCommand("--verbose", "import", "a.porter"));
+    assertNull(Main.onlyCommand("help", "export"));
+    assertNull(Main.onlyCommand("--help"));
+    assertNull(Main.onlyCommand("exprot"));
+    Cli.Result r = Cli.run("exprot", "--db", "x");
+    assertEquals(2, r.code(), r::toString);
+    assertTrue(r.err().contains("exprot"), r::toString);
+    assertTrue(Cli.ok("--verbose", "inspect", archive).out().contains("customer"));
   }
 
   @Test

@@ -95,6 +95,12 @@ final class PgPreImages implements PreImages {
    */
   static void recordInstalled(Connection c, List<String> preImages, String label)
       throws SQLException {
+    recordInstalled(c, preImages, label, fingerprint(c));
+  }
+
+  /** Records an installation whose fingerprint was taken in the same transaction. */
+  static void recordInstalled(
+      Connection c, List<String> preImages, String label, String fingerprint) throws SQLException {
     Pg.exec(c, "CREATE SCHEMA IF NOT EXISTS porter_state");
     Pg.exec(
         c,
@@ -106,23 +112,43 @@ final class PgPreImages implements PreImages {
       ps.setString(1, label.replace("pre-", ""));
       ps.setString(2, Instant.now().toString());
       ps.setString(3, String.join(",", preImages));
-      ps.setString(4, fingerprint(c));
+      ps.setString(4, fingerprint);
       ps.executeUpdate();
     }
   }
 
   /** Per user table, its row count and its newest row version: any write changes it. */
   static String fingerprint(Connection c) throws SQLException {
+    return fingerprint(tableFacts(c));
+  }
+
+  /**
+   * One scan of each user table: porter name → {qualified name, row count, newest row version}. An
+   * import takes its row-count check and its fingerprint from the same scan.
+   */
+  static Map<String, Object[]> tableFacts(Connection c) throws SQLException {
+    Map<String, Object[]> out = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, String[]> t : PgTarget.userTables(c).entrySet()) {
+      String q = Pg.qualified(t.getValue()[0], t.getValue()[1]);
+      try (java.sql.Statement st = c.createStatement();
+          java.sql.ResultSet r =
+              st.executeQuery("SELECT count(*), coalesce(max(xmin::text::bigint), 0) FROM " + q)) {
+        r.next();
+        out.put(t.getKey(), new Object[] {q, r.getLong(1), r.getLong(2)});
+      }
+    }
+    return out;
+  }
+
+  static String fingerprint(Map<String, Object[]> facts) {
     MessageDigest md;
     try {
       md = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    for (Map.Entry<String, String[]> t : PgTarget.userTables(c).entrySet()) {
-      String q = Pg.qualified(t.getValue()[0], t.getValue()[1]);
-      String row =
-          Pg.string(c, "SELECT count(*) || '/' || coalesce(max(xmin::text::bigint), 0) FROM " + q);
+    for (Map.Entry<String, Object[]> t : facts.entrySet()) {
+      String row = t.getValue()[1] + "/" + t.getValue()[2];
       md.update((t.getKey() + "=" + row + ";").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     return HexFormat.of().formatHex(md.digest());

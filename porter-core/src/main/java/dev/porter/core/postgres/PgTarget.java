@@ -81,6 +81,9 @@ final class PgTarget implements Target {
   private int foreignKeysChecked;
   private int foreignKeysAccepted;
 
+  /** The fingerprint of the verified tables, taken by {@link #verify} for the commit to record. */
+  private String fingerprint;
+
   private PgTarget(DatabaseRef ref, TargetOptions options, Connection conn) throws SQLException {
     this.ref = ref;
     this.options = options;
@@ -929,9 +932,18 @@ final class PgTarget implements Target {
   public List<Check> verify(Map<String, Long> expectedRows) {
     endActiveCopy();
     try {
+      // one scan per table gives the counts and the fingerprint the commit records
+      Map<String, Object[]> facts = PgPreImages.tableFacts(conn);
+      Map<String, Long> counts = new java.util.HashMap<>();
+      for (Object[] f : facts.values()) {
+        counts.put((String) f[0], (Long) f[1]);
+      }
       for (Map.Entry<String, Long> e : expectedRows.entrySet()) {
         String[] st = resolve(e.getKey());
-        long actual = Pg.number(conn, "SELECT count(*) FROM " + Pg.qualified(st[0], st[1]));
+        String qualified = Pg.qualified(st[0], st[1]);
+        Long counted = counts.get(qualified);
+        long actual =
+            counted != null ? counted : Pg.number(conn, "SELECT count(*) FROM " + qualified);
         if (actual != e.getValue()) {
           throw new PorterException(
               ErrorCategory.VERIFICATION_FAILED,
@@ -944,6 +956,7 @@ final class PgTarget implements Target {
                   + "; the target was not changed");
         }
       }
+      fingerprint = PgPreImages.fingerprint(facts);
       List<Check> checks = new ArrayList<>();
       checks.add(new Check("row counts", true, expectedRows.size() + " tables as expected"));
       checks.add(
@@ -961,6 +974,25 @@ final class PgTarget implements Target {
     }
   }
 
+  /**
+   * Records the installation in the import's own transaction, so that the record and the data it
+   * describes are committed together; if recording fails, the import commits without it (rollback
+   * then asks for --force).
+   */
+  private void recordInstalled() throws SQLException {
+    Pg.exec(conn, "SAVEPOINT porter_record");
+    try {
+      PgPreImages.recordInstalled(
+          conn,
+          preImageSchemas,
+          options.preImageLabel(),
+          fingerprint != null ? fingerprint : PgPreImages.fingerprint(conn));
+      Pg.exec(conn, "RELEASE SAVEPOINT porter_record");
+    } catch (SQLException | RuntimeException e) {
+      Pg.exec(conn, "ROLLBACK TO SAVEPOINT porter_record");
+    }
+  }
+
   @Override
   public CommitResult commit() {
     try {
@@ -968,16 +1000,11 @@ final class PgTarget implements Target {
         s.flush();
       }
       endActiveCopy();
+      recordInstalled();
       conn.commit();
       committed = true;
     } catch (SQLException e) {
       throw Pg.failure("cannot commit the import into", ref, e);
-    }
-    try {
-      PgPreImages.recordInstalled(conn, preImageSchemas, options.preImageLabel());
-      conn.commit();
-    } catch (SQLException | RuntimeException e) {
-      // the data is committed; rollback will ask for --force without this record
     }
     return new CommitResult(
         ref.display(),

@@ -910,7 +910,7 @@ final class SqliteTarget implements Target {
    * SQLite's {@code dbstat} table walks them, and stops after that many. True where the library is
    * built without {@code dbstat}, so that the key set is used as before.
    */
-  private static boolean largerThan(Connection c, String table, long bytes) throws SQLException {
+  static boolean largerThan(Connection c, String table, long bytes) throws SQLException {
     if (bytes >= Long.MAX_VALUE / 2) {
       return false;
     }

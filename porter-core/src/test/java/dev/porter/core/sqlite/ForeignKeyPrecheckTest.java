@@ -111,6 +111,31 @@ class ForeignKeyPrecheckTest {
     }
   }
 
+  /** The size test that picks the key set: pages counted by dbstat, overflow pages included. */
+  @Test
+  void aParentIsLargerThanTheCacheByItsPagesOverflowIncluded() throws SQLException {
+    Path db = dir.resolve("sizes.db");
+    try (Connection c = Sqlite.connect(db, false);
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA page_size = 4096");
+      st.execute("CREATE TABLE wide (id INTEGER PRIMARY KEY, image BLOB)");
+      st.execute("CREATE TABLE narrow (id INTEGER PRIMARY KEY, n INTEGER)");
+      // 200 rows of 10,000 bytes: about 2 MB, nearly all of it in overflow pages
+      st.execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)"
+              + " INSERT INTO wide SELECT i, randomblob(10000) FROM n");
+      st.execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)"
+              + " INSERT INTO narrow SELECT i, i FROM n");
+    }
+    try (Connection c = Sqlite.connect(db, true)) {
+      assertTrue(SqliteTarget.largerThan(c, "wide", 1L << 20), "2 MB of pages > 1 MiB");
+      assertFalse(SqliteTarget.largerThan(c, "wide", 4L << 20), "2 MB of pages < 4 MiB");
+      assertFalse(SqliteTarget.largerThan(c, "narrow", 64L << 10), "a page or two < 64 KiB");
+      assertTrue(SqliteTarget.largerThan(c, "narrow", 0), "any table has a page");
+    }
+  }
+
   private static int violations(Connection c, String table) throws SQLException {
     int n = 0;
     try (Statement st = c.createStatement();

@@ -77,17 +77,10 @@ public final class Main implements Runnable {
    * one (picocli then suggests names), or {@code help} (which describes the others).
    */
   static String onlyCommand(String... args) {
-    for (String a : args) {
-      if (!a.startsWith("-")) {
-        for (Map.Entry<String, Supplier<Object>> c : COMMANDS) {
-          if (c.getKey().equals(a) && !a.equals("help")) {
-            return a;
-          }
-        }
-        return null;
-      }
-    }
-    return null;
+    String first =
+        java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("help");
+    boolean known = COMMANDS.stream().anyMatch(c -> c.getKey().equals(first));
+    return known && !first.equals("help") ? first : null;
   }
 
   /** Runs porter with the given arguments and returns the exit code. */

@@ -122,33 +122,36 @@ final class PgPreImages implements PreImages {
     return fingerprint(tableFacts(c));
   }
 
+  /** One user table as one scan sees it: its qualified name, rows and newest row version. */
+  record TableFact(String qualified, long rows, long newestXmin) {}
+
   /**
-   * One scan of each user table: porter name → {qualified name, row count, newest row version}. An
-   * import takes its row-count check and its fingerprint from the same scan.
+   * One scan of each user table, by porter name. An import takes its row-count check and its
+   * fingerprint from the same scan.
    */
-  static Map<String, Object[]> tableFacts(Connection c) throws SQLException {
-    Map<String, Object[]> out = new java.util.LinkedHashMap<>();
+  static Map<String, TableFact> tableFacts(Connection c) throws SQLException {
+    Map<String, TableFact> out = new java.util.LinkedHashMap<>();
     for (Map.Entry<String, String[]> t : PgTarget.userTables(c).entrySet()) {
       String q = Pg.qualified(t.getValue()[0], t.getValue()[1]);
       try (java.sql.Statement st = c.createStatement();
           java.sql.ResultSet r =
               st.executeQuery("SELECT count(*), coalesce(max(xmin::text::bigint), 0) FROM " + q)) {
         r.next();
-        out.put(t.getKey(), new Object[] {q, r.getLong(1), r.getLong(2)});
+        out.put(t.getKey(), new TableFact(q, r.getLong(1), r.getLong(2)));
       }
     }
     return out;
   }
 
-  static String fingerprint(Map<String, Object[]> facts) {
+  static String fingerprint(Map<String, TableFact> facts) {
     MessageDigest md;
     try {
       md = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    for (Map.Entry<String, Object[]> t : facts.entrySet()) {
-      String row = t.getValue()[1] + "/" + t.getValue()[2];
+    for (Map.Entry<String, TableFact> t : facts.entrySet()) {
+      String row = t.getValue().rows() + "/" + t.getValue().newestXmin();
       md.update((t.getKey() + "=" + row + ";").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     return HexFormat.of().formatHex(md.digest());

@@ -933,10 +933,10 @@ final class PgTarget implements Target {
     endActiveCopy();
     try {
       // one scan per table gives the counts and the fingerprint the commit records
-      Map<String, Object[]> facts = PgPreImages.tableFacts(conn);
+      Map<String, PgPreImages.TableFact> facts = PgPreImages.tableFacts(conn);
       Map<String, Long> counts = new java.util.HashMap<>();
-      for (Object[] f : facts.values()) {
-        counts.put((String) f[0], (Long) f[1]);
+      for (PgPreImages.TableFact f : facts.values()) {
+        counts.put(f.qualified(), f.rows());
       }
       for (Map.Entry<String, Long> e : expectedRows.entrySet()) {
         String[] st = resolve(e.getKey());

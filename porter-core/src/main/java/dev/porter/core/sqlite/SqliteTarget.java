@@ -911,9 +911,6 @@ final class SqliteTarget implements Target {
    * built without {@code dbstat}, so that the key set is used as before.
    */
   static boolean largerThan(Connection c, String table, long bytes) throws SQLException {
-    if (bytes >= Long.MAX_VALUE / 2) {
-      return false;
-    }
     long pageSize = Sqlite.number(c, "PRAGMA main.page_size");
     try (PreparedStatement ps =
         c.prepareStatement(

@@ -149,7 +149,21 @@ public final class Bench {
         StandardCharsets.UTF_8,
         java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.APPEND);
+    settle();
     return Measure.run(command, log);
+  }
+
+  /**
+   * Writes every dirty page to disk before a run (untimed), so that no tool pays for the write-back
+   * of files the one before it wrote: each starts from the same quiet disk. Where {@code sync} is
+   * missing, runs go on without it.
+   */
+  private static void settle() throws InterruptedException {
+    try {
+      new ProcessBuilder("sync").inheritIO().start().waitFor();
+    } catch (IOException e) {
+      // no sync command: the runs are still alternated
+    }
   }
 
   private void record(String workload, Measure.Sample... parts) {

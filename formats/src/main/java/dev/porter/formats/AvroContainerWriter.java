@@ -35,7 +35,7 @@ final class AvroContainerWriter implements AutoCloseable {
   private final ExecutorService compressors;
   private final byte[] sync = new byte[16];
   private final Deque<Future<Block>> inFlight = new ArrayDeque<>();
-  private ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 20);
+  private BlockBuffer buffer = new BlockBuffer(1 << 20);
   private BinaryEncoder encoder;
   private long blockRows;
   private final BinaryEncoder header;
@@ -92,7 +92,7 @@ final class AvroContainerWriter implements AutoCloseable {
     }
     byte[] raw = buffer.toByteArray();
     long rows = blockRows;
-    buffer = new ByteArrayOutputStream(Math.max(1 << 16, raw.length + (raw.length >> 3)));
+    buffer = new BlockBuffer(Math.max(1 << 16, raw.length + (raw.length >> 3)));
     encoder = EncoderFactory.get().directBinaryEncoder(buffer, null);
     blockRows = 0;
     inFlight.add(compressors.submit(() -> new Block(rows, compress(raw))));

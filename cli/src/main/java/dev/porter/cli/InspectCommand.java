@@ -51,11 +51,12 @@ final class InspectCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      ObjectNode root = ArchiveJson.mapper().createObjectNode();
-      root.set("header", ArchiveJson.mapper().valueToTree(h));
-      root.set("trailer", ArchiveJson.mapper().valueToTree(t));
+      // the header and trailer exactly as the archive's format maps them
       try {
-        out.println(ArchiveJson.mapper().writeValueAsString(root));
+        ObjectNode root = Render.JSON.createObjectNode();
+        root.set("header", Render.JSON.readTree(ArchiveJson.write(h)));
+        root.set("trailer", Render.JSON.readTree(ArchiveJson.write(t)));
+        out.println(Render.JSON.writeValueAsString(root));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -1,9 +1,12 @@
 package dev.porter.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.porter.core.dialect.Check;
 import dev.porter.core.engine.ImportPlan;
 import dev.porter.core.engine.ImportReport;
-import dev.porter.formats.ArchiveJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -13,6 +16,19 @@ import java.util.Map;
 
 /** Plans and reports as text for people, and as JSON for scripts (docs/json-output.md). */
 final class Render {
+  /**
+   * JSON for scripts: records by component name, enums by their {@code toString()}, nulls left out
+   * (docs/json-output.md). The archive's own header and trailer are written by the formats module.
+   */
+  static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .defaultPropertyInclusion(
+              JsonInclude.Value.construct(
+                  JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+          .build();
+
   private Render() {}
 
   static void plan(ImportPlan p, PrintWriter out) {
@@ -180,7 +196,7 @@ final class Render {
 
   static String json(Object value) {
     try {
-      return ArchiveJson.mapper().writeValueAsString(value);
+      return JSON.writeValueAsString(value);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -35,6 +35,16 @@ final class UpgradeCommand implements Callable<Integer> {
   Path report;
 
   @Option(
+      names = "--backup-dir",
+      paramLabel = "DIR",
+      description = {
+        "Write the backup archive into DIR (it must exist). Default: beside a SQLite",
+        "database; the current directory for PostgreSQL. cleanup removes only backups",
+        "beside a SQLite database."
+      })
+  Path backupDir;
+
+  @Option(
       names = "--progress",
       paramLabel = "auto|always|never",
       defaultValue = "auto",
@@ -50,7 +60,10 @@ final class UpgradeCommand implements Callable<Integer> {
     ProgressPrinter printer = ProgressPrinter.forTerminal(spec.commandLine().getErr(), progress);
     UpgradeJob.Result r;
     try {
-      r = new UpgradeJob(Dialects.forRef(ref), ref, options, ArchiveCodec.load(), printer).run();
+      r =
+          new UpgradeJob(
+                  Dialects.forRef(ref), ref, options, ArchiveCodec.load(), printer, backupDir)
+              .run();
     } finally {
       printer.done();
     }

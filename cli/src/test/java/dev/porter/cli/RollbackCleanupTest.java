@@ -55,6 +55,34 @@ class RollbackCleanupTest {
   }
 
   @Test
+  void upgradeWritesItsBackupIntoTheNamedDirectory() throws Exception {
+    Path backups = Files.createDirectories(dir.resolve("backups"));
+    AppCli.Run run = porter("upgrade", "--db", db, "--app", app, "--backup-dir", backups).expect(0);
+    assertEquals("4", AppCli.helpdeskRelease(db));
+    TreeSet<String> there = AppCli.files(backups);
+    assertEquals(1, there.size(), there.toString());
+    assertTrue(
+        there.first().matches("helpdesk\\.db\\.pre-upgrade\\.\\d{8}T\\d{6}Z\\.porter"),
+        there.first());
+    assertTrue(run.out().contains(backups.resolve(there.first()).toString()), run.out());
+    assertEquals(Set.of(), kept(".porter"), "no backup beside the database");
+    // the backup is a whole archive of release 2
+    porter("verify", backups.resolve(there.first())).expect(0);
+  }
+
+  @Test
+  void upgradeRefusesAMissingBackupDirectoryBeforeTouchingAnything() throws Exception {
+    String original = AppCli.sha256(db);
+    TreeSet<String> before = AppCli.files(work);
+    Path missing = dir.resolve("no-such-dir");
+    AppCli.Run run = porter("upgrade", "--db", db, "--app", app, "--backup-dir", missing).expect(2);
+    assertTrue(run.err().contains("backup directory " + missing + " does not exist"), run.err());
+    assertEquals(original, AppCli.sha256(db));
+    assertEquals("2", AppCli.helpdeskRelease(db));
+    assertEquals(before, AppCli.files(work));
+  }
+
+  @Test
   void rollbackAfterAnUpgradeGivesBackTheByteIdenticalOriginal() throws Exception {
     String original = AppCli.sha256(db);
     porter("upgrade", "--db", db, "--app", app).expect(0);

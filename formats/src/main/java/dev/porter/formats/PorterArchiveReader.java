@@ -1,6 +1,5 @@
 package dev.porter.formats;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.porter.core.ErrorCategory;
 import dev.porter.core.PorterException;
 import dev.porter.core.PorterVersion;
@@ -20,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.SystemLimitException;
 import org.apache.avro.file.DataFileStream;
 
@@ -87,19 +87,20 @@ final class PorterArchiveReader implements ArchiveReader {
               + PorterArchiveWriter.HEADER_MEMBER
               + ")");
     }
-    JsonNode tree;
+    Object parsed;
     try {
-      tree = ArchiveJson.tree(readSmall(m));
-    } catch (IOException e) {
+      parsed = ArchiveJson.parse(readSmall(m));
+    } catch (IOException | IllegalArgumentException e) {
       throw PorterException.corrupt(
           "archive " + name + ": " + m.name() + " is not valid JSON (" + e.getMessage() + ")", e);
     }
-    String format = tree.path("format").asText("");
+    Map<?, ?> tree = parsed instanceof Map<?, ?> o ? o : Map.of();
+    String format = tree.get("format") instanceof String f ? f : "";
     if (!ArchiveHeader.FORMAT_NAME.equals(format)) {
       throw PorterException.corrupt(
           "not a porter archive: " + name + " (format is '" + format + "')");
     }
-    int version = tree.path("formatVersion").asInt(-1);
+    long version = tree.get("formatVersion") instanceof Long v ? v : -1;
     if (version < 1) {
       throw PorterException.corrupt(
           "archive " + name + ": missing or invalid formatVersion in " + m.name());
@@ -112,7 +113,7 @@ final class PorterArchiveReader implements ArchiveReader {
               + " has format version "
               + version
               + ", written by porter "
-              + tree.path("porterVersion").asText("?")
+              + (tree.get("porterVersion") instanceof String v ? v : "?")
               + "; this porter ("
               + PorterVersion.current()
               + ") reads format versions up to "
@@ -121,8 +122,8 @@ final class PorterArchiveReader implements ArchiveReader {
     }
     ArchiveHeader h;
     try {
-      h = ArchiveJson.convert(tree, ArchiveHeader.class);
-    } catch (IOException | IllegalArgumentException e) {
+      h = ArchiveJson.convert(parsed, ArchiveHeader.class);
+    } catch (IllegalArgumentException e) {
       throw PorterException.corrupt(
           "archive " + name + ": unreadable " + m.name() + " (" + e.getMessage() + ")", e);
     }
@@ -216,8 +217,8 @@ final class PorterArchiveReader implements ArchiveReader {
     }
     ArchiveTrailer t;
     try {
-      t = ArchiveJson.convert(ArchiveJson.tree(json), ArchiveTrailer.class);
-    } catch (IOException | IllegalArgumentException e) {
+      t = ArchiveJson.convert(ArchiveJson.parse(json), ArchiveTrailer.class);
+    } catch (IllegalArgumentException e) {
       throw PorterException.corrupt(
           "archive " + name + ": unreadable " + PorterArchiveWriter.TRAILER_MEMBER, e);
     }

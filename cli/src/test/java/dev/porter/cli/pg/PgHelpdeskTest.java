@@ -119,6 +119,23 @@ class PgHelpdeskTest {
   }
 
   @Test
+  void anUpgradeWritesItsBackupIntoTheNamedDirectory() throws Exception {
+    String pg = release1Postgres();
+    Path backups = java.nio.file.Files.createDirectories(dir.resolve("pg-backups"));
+    PgKit.Run run = porter("upgrade", "--db", pg, "--app", app, "--backup-dir", backups).expect(0);
+    assertEquals("4", release(pg));
+    List<Path> there;
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(backups)) {
+      there = files.toList();
+    }
+    assertEquals(1, there.size(), there.toString());
+    String name = there.get(0).getFileName().toString();
+    assertTrue(name.matches("porter-upgrade\\.\\d{8}T\\d{6}Z\\.porter"), name);
+    assertTrue(run.out().contains(name), run.out());
+    porter("verify", there.get(0)).expect(0);
+  }
+
+  @Test
   void aSqliteReleaseOneArchiveImportsIntoAnEmptyPostgresDatabaseAtReleaseFour() throws Exception {
     Path source = release1Sqlite("source.db");
     Path archive = dir.resolve("release-1.porter");

@@ -36,6 +36,7 @@ public final class UpgradeJob {
   private final ImportOptions options;
   private final ArchiveCodec codec;
   private final Progress progress;
+  private final Path backupDir;
 
   /**
    * @param options the app, the target release (null: newest), seed policies; its target options'
@@ -47,11 +48,26 @@ public final class UpgradeJob {
       ImportOptions options,
       ArchiveCodec codec,
       Progress progress) {
+    this(dialect, database, options, codec, progress, null);
+  }
+
+  /**
+   * @param backupDir where the backup archive goes; null: beside a database file, or the current
+   *     directory for a database that is not a file (PostgreSQL)
+   */
+  public UpgradeJob(
+      Dialect dialect,
+      DatabaseRef database,
+      ImportOptions options,
+      ArchiveCodec codec,
+      Progress progress,
+      Path backupDir) {
     this.dialect = dialect;
     this.database = database;
     this.options = options;
     this.codec = codec;
     this.progress = progress;
+    this.backupDir = backupDir;
   }
 
   /**
@@ -74,6 +90,10 @@ public final class UpgradeJob {
   }
 
   public Result run() {
+    if (backupDir != null && !java.nio.file.Files.isDirectory(backupDir)) {
+      throw PorterException.usage(
+          "backup directory " + backupDir + " does not exist or is not a directory");
+    }
     AppDefinition app = options.app();
     SchemaVersion to = options.to() != null ? options.to() : app.newest().version();
     app.release(to);
@@ -143,13 +163,18 @@ public final class UpgradeJob {
   }
 
   /**
-   * {@code NAME.pre-upgrade.STAMP.porter} beside the database; {@code STAMP-2}, {@code STAMP-3}…
-   * when an earlier upgrade in the same second left its backup there.
+   * {@code NAME.pre-upgrade.STAMP.porter} in the backup directory (by default beside the database);
+   * {@code STAMP-2}, {@code STAMP-3}… when an earlier upgrade in the same second left its backup
+   * there.
    */
   private Path backupPath(Instant now) {
     Path file = database.file();
     Path dir =
-        file == null ? Path.of(System.getProperty("user.dir")) : file.toAbsolutePath().getParent();
+        backupDir != null
+            ? backupDir.toAbsolutePath()
+            : file == null
+                ? Path.of(System.getProperty("user.dir"))
+                : file.toAbsolutePath().getParent();
     String base =
         (file == null ? "porter-upgrade" : file.getFileName() + ".pre-upgrade")
             + "."

@@ -53,10 +53,10 @@ final class InspectCommand implements Callable<Integer> {
     if (json) {
       // the header and trailer exactly as the archive's format maps them
       try {
-        ObjectNode root = Render.JSON.createObjectNode();
-        root.set("header", Render.JSON.readTree(ArchiveJson.write(h)));
-        root.set("trailer", Render.JSON.readTree(ArchiveJson.write(t)));
-        out.println(Render.JSON.writeValueAsString(root));
+        ObjectNode root = Render.json().createObjectNode();
+        root.set("header", Render.json().readTree(ArchiveJson.write(h)));
+        root.set("trailer", Render.json().readTree(ArchiveJson.write(t)));
+        out.println(Render.json().writeValueAsString(root));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

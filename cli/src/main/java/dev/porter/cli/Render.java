@@ -19,15 +19,22 @@ final class Render {
   /**
    * JSON for scripts: records by component name, enums by their {@code toString()}, nulls left out
    * (docs/json-output.md). The archive's own header and trailer are written by the formats module.
+   * Built on first use only: Jackson's set-up costs a run that prints no JSON about 40 ms.
    */
-  static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .defaultPropertyInclusion(
-              JsonInclude.Value.construct(
-                  JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
-          .build();
+  static ObjectMapper json() {
+    return JsonHolder.MAPPER;
+  }
+
+  private static final class JsonHolder {
+    static final ObjectMapper MAPPER =
+        JsonMapper.builder()
+            .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .defaultPropertyInclusion(
+                JsonInclude.Value.construct(
+                    JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+            .build();
+  }
 
   private Render() {}
 
@@ -196,7 +203,7 @@ final class Render {
 
   static String json(Object value) {
     try {
-      return JSON.writeValueAsString(value);
+      return json().writeValueAsString(value);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

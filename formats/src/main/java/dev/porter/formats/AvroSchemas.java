@@ -36,10 +36,15 @@ final class AvroSchemas {
 
   private static final Pattern AVRO_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+  /** The name of {@link #RAW_TEXT} (a constant: readers use it without building schemas). */
+  static final String RAW_TEXT_NAME = "RawText";
+
+  static final String RAW_TEXT_FULL_NAME = NAMESPACE + "." + RAW_TEXT_NAME;
+
   /** The record a TEXT value travels in when its bytes are not valid UTF-8. */
   static final Schema RAW_TEXT =
       Schema.createRecord(
-          "RawText",
+          RAW_TEXT_NAME,
           "SQLite TEXT whose bytes are not valid UTF-8",
           NAMESPACE,
           false,

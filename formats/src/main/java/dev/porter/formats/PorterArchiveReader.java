@@ -21,7 +21,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.SystemLimitException;
-import org.apache.avro.file.DataFileStream;
 
 /**
  * Reads a .porter archive front to back. Every check the format allows is made: tar header
@@ -341,7 +340,8 @@ final class PorterArchiveReader implements ArchiveReader {
     private final TarReader.Member member;
     private final MessageDigest digest = Digests.sha256();
     private final DigestInputStream in;
-    private DataFileStream<Object[]> avro;
+    private AvroContainerReader avro;
+    private RowDatumReader rowReader;
     private long rows;
     private boolean exhausted;
 
@@ -380,8 +380,9 @@ final class PorterArchiveReader implements ArchiveReader {
         return null;
       }
       if (avro == null) {
-        RowDatumReader reader = new RowDatumReader();
-        avro = new DataFileStream<>(in, reader);
+        avro = new AvroContainerReader(in);
+        RowDatumReader reader = RowDatumReader.forSchema(avro.schemaJson());
+        rowReader = reader;
         int expected = entry.table().dataColumns().size();
         if (reader.fieldCount() != expected) {
           throw PorterException.corrupt(
@@ -397,11 +398,11 @@ final class PorterArchiveReader implements ArchiveReader {
                   + entry.table().name());
         }
       }
-      if (!avro.hasNext()) {
+      if (!avro.nextRow()) {
         exhausted = true;
         return null;
       }
-      Object[] row = avro.next();
+      Object[] row = rowReader.read(avro.decoder());
       rows++;
       return row;
     }

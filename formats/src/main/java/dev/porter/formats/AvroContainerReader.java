@@ -1,0 +1,260 @@
+package dev.porter.formats;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+import org.apache.avro.SystemLimitException;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+
+/**
+ * Reads an Avro object container file (the spec's "Object Container Files"): the header (magic,
+ * metadata, sync marker), then blocks of rows, each checked against the sync marker, decompressed
+ * in one piece and handed out through a binary decoder. The counterpart of {@link
+ * AvroContainerWriter}, and a reader of any container with the null, deflate or zstandard codec.
+ *
+ * <p>Avro's own {@code DataFileStream} parses the file's schema with a JSON library whose first use
+ * cost an import about 50 ms; here the schema is parsed by {@link RecordJson} and turned into the
+ * row decoder's value kinds ({@link RowDatumReader#forSchema}).
+ */
+final class AvroContainerReader {
+  private static final byte[] MAGIC = {'O', 'b', 'j', 1};
+
+  /** Decompressed blocks up to this size are decompressed in one call into an exact buffer. */
+  private static final long ONE_SHOT = 64L << 20;
+
+  private final InputStream in;
+  private final byte[] sync = new byte[16];
+  private final String codec;
+  private final byte[] schemaJson;
+  private final long maxBlock;
+  private BinaryDecoder decoder;
+  private long rowsLeft;
+  private boolean started;
+
+  /** Reads the header; {@code in} is left at the first block. */
+  AvroContainerReader(InputStream in) throws IOException {
+    this.in = in;
+    byte[] magic = readFully(4);
+    if (!Arrays.equals(magic, MAGIC)) {
+      throw new IOException("not an Avro container file (bad magic)");
+    }
+    Map<String, byte[]> meta = readMetadata();
+    System.arraycopy(readFully(16), 0, sync, 0, 16);
+    byte[] c = meta.get("avro.codec");
+    codec = c == null ? "null" : new String(c, StandardCharsets.UTF_8);
+    schemaJson = meta.get("avro.schema");
+    if (schemaJson == null) {
+      throw new IOException("the Avro header has no avro.schema");
+    }
+    String limit = System.getProperty(SystemLimitException.MAX_DECOMPRESS_LENGTH_PROPERTY);
+    maxBlock =
+        limit != null
+            ? Long.parseLong(limit.trim())
+            : Math.min(
+                SystemLimitException.MAX_DECOMPRESS_LENGTH, Runtime.getRuntime().maxMemory() / 4);
+  }
+
+  /** The writer's schema, as JSON text. */
+  byte[] schemaJson() {
+    return schemaJson;
+  }
+
+  /**
+   * Moves to the next row: true when one can be read from {@link #decoder()}, false at the end of
+   * the file.
+   */
+  boolean nextRow() throws IOException {
+    while (rowsLeft == 0) {
+      if (started && !decoder.isEnd()) {
+        throw new IOException("an Avro block holds bytes after its last row");
+      }
+      long count = readLong(true);
+      if (count == Long.MIN_VALUE) {
+        return false; // the end of the file, between blocks
+      }
+      long size = readLong(false);
+      if (count < 0 || size < 0) {
+        throw new IOException("negative Avro block count or size");
+      }
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new SystemLimitException("an Avro block of " + size + " bytes");
+      }
+      byte[] data = readFully((int) size);
+      if (!Arrays.equals(readFully(16), sync)) {
+        throw new IOException("Avro sync marker mismatch after a block");
+      }
+      byte[] raw = decompress(data);
+      decoder = DecoderFactory.get().binaryDecoder(raw, 0, raw.length, decoder);
+      started = true;
+      rowsLeft = count;
+    }
+    rowsLeft--;
+    return true;
+  }
+
+  /** The decoder positioned at the current row. */
+  BinaryDecoder decoder() {
+    return decoder;
+  }
+
+  private byte[] decompress(byte[] data) throws IOException {
+    switch (codec) {
+      case "null":
+        return data;
+      case "zstandard":
+        {
+          long n = Zstd.getFrameContentSize(data);
+          if (n >= 0 && n <= Math.min(ONE_SHOT, maxBlock)) {
+            byte[] out = new byte[(int) n];
+            long got = Zstd.decompressByteArray(out, 0, out.length, data, 0, data.length);
+            if (Zstd.isError(got)) {
+              throw new IOException("zstd: " + Zstd.getErrorName(got));
+            }
+            if (got != n) {
+              throw new IOException("zstd: " + got + " bytes, the frame declares " + n);
+            }
+            return out;
+          }
+          if (n > maxBlock) {
+            throw tooLarge(n);
+          }
+          try (InputStream z = new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(data))) {
+            return readAll(z);
+          }
+        }
+      case "deflate":
+        {
+          Inflater inflater = new Inflater(true);
+          try {
+            inflater.setInput(data);
+            BlockBuffer out = new BlockBuffer(Math.max(1024, data.length * 4));
+            byte[] chunk = new byte[1 << 16];
+            while (!inflater.finished()) {
+              int k = inflater.inflate(chunk);
+              if (k == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                throw new EOFException("deflate: the block ends inside its data");
+              }
+              out.write(chunk, 0, k);
+              if (out.size() > maxBlock) {
+                throw tooLarge(out.size());
+              }
+            }
+            return out.toByteArray();
+          } catch (DataFormatException e) {
+            throw new IOException("deflate: " + e.getMessage(), e);
+          } finally {
+            inflater.end();
+          }
+        }
+      default:
+        throw new IOException("unsupported Avro codec " + codec);
+    }
+  }
+
+  private byte[] readAll(InputStream z) throws IOException {
+    BlockBuffer out = new BlockBuffer(1 << 16);
+    byte[] chunk = new byte[1 << 16];
+    int k;
+    while ((k = z.read(chunk)) > 0) {
+      out.write(chunk, 0, k);
+      if (out.size() > maxBlock) {
+        throw tooLarge(out.size());
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private SystemLimitException tooLarge(long bytes) {
+    return new SystemLimitException(
+        "an Avro block decompresses to more than "
+            + maxBlock
+            + " bytes ("
+            + bytes
+            + "), the limit "
+            + SystemLimitException.MAX_DECOMPRESS_LENGTH_PROPERTY
+            + " sets");
+  }
+
+  /** The metadata map: blocks of (key string, value bytes) pairs, ended by a zero count. */
+  private Map<String, byte[]> readMetadata() throws IOException {
+    Map<String, byte[]> meta = new LinkedHashMap<>();
+    while (true) {
+      long n = readLong(false);
+      if (n == 0) {
+        return meta;
+      }
+      if (n < 0) {
+        n = -n;
+        readLong(false); // the block's size in bytes, which a reader may skip by
+      }
+      if (n > 1024) {
+        throw new IOException("an Avro header with " + n + " metadata entries");
+      }
+      for (long i = 0; i < n; i++) {
+        String key = new String(readBytes(), StandardCharsets.UTF_8);
+        meta.put(key, readBytes());
+      }
+    }
+  }
+
+  private byte[] readBytes() throws IOException {
+    long n = readLong(false);
+    if (n < 0 || n > 64L << 20) {
+      throw new IOException("an Avro header value of " + n + " bytes");
+    }
+    return readFully((int) n);
+  }
+
+  /**
+   * An Avro long (zig-zag varint). With {@code eofAllowed}, the end of the stream before its first
+   * byte gives {@code Long.MIN_VALUE}.
+   */
+  private long readLong(boolean eofAllowed) throws IOException {
+    long raw = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+      int b = in.read();
+      if (b < 0) {
+        if (eofAllowed && shift == 0) {
+          return Long.MIN_VALUE;
+        }
+        throw new EOFException("the Avro file ends inside a number");
+      }
+      raw |= (long) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        return (raw >>> 1) ^ -(raw & 1);
+      }
+    }
+    throw new IOException("an Avro number longer than ten bytes");
+  }
+
+  /**
+   * Reads exactly {@code n} bytes, growing the buffer as they arrive (a damaged length cannot make
+   * it allocate more than the stream holds, plus 1 MB).
+   */
+  private byte[] readFully(int n) throws IOException {
+    byte[] buf = new byte[Math.min(n, 1 << 20)];
+    int have = 0;
+    while (have < n) {
+      if (have == buf.length) {
+        buf = Arrays.copyOf(buf, (int) Math.min(n, (long) buf.length * 2));
+      }
+      int k = in.read(buf, have, buf.length - have);
+      if (k < 0) {
+        throw new EOFException(
+            "the Avro file ends inside a block (" + have + " of " + n + " bytes)");
+      }
+      have += k;
+    }
+    return buf;
+  }
+}

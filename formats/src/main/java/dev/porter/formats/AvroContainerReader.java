@@ -56,12 +56,24 @@ final class AvroContainerReader {
     if (schemaJson == null) {
       throw new IOException("the Avro header has no avro.schema");
     }
+    maxBlock = decompressLimit();
+  }
+
+  /**
+   * Avro's limit on a decompressed block: its system property when set to a number, else the
+   * smaller of Avro's default (200 MB) and a quarter of the heap.
+   */
+  private static long decompressLimit() {
     String limit = System.getProperty(SystemLimitException.MAX_DECOMPRESS_LENGTH_PROPERTY);
-    maxBlock =
-        limit != null
-            ? Long.parseLong(limit.trim())
-            : Math.min(
-                SystemLimitException.MAX_DECOMPRESS_LENGTH, Runtime.getRuntime().maxMemory() / 4);
+    if (limit != null) {
+      try {
+        return Long.parseLong(limit.trim());
+      } catch (NumberFormatException e) {
+        // not a number: the default, as if it were not set
+      }
+    }
+    return Math.min(
+        SystemLimitException.MAX_DECOMPRESS_LENGTH, Runtime.getRuntime().maxMemory() / 4);
   }
 
   /** The writer's schema, as JSON text. */

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 import org.apache.avro.SystemLimitException;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
@@ -146,24 +146,9 @@ final class AvroContainerReader {
         }
       case "deflate":
         {
-          Inflater inflater = new Inflater(true);
-          try {
-            inflater.setInput(data);
-            BlockBuffer out = new BlockBuffer(Math.max(1024, data.length * 4));
-            byte[] chunk = new byte[1 << 16];
-            while (!inflater.finished()) {
-              int k = inflater.inflate(chunk);
-              if (k == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                throw new EOFException("deflate: the block ends inside its data");
-              }
-              out.write(chunk, 0, k);
-              if (out.size() > maxBlock) {
-                throw tooLarge(out.size());
-              }
-            }
-            return out.toByteArray();
-          } catch (DataFormatException e) {
-            throw new IOException("deflate: " + e.getMessage(), e);
+          Inflater inflater = new Inflater(true); // Avro's deflate: raw, without zlib's wrapper
+          try (InputStream z = new InflaterInputStream(new ByteArrayInputStream(data), inflater)) {
+            return readAll(z); // a cut stream ends in an EOFException
           } finally {
             inflater.end();
           }

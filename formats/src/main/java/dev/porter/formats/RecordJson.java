@@ -371,11 +371,10 @@ final class RecordJson {
       Map<String, Object> out = new LinkedHashMap<>();
       pos++; // {
       space();
-      if (pos < s.length() && s.charAt(pos) == '}') {
-        pos++;
+      if (accept('}')) {
         return out;
       }
-      while (true) {
+      do {
         space();
         if (pos >= s.length() || s.charAt(pos) != '"') {
           throw error("expected a field name");
@@ -386,34 +385,34 @@ final class RecordJson {
         space();
         out.put(key, value(depth + 1));
         space();
-        if (pos < s.length() && s.charAt(pos) == ',') {
-          pos++;
-          continue;
-        }
-        expect('}');
-        return out;
-      }
+      } while (accept(','));
+      expect('}');
+      return out;
     }
 
     private List<Object> array(int depth) {
       List<Object> out = new ArrayList<>();
       pos++; // [
       space();
-      if (pos < s.length() && s.charAt(pos) == ']') {
-        pos++;
+      if (accept(']')) {
         return out;
       }
-      while (true) {
+      do {
         space();
         out.add(value(depth + 1));
         space();
-        if (pos < s.length() && s.charAt(pos) == ',') {
-          pos++;
-          continue;
-        }
-        expect(']');
-        return out;
+      } while (accept(','));
+      expect(']');
+      return out;
+    }
+
+    /** Consumes {@code c} if it comes next. */
+    private boolean accept(char c) {
+      if (pos < s.length() && s.charAt(pos) == c) {
+        pos++;
+        return true;
       }
+      return false;
     }
 
     private void expect(char c) {

@@ -91,42 +91,10 @@ final class RowDatumReader {
     } else {
       throw new IllegalArgumentException("unsupported Avro type " + node);
     }
-    return switch (type) {
-      case "null" -> ValueKind.NULL;
-      case "long" -> {
-        if ("local-timestamp-micros".equals(logical)) {
-          yield ValueKind.TIMESTAMP;
-        }
-        yield "timestamp-micros".equals(logical) ? ValueKind.TIMESTAMPTZ : ValueKind.LONG;
-      }
-      case "int" -> {
-        if ("date".equals(logical)) {
-          yield ValueKind.DATE;
-        }
-        throw new IllegalArgumentException("unsupported Avro int without the date logical type");
-      }
-      case "double" -> ValueKind.DOUBLE;
-      case "string" -> {
-        if (AvroSchemas.DECIMAL_TEXT.equals(logical)) {
-          yield ValueKind.DECIMAL;
-        }
-        if (AvroSchemas.TIMESTAMP_TEXT.equals(logical)) {
-          yield ValueKind.TIMESTAMP_TEXT;
-        }
-        if (AvroSchemas.TIMESTAMPTZ_TEXT.equals(logical)) {
-          yield ValueKind.TIMESTAMPTZ_TEXT;
-        }
-        yield "uuid".equals(logical) ? ValueKind.UUID : ValueKind.STRING;
-      }
-      case "bytes" -> ValueKind.BYTES;
-      case "boolean" -> ValueKind.BOOLEAN;
-      default -> {
-        if (logical == null && isRawText(type, namespace)) {
-          yield ValueKind.RAW_TEXT; // a reference to the record defined earlier
-        }
-        throw new IllegalArgumentException("unsupported Avro type " + type);
-      }
-    };
+    if (logical == null && isRawText(type, namespace)) {
+      return ValueKind.RAW_TEXT; // a reference to the record defined earlier
+    }
+    return ValueKind.ofPrimitive(type, logical);
   }
 
   private static boolean isRawText(String name, String namespace) {

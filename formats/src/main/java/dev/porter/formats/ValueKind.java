@@ -62,23 +62,37 @@ enum ValueKind {
   }
 
   static ValueKind of(Schema branch) {
-    String logical = branch.getProp("logicalType");
-    return switch (branch.getType()) {
-      case NULL -> NULL;
-      case LONG -> {
+    if (branch.getType() == Schema.Type.RECORD) {
+      if (branch.getFullName().equals(AvroSchemas.RAW_TEXT_FULL_NAME)) {
+        return RAW_TEXT;
+      }
+      throw new IllegalArgumentException("unknown record branch " + branch.getFullName());
+    }
+    return ofPrimitive(branch.getType().getName(), branch.getProp("logicalType"));
+  }
+
+  /**
+   * The kind of a primitive Avro type, by its name in the schema ({@code "long"}, {@code
+   * "string"}…) and its logicalType attribute (or null). The one place the writer's schema (parsed
+   * by Avro) and a file's schema (read from its JSON) are turned into value kinds.
+   */
+  static ValueKind ofPrimitive(String type, String logical) {
+    return switch (type) {
+      case "null" -> NULL;
+      case "long" -> {
         if ("local-timestamp-micros".equals(logical)) {
           yield TIMESTAMP;
         }
         yield "timestamp-micros".equals(logical) ? TIMESTAMPTZ : LONG;
       }
-      case INT -> {
+      case "int" -> {
         if ("date".equals(logical)) {
           yield DATE;
         }
         throw new IllegalArgumentException("unsupported Avro int without the date logical type");
       }
-      case DOUBLE -> DOUBLE;
-      case STRING -> {
+      case "double" -> DOUBLE;
+      case "string" -> {
         if (AvroSchemas.DECIMAL_TEXT.equals(logical)) {
           yield DECIMAL;
         }
@@ -90,15 +104,9 @@ enum ValueKind {
         }
         yield "uuid".equals(logical) ? UUID : STRING;
       }
-      case BYTES -> BYTES;
-      case BOOLEAN -> BOOLEAN;
-      case RECORD -> {
-        if (branch.getFullName().equals(AvroSchemas.RAW_TEXT.getFullName())) {
-          yield RAW_TEXT;
-        }
-        throw new IllegalArgumentException("unknown record branch " + branch.getFullName());
-      }
-      default -> throw new IllegalArgumentException("unsupported Avro type " + branch.getType());
+      case "bytes" -> BYTES;
+      case "boolean" -> BOOLEAN;
+      default -> throw new IllegalArgumentException("unsupported Avro type " + type);
     };
   }
 

@@ -18,6 +18,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
+import org.sqlite.core.Codes;
+import org.sqlite.core.CoreStatement;
+import org.sqlite.core.DB;
+import org.sqlite.core.SafeStmtPtr;
 
 /**
  * Reads a SQLite database inside one read transaction: the catalog first, then each table's rows,
@@ -116,18 +120,25 @@ final class SqliteSource implements Source {
     try {
       PreparedStatement ps = conn.prepareStatement(sql.toString());
       ResultSet rs = ps.executeQuery();
+      if (ps instanceof CoreStatement cs && isUtf8()) {
+        return new DirectCursor(table, ps, rs, cs.pointer, cols.size());
+      }
       return new Cursor(table, ps, rs, cols.size());
     } catch (SQLException e) {
       throw Sqlite.failure("cannot read table " + table.name() + " of", file, e);
     }
   }
 
-  /** Reads rows, keeping each value's storage class. */
-  private final class Cursor implements RowCursor {
-    private final TableDef table;
-    private final PreparedStatement ps;
-    private final ResultSet rs;
-    private final int width;
+  private boolean isUtf8() {
+    return schema.sqlite() != null && "UTF-8".equalsIgnoreCase(schema.sqlite().encoding());
+  }
+
+  /** Reads rows through JDBC, keeping each value's storage class. */
+  private class Cursor implements RowCursor {
+    final TableDef table;
+    final PreparedStatement ps;
+    final ResultSet rs;
+    final int width;
 
     Cursor(TableDef table, PreparedStatement ps, ResultSet rs, int width) {
       this.table = table;
@@ -142,20 +153,24 @@ final class SqliteSource implements Source {
         if (!rs.next()) {
           return null;
         }
-        Object[] row = new Object[width];
-        for (int i = 0; i < width; i++) {
-          Object v = rs.getObject(i + 1);
-          if (v instanceof Integer n) {
-            v = n.longValue();
-          } else if (v instanceof String s && s.indexOf('\uFFFD') >= 0) {
-            v = exactText(s, rs.getBytes(i + 1));
-          }
-          row[i] = v;
-        }
-        return row;
+        return row();
       } catch (SQLException e) {
         throw Sqlite.failure("cannot read table " + table.name() + " of", file, e);
       }
+    }
+
+    Object[] row() throws SQLException {
+      Object[] row = new Object[width];
+      for (int i = 0; i < width; i++) {
+        Object v = rs.getObject(i + 1);
+        if (v instanceof Integer n) {
+          v = n.longValue();
+        } else if (v instanceof String s && s.indexOf('\uFFFD') >= 0) {
+          v = exactText(s, rs.getBytes(i + 1));
+        }
+        row[i] = v;
+      }
+      return row;
     }
 
     @Override
@@ -167,6 +182,53 @@ final class SqliteSource implements Source {
         // reading is over; nothing to lose
       }
     }
+  }
+
+  /**
+   * Reads a UTF-8 database's rows straight from the statement (docs/decisions/0022): one lock per
+   * row instead of one per call, the storage class asked once per value instead of twice, and TEXT
+   * fetched as its stored bytes and decoded here. The JDBC path asks the type twice and builds each
+   * string through a direct buffer made by a call back into Java, which was most of an export's
+   * reading time. The result is the same values as {@link Cursor}'s.
+   */
+  private final class DirectCursor extends Cursor
+      implements SafeStmtPtr.SafePtrFunction<Object[], SQLException> {
+    private final SafeStmtPtr statement;
+
+    DirectCursor(
+        TableDef table, PreparedStatement ps, ResultSet rs, SafeStmtPtr statement, int width) {
+      super(table, ps, rs, width);
+      this.statement = statement;
+    }
+
+    @Override
+    Object[] row() throws SQLException {
+      return statement.safeRun(this);
+    }
+
+    @Override
+    public Object[] run(DB db, long stmt) throws SQLException {
+      Object[] row = new Object[width];
+      for (int i = 0; i < width; i++) {
+        switch (db.column_type(stmt, i)) {
+          case Codes.SQLITE_INTEGER -> row[i] = db.column_long(stmt, i);
+          case Codes.SQLITE_FLOAT -> row[i] = db.column_double(stmt, i);
+          case Codes.SQLITE_TEXT -> row[i] = text(db.column_blob(stmt, i));
+          case Codes.SQLITE_BLOB -> row[i] = db.column_blob(stmt, i);
+          default -> row[i] = null;
+        }
+      }
+      return row;
+    }
+  }
+
+  /** UTF-8 bytes of a TEXT value as a String, or as raw bytes if they are not UTF-8. */
+  private static Object text(byte[] utf8) {
+    if (utf8 == null) {
+      return "";
+    }
+    String s = new String(utf8, StandardCharsets.UTF_8);
+    return s.indexOf('\uFFFD') >= 0 ? exactText(s, utf8) : s;
   }
 
   /**

@@ -115,6 +115,52 @@ class SqliteSourceTest {
   }
 
   @Test
+  void everyStorageClassReadsTheSameInUtf8AndUtf16Databases() throws Exception {
+    String[] data = {
+      "CREATE TABLE t (k INTEGER PRIMARY KEY, v)",
+      "INSERT INTO t VALUES (1, ''), (2, x''), (3, 'caf\u00e9 \u2603 \ud83d\ude00'),"
+          + " (4, -9223372036854775808), (5, -0.0), (6, 1e308), (7, 'nul' || char(0) || 'inside'),"
+          + " (8, CAST(x'c328' AS TEXT)), (9, '\ufffd is real'), (10, NULL), (11, 2147483648)"
+    };
+    Path utf8 = db(data);
+    String[] utf16Data = new String[data.length + 1];
+    utf16Data[0] = "PRAGMA encoding = 'UTF-16le'";
+    System.arraycopy(data, 0, utf16Data, 1, data.length);
+    Path utf16 = db(utf16Data);
+    Object[] expected = {
+      "",
+      new byte[0],
+      "caf\u00e9 \u2603 \ud83d\ude00",
+      Long.MIN_VALUE,
+      -0.0,
+      1e308,
+      "nul\0inside",
+      new RawText(new byte[] {(byte) 0xc3, 0x28}),
+      "\ufffd is real",
+      null,
+      2147483648L
+    };
+    for (Path file : List.of(utf8, utf16)) {
+      try (Source s = open(file)) {
+        List<Object[]> rows = rows(s, table(s, "t"));
+        assertEquals(expected.length, rows.size());
+        for (int i = 0; i < expected.length; i++) {
+          Object got = rows.get(i)[1];
+          String where = file.getFileName() + " row " + (i + 1);
+          if (expected[i] instanceof byte[] b) {
+            assertTrue(got instanceof byte[] g && Arrays.equals(b, g), where + ": " + got);
+          } else if (i == 7 && file == utf16) {
+            // a UTF-16 database takes the cast's two bytes as one UTF-16LE code unit
+            assertEquals("\u28c3", got, where);
+          } else {
+            assertEquals(expected[i], got, where);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void columnsTablesAndCounters() throws Exception {
     Path file =
         db(

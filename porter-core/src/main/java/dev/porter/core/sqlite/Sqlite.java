@@ -17,6 +17,11 @@ import java.util.Properties;
 final class Sqlite {
   private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
+  private static final int OPEN_READONLY = 0x1;
+  private static final int OPEN_READWRITE = 0x2;
+  private static final int OPEN_CREATE = 0x4;
+  private static final int OPEN_NOMUTEX = 0x8000;
+
   private Sqlite() {}
 
   static String quote(String identifier) {
@@ -39,9 +44,11 @@ final class Sqlite {
 
   static Connection connect(Path file, boolean readOnly) throws SQLException {
     Properties p = new Properties();
-    if (readOnly) {
-      p.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
-    }
+    // SQLITE_OPEN_NOMUTEX: sqlite-jdbc already serializes every call on a connection (its native
+    // methods are synchronized), so SQLite's own lock around each call is a second one, paid per
+    // value read or bound. Each thread of porter has its own connection.
+    int mode = (readOnly ? OPEN_READONLY : OPEN_READWRITE | OPEN_CREATE) | OPEN_NOMUTEX;
+    p.setProperty("open_mode", Integer.toString(mode));
     p.setProperty("busy_timeout", "10000");
     // sqlite-jdbc would otherwise run a regex and SELECT last_insert_rowid() after every insert
     p.setProperty("jdbc.get_generated_keys", "false");

@@ -283,10 +283,16 @@ final class SqliteTarget implements Target {
     }
   }
 
-  /** Rows per INSERT statement, and the fewest ? parameters any SQLite allows in one. */
-  private static final int BATCH_ROWS = 64;
+  /**
+   * Rows per INSERT statement; at most this many ? parameters in one (SQLite's default limit since
+   * 3.32; the library porter bundles allows 250,000); and at most about this many bytes of values
+   * held back for one statement, so that large values are not held 256 at a time.
+   */
+  private static final int BATCH_ROWS = 256;
 
-  private static final int BATCH_PARAMETERS = 999;
+  private static final int BATCH_PARAMETERS = 32766;
+
+  private static final long BATCH_BYTES = 4L << 20;
 
   /**
    * Inserts one table's rows, many rows per INSERT statement (one statement per row costs several
@@ -304,6 +310,9 @@ final class SqliteTarget implements Target {
     private final PreparedStatement batchInsert;
     private final Object[][] pending;
     private int pendingCount;
+
+    /** About how many bytes of values the rows held back hold. */
+    private long pendingBytes;
 
     /** The number of the first row held back. */
     private long pendingFirst;
@@ -365,7 +374,14 @@ final class SqliteTarget implements Target {
         pendingFirst = rows;
       }
       pending[pendingCount++] = row;
-      if (pendingCount == pending.length) {
+      for (Object v : row) {
+        if (v instanceof byte[] b) {
+          pendingBytes += b.length;
+        } else if (v instanceof String t) {
+          pendingBytes += t.length();
+        }
+      }
+      if (pendingCount == pending.length || pendingBytes >= BATCH_BYTES) {
         flushPending();
       }
     }
@@ -403,6 +419,7 @@ final class SqliteTarget implements Target {
       long first = pendingFirst;
       int n = pendingCount;
       pendingCount = 0;
+      pendingBytes = 0;
       if (n == pending.length) {
         // the rows are bound again if the statement fails: their conversions must count once
         Map<String, Long> counted = coercions.isEmpty() ? Map.of() : new HashMap<>(coercions);

@@ -7,6 +7,7 @@ import dev.porter.core.archive.ArchiveReader;
 import dev.porter.core.archive.TableReader;
 import dev.porter.core.model.ArchiveHeader;
 import dev.porter.core.model.ArchiveTrailer;
+import dev.porter.core.model.Rows;
 import dev.porter.core.model.TableEntry;
 import dev.porter.core.model.TableSummary;
 import java.io.ByteArrayOutputStream;
@@ -495,9 +496,7 @@ final class PorterArchiveReader implements ArchiveReader {
         Object[] row;
         while (!abandoned && (row = decodeNext()) != null) {
           b.add(row);
-          for (Object v : row) {
-            bytes += v instanceof byte[] a ? a.length : v instanceof String s ? s.length() : 8;
-          }
+          bytes += Rows.approximateBytes(row);
           if (b.size() >= BATCH_ROWS || bytes >= BATCH_BYTES) {
             queue.put(b);
             b = new java.util.ArrayList<>(BATCH_ROWS);

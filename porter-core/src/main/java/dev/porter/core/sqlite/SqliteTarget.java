@@ -14,6 +14,7 @@ import dev.porter.core.dialect.TargetOptions;
 import dev.porter.core.io.FileSync;
 import dev.porter.core.model.ArchiveHeader;
 import dev.porter.core.model.RawText;
+import dev.porter.core.model.Rows;
 import dev.porter.core.model.SqliteSchema;
 import dev.porter.core.model.TableDef;
 import dev.porter.core.model.TableEntry;
@@ -374,13 +375,7 @@ final class SqliteTarget implements Target {
         pendingFirst = rows;
       }
       pending[pendingCount++] = row;
-      for (Object v : row) {
-        if (v instanceof byte[] b) {
-          pendingBytes += b.length;
-        } else if (v instanceof String t) {
-          pendingBytes += t.length();
-        }
-      }
+      pendingBytes += Rows.approximateBytes(row);
       if (pendingCount == pending.length || pendingBytes >= BATCH_BYTES) {
         flushPending();
       }

@@ -233,14 +233,7 @@ public final class Bench {
                           + "'\nATTACH '"
                           + src
                           + "' AS s;\nBEGIN;\n");
-              sql.append("INSERT INTO main.app_meta SELECT * FROM s.app_meta;\n");
-              for (String t : DataGen.TABLES) {
-                sql.append("INSERT INTO main.")
-                    .append(t)
-                    .append(" SELECT * FROM s.")
-                    .append(t)
-                    .append(";\n");
-              }
+              copyEveryTable(sql, "");
               Files.writeString(script, sql.append("COMMIT;\n").toString());
               record(
                   w,
@@ -550,14 +543,7 @@ public final class Bench {
     Path indexes = work.resolve("checked-indexes.sql");
     StringBuilder sql =
         new StringBuilder(".read '" + tables + "'\nATTACH '" + src + "' AS s;\nBEGIN;\n");
-    sql.append("INSERT INTO main.app_meta SELECT * FROM s.app_meta WHERE 1;\n");
-    for (String t : DataGen.TABLES) {
-      sql.append("INSERT INTO main.")
-          .append(t)
-          .append(" SELECT * FROM s.")
-          .append(t)
-          .append(" WHERE 1;\n");
-    }
+    copyEveryTable(sql, " WHERE 1");
     sql.append(".read '").append(indexes).append("'\nCOMMIT;\n");
     sql.append("PRAGMA integrity_check;\nPRAGMA foreign_key_check;\n");
     Path script = work.resolve("checked.sql");
@@ -583,30 +569,37 @@ public final class Bench {
             + "'");
   }
 
-  /** A ratio printed for information, with no target. */
-  private void ratio(Map<String, double[]> med, String porter, String anchor) {
-    if (!med.containsKey(porter) || !med.containsKey(anchor)) {
-      return;
+  /** {@code INSERT INTO main.t SELECT * FROM s.t<where>;} for every table of the generated app. */
+  private static void copyEveryTable(StringBuilder sql, String where) {
+    List<String> tables = new ArrayList<>(List.of("app_meta"));
+    tables.addAll(Arrays.asList(DataGen.TABLES));
+    for (String t : tables) {
+      sql.append("INSERT INTO main.")
+          .append(t)
+          .append(" SELECT * FROM s.")
+          .append(t)
+          .append(where)
+          .append(";\n");
     }
-    out.printf(
-        Locale.ROOT,
-        "  %-70s %5.2f (no target)%n",
-        porter + " / " + anchor,
-        med.get(porter)[0] / med.get(anchor)[0]);
   }
 
+  /** A ratio printed for information, with no target. */
+  private void ratio(Map<String, double[]> med, String porter, String anchor) {
+    ratio(med, porter, anchor, Double.NaN);
+  }
+
+  /** A ratio against its target; a NaN target prints the ratio alone. */
   private void ratio(Map<String, double[]> med, String porter, String anchor, double target) {
     if (!med.containsKey(porter) || !med.containsKey(anchor)) {
       return;
     }
     double r = med.get(porter)[0] / med.get(anchor)[0];
-    out.printf(
-        Locale.ROOT,
-        "  %-70s %5.2f (target ≤ %.2f) %s%n",
-        porter + " / " + anchor,
-        r,
-        target,
-        r <= target ? "MET" : "MISSED");
+    String verdict =
+        Double.isNaN(target)
+            ? "(no target)"
+            : String.format(
+                Locale.ROOT, "(target ≤ %.2f) %s", target, r <= target ? "MET" : "MISSED");
+    out.printf(Locale.ROOT, "  %-70s %5.2f %s%n", porter + " / " + anchor, r, verdict);
   }
 
   private static double median(double[] v) {

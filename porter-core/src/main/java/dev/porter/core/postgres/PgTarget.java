@@ -72,6 +72,13 @@ final class PgTarget implements Target {
 
   private org.postgresql.copy.CopyIn active;
   private final Set<String> loadedTables = new LinkedHashSet<>();
+
+  /**
+   * The tables this transaction created (qualified names): COPY loads them with FREEZE, see {@link
+   * #loader}.
+   */
+  private final Set<String> createdHere = new java.util.HashSet<>();
+
   private PgDdl ddl;
   private String preImagePrefix;
   private boolean intoExisting;
@@ -250,6 +257,9 @@ final class PgTarget implements Target {
       for (String s : ddl.before) {
         exec(s);
       }
+      for (String[] st : ddl.names.values()) {
+        createdHere.add(Pg.qualified(st[0], st[1]));
+      }
       prepareLoad();
       return Map.of();
     } catch (SQLException e) {
@@ -280,6 +290,9 @@ final class PgTarget implements Target {
           throw PorterException.refused("the baseline DDL fails on PostgreSQL: " + Pg.oneLine(e));
         }
         exec("SET LOCAL search_path = DEFAULT");
+        for (String[] st : userTables(conn).values()) {
+          createdHere.add(Pg.qualified(st[0], st[1]));
+        }
       } else {
         refuseUserData(existing, baselineDdl);
       }
@@ -430,11 +443,20 @@ final class PgTarget implements Target {
     endActiveCopy();
     try {
       String[] st = resolve(table.name());
-      List<PgColumn> all =
-          PgCatalog.columns(
-              conn,
-              Pg.number(
-                  conn, "SELECT " + Pg.literal(Pg.qualified(st[0], st[1])) + "::regclass::oid"));
+      String qualified = Pg.qualified(st[0], st[1]);
+      long oid;
+      boolean plainTable;
+      try (Statement s = conn.createStatement();
+          ResultSet r =
+              s.executeQuery(
+                  "SELECT oid, relkind = 'r' FROM pg_class WHERE oid = "
+                      + Pg.literal(qualified)
+                      + "::regclass")) {
+        r.next();
+        oid = r.getLong(1);
+        plainTable = r.getBoolean(2);
+      }
+      List<PgColumn> all = PgCatalog.columns(conn, oid);
       List<PgColumn> cols = new ArrayList<>();
       for (String name : columns) {
         PgColumn found = null;
@@ -457,10 +479,15 @@ final class PgTarget implements Target {
         cols.add(found);
       }
       if (mode == LoadMode.REPLACE) {
-        exec("DELETE FROM " + Pg.qualified(st[0], st[1]));
+        exec("DELETE FROM " + qualified);
       }
-      loadedTables.add(Pg.qualified(st[0], st[1]));
-      Sink s = new Sink(table.name(), st, cols, mode);
+      loadedTables.add(qualified);
+      // Rows COPY writes into a table created in the same transaction can be stored frozen and
+      // all-visible: nobody else can see the table before the COMMIT, which makes them visible all
+      // at once. The application's first reads then set no hint bits, and no later VACUUM has to
+      // freeze them. Only a plain table (not a partitioned parent), and only rows simply inserted.
+      boolean freeze = mode == LoadMode.INSERT && plainTable && createdHere.contains(qualified);
+      Sink s = new Sink(table.name(), st, cols, mode, freeze);
       sinks.add(s);
       return s;
     } catch (SQLException e) {
@@ -498,6 +525,9 @@ final class PgTarget implements Target {
     private final Map<String, Long> coercions = new LinkedHashMap<>();
     private final String copySql;
 
+    /** Whether the COPY stores its rows frozen ({@code FREEZE}). */
+    private final boolean freeze;
+
     /**
      * Each column's binary encoding while the table goes in COPY's binary format; null once it goes
      * in text (a column type without one, or a value the binary path does not take).
@@ -521,11 +551,12 @@ final class PgTarget implements Target {
 
     private long inserted;
 
-    Sink(String table, String[] st, List<PgColumn> cols, LoadMode mode) {
+    Sink(String table, String[] st, List<PgColumn> cols, LoadMode mode, boolean freeze) {
       this.table = table;
       this.qualified = Pg.qualified(st[0], st[1]);
       this.cols = cols;
       this.mode = mode;
+      this.freeze = freeze;
       lossy = new boolean[cols.size()];
       List<String> names = new ArrayList<>();
       for (int i = 0; i < cols.size(); i++) {
@@ -661,7 +692,12 @@ final class PgTarget implements Target {
       try {
         if (streaming != this || openBinary != binary) {
           endActiveCopy();
-          active = copy.copyIn(binary ? copySql + " (FORMAT binary)" : copySql);
+          active =
+              copy.copyIn(
+                  copySql
+                      + (binary
+                          ? (freeze ? " (FORMAT binary, FREEZE)" : " (FORMAT binary)")
+                          : (freeze ? " (FREEZE)" : "")));
           streaming = this;
           openBinary = binary;
           chunkStart = copyStart;

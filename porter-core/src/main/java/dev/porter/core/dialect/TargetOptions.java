@@ -12,16 +12,29 @@ import java.time.Clock;
  * @param preImageLabel how the kept previous database is named: "pre-import" or "pre-upgrade"
  * @param allowLossy columns ("table.column") whose values may be converted with loss (rounded,
  *     truncated) instead of refused
+ * @param writersHeld the caller already holds the application's writers off the target ({@link
+ *     Dialect#holdWriters}, an upgrade from its backup to its swap), so the target takes no hold of
+ *     its own in replace mode; a second one would queue behind the writers that wait for the first
  */
 public record TargetOptions(
     ImportMode mode,
     boolean acceptForeignKeyViolations,
     Clock clock,
     String preImageLabel,
-    java.util.Set<String> allowLossy) {
+    java.util.Set<String> allowLossy,
+    boolean writersHeld) {
 
   public TargetOptions {
     allowLossy = allowLossy == null ? java.util.Set.of() : java.util.Set.copyOf(allowLossy);
+  }
+
+  public TargetOptions(
+      ImportMode mode,
+      boolean acceptForeignKeyViolations,
+      Clock clock,
+      String preImageLabel,
+      java.util.Set<String> allowLossy) {
+    this(mode, acceptForeignKeyViolations, clock, preImageLabel, allowLossy, false);
   }
 
   public TargetOptions(
@@ -34,7 +47,14 @@ public record TargetOptions(
   }
 
   public TargetOptions withPreImageLabel(String label) {
-    return new TargetOptions(mode, acceptForeignKeyViolations, clock, label, allowLossy);
+    return new TargetOptions(
+        mode, acceptForeignKeyViolations, clock, label, allowLossy, writersHeld);
+  }
+
+  /** These options for a caller that holds the target's writers off itself. */
+  public TargetOptions withWritersHeld() {
+    return new TargetOptions(
+        mode, acceptForeignKeyViolations, clock, preImageLabel, allowLossy, true);
   }
 
   /** True when the user named this column with --allow-lossy (TABLE.COLUMN, or TABLE.* ). */

@@ -101,10 +101,11 @@ public final class UpgradeJob {
     Clock fixed = Clock.fixed(now, ZoneOffset.UTC);
     TargetOptions targetOptions =
         new TargetOptions(
-            ImportMode.REPLACE,
-            options.target().acceptForeignKeyViolations(),
-            fixed,
-            "pre-upgrade");
+                ImportMode.REPLACE,
+                options.target().acceptForeignKeyViolations(),
+                fixed,
+                "pre-upgrade")
+            .withWritersHeld(); // by dialect.holdWriters below
     DbLock lock = dialect.lock(database);
     try {
       String current = currentVersion(dialect, database, app);

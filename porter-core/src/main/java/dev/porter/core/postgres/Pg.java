@@ -1,5 +1,6 @@
 package dev.porter.core.postgres;
 
+import dev.porter.core.ErrorCategory;
 import dev.porter.core.PorterException;
 import dev.porter.core.dialect.DatabaseRef;
 import java.sql.Connection;
@@ -7,6 +8,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /** Small PostgreSQL helpers. */
@@ -76,6 +79,45 @@ final class Pg {
         ResultSet r = s.executeQuery(sql)) {
       return r.next() ? r.getLong(1) : 0;
     }
+  }
+
+  /**
+   * Holds off the writers of every table in {@code schemas} until the connection's transaction
+   * ends: SHARE locks, so INSERT, UPDATE and DELETE wait while reads go on. A writer that waited
+   * finds its table by name again when the transaction ends, so after a swap of schemas it writes
+   * into the new table, not into the pre-image. Waits up to 10 s for writers already inside a
+   * transaction, then fails with {@link ErrorCategory#LOCKED}, whose message {@code holder}
+   * completes ("an upgrade holds them off from its backup to its swap").
+   */
+  static void holdWriters(Connection c, List<String> schemas, DatabaseRef ref, String holder)
+      throws SQLException {
+    List<String> tables = new ArrayList<>();
+    for (PgCatalog.Rel r : PgCatalog.relations(c, schemas)) {
+      if (!r.partition()) { // a partitioned table's lock covers its partitions
+        tables.add(qualified(r.schema(), r.name()));
+      }
+    }
+    if (tables.isEmpty()) {
+      return;
+    }
+    String before = string(c, "SHOW lock_timeout");
+    try {
+      exec(c, "SET LOCAL lock_timeout = '10s'");
+      exec(c, "LOCK TABLE " + String.join(", ", tables) + " IN SHARE MODE");
+    } catch (SQLException e) {
+      if ("55P03".equals(e.getSQLState())) {
+        throw new PorterException(
+            ErrorCategory.LOCKED,
+            "database "
+                + ref.display()
+                + " has writers that did not finish within 10 s; "
+                + holder
+                + ": stop the application's writes, or try again",
+            e);
+      }
+      throw e;
+    }
+    exec(c, "SELECT set_config('lock_timeout', " + literal(before) + ", true)");
   }
 
   static PorterException failure(String what, DatabaseRef ref, SQLException e) {

@@ -59,31 +59,21 @@ public final class PgDialect implements Dialect {
     Connection c = Pg.connect(ref);
     try {
       c.setAutoCommit(false);
-      List<String> tables = new java.util.ArrayList<>();
-      for (PgCatalog.Rel r : PgCatalog.relations(c, PgCatalog.userSchemas(c))) {
-        if (!r.partition()) { // a partitioned table's lock covers its partitions
-          tables.add(Pg.qualified(r.schema(), r.name()));
-        }
-      }
-      Pg.exec(c, "SET LOCAL lock_timeout = '10s'");
-      if (!tables.isEmpty()) {
-        Pg.exec(c, "LOCK TABLE " + String.join(", ", tables) + " IN SHARE MODE");
-      }
-    } catch (SQLException e) {
+      Pg.holdWriters(
+          c,
+          PgCatalog.userSchemas(c),
+          ref,
+          "an upgrade holds them off from its backup to its swap");
+    } catch (SQLException | RuntimeException e) {
       try {
         c.close();
       } catch (SQLException ignored) {
         // failing anyway
       }
-      if ("55P03".equals(e.getSQLState())) {
-        throw new PorterException(
-            ErrorCategory.LOCKED,
-            "database "
-                + ref.display()
-                + " has writers that did not finish within 10 s; an upgrade holds them off from"
-                + " its backup to its swap: stop the application's writes, or try again");
+      if (e instanceof RuntimeException r) {
+        throw r;
       }
-      throw Pg.failure("cannot hold the writers of", ref, e);
+      throw Pg.failure("cannot hold the writers of", ref, (SQLException) e);
     }
     return () -> {
       try {

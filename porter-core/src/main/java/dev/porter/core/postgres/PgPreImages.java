@@ -177,6 +177,16 @@ final class PgPreImages implements PreImages {
         throw PorterException.refused(
             "there is no previous database in " + ref.display() + " to roll back to");
       }
+      // the schemas this rollback renames away: their writers wait from before the fingerprint
+      // is compared until the COMMIT, so no write is lost into what becomes the pre-image
+      List<String> current = new ArrayList<>();
+      for (Kept k : kept) {
+        Matcher m = NAME.matcher(k.path());
+        if (m.matches() && (m.group(1) + "_" + m.group(2)).equals(group)) {
+          current.add(m.group(3));
+        }
+      }
+      Pg.holdWriters(c, current, ref, "a rollback holds them off until its swap");
       if (!force) {
         if (state == null) {
           throw PorterException.refused(

@@ -57,6 +57,12 @@ final class PgTarget implements Target {
   private static final long BUFFER_BUDGET = 32L << 20;
   private static final HexFormat HEX = HexFormat.of();
 
+  /**
+   * Why writers wait: the replaced schemas' tables are SHARE-locked from before their renaming to
+   * the COMMIT, so that no write lands in what becomes the pre-image.
+   */
+  private static final String HOLDER = "an import in replace mode holds them off until its swap";
+
   private final DatabaseRef ref;
   private final TargetOptions options;
   private final Connection conn;
@@ -195,10 +201,17 @@ final class PgTarget implements Target {
           header.postgresql() != null ? header.postgresql().schemas() : List.of("public");
       Map<String, String[]> existing = userTables(conn);
       if (options.mode() == ImportMode.REPLACE) {
+        List<String> replaced = new ArrayList<>();
         for (String s : schemas) {
           if (schemaHasObjects(s)) {
-            renameAway(s);
+            replaced.add(s);
           }
+        }
+        if (!options.writersHeld()) {
+          Pg.holdWriters(conn, replaced, ref, HOLDER);
+        }
+        for (String s : replaced) {
+          renameAway(s);
         }
         existing = userTables(conn);
       }
@@ -275,6 +288,9 @@ final class PgTarget implements Target {
         Set<String> schemas = new LinkedHashSet<>();
         for (String[] st : existing.values()) {
           schemas.add(st[0]);
+        }
+        if (!options.writersHeld()) {
+          Pg.holdWriters(conn, new ArrayList<>(schemas), ref, HOLDER);
         }
         for (String s : schemas) {
           renameAway(s);

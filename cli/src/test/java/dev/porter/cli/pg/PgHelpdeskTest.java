@@ -130,7 +130,8 @@ class PgHelpdeskTest {
     }
     assertEquals(1, there.size(), there.toString());
     String name = there.get(0).getFileName().toString();
-    assertTrue(name.matches("porter-upgrade\\.\\d{8}T\\d{6}Z\\.porter"), name);
+    String database = pg.replaceFirst("^.*/([^/?]+)\\?.*$", "$1");
+    assertTrue(name.matches(database + "\\.pre-upgrade\\.\\d{8}T\\d{6}Z\\.porter"), name);
     assertTrue(run.out().contains(name), run.out());
     porter("verify", there.get(0)).expect(0);
   }

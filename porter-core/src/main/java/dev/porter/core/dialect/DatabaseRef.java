@@ -96,6 +96,31 @@ public record DatabaseRef(String engine, String jdbcUrl, Path file) {
     return slash >= 0 ? rest.substring(slash + 1) + " on " + rest.substring(0, slash) : rest;
   }
 
+  /**
+   * The database's name, fit to start a file name: the SQLite file's name, or the PostgreSQL
+   * database's name from the URL (percent-decoded) with every character but letters, digits, '.',
+   * '-' and '_' made '_' ("postgresql" when the URL names none).
+   */
+  public String fileStem() {
+    if (file != null) {
+      return file.getFileName().toString();
+    }
+    String rest = jdbcUrl.replaceFirst("(?i)^jdbc:postgresql://", "");
+    int q = rest.indexOf('?');
+    if (q >= 0) {
+      rest = rest.substring(0, q);
+    }
+    int slash = rest.indexOf('/');
+    String name = slash >= 0 ? rest.substring(slash + 1) : "";
+    try {
+      name = java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      // not percent-encoded after all: its characters are made safe below all the same
+    }
+    name = name.replaceAll("[^A-Za-z0-9._-]", "_");
+    return name.isEmpty() || name.startsWith(".") ? "postgresql" + name : name;
+  }
+
   /** A name for messages: the file, or the URL without its password. */
   public String display() {
     return file != null ? file.toString() : redact(jdbcUrl);

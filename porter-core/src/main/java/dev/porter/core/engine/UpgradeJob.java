@@ -176,10 +176,7 @@ public final class UpgradeJob {
             : file == null
                 ? Path.of(System.getProperty("user.dir"))
                 : file.toAbsolutePath().getParent();
-    String base =
-        (file == null ? "porter-upgrade" : file.getFileName() + ".pre-upgrade")
-            + "."
-            + STAMP.format(now);
+    String base = database.fileStem() + ".pre-upgrade." + STAMP.format(now);
     Path p = dir.resolve(base + ".porter");
     for (int k = 2; java.nio.file.Files.exists(p); k++) {
       p = dir.resolve(base + "-" + k + ".porter");

@@ -50,4 +50,15 @@ class DatabaseRefTest {
             PorterException.class, () -> DatabaseRef.parse("jdbc:oracle:x?password=s3cret"));
     assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
   }
+
+  @Test
+  void aFileStemIsTheDatabasesNameSafeForAFileName() {
+    assertEquals("app.db", DatabaseRef.parse("data/app.db").fileStem());
+    assertEquals("shop", DatabaseRef.parse("jdbc:postgresql://h:5432/shop?user=u").fileStem());
+    assertEquals("shop", DatabaseRef.parse("jdbc:postgresql://h/shop").fileStem());
+    assertEquals(
+        "my_shop__2_", DatabaseRef.parse("jdbc:postgresql://h/my%20shop/(2)?user=u").fileStem());
+    assertEquals("postgresql", DatabaseRef.parse("jdbc:postgresql://h/?user=u").fileStem());
+    assertEquals("postgresql..", DatabaseRef.parse("jdbc:postgresql://h/..").fileStem());
+  }
 }

@@ -36,6 +36,46 @@ public final class PgCompare {
     return out;
   }
 
+  /**
+   * Every function, procedure, aggregate, view, materialized view and trigger of the schema with
+   * its definition as the server prints it (every name qualified), sorted: two databases with equal
+   * lists have the same such objects.
+   */
+  public static List<String> objects(String url, String schema) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = TestPostgres.connect(url);
+        Statement s = c.createStatement()) {
+      s.execute("SET search_path = ''");
+      String ns = "(SELECT oid FROM pg_namespace WHERE nspname = '" + schema + "')";
+      for (String q :
+          List.of(
+              "SELECT p.oid::regprocedure::text || ' ' || p.prokind::text || ' '"
+                  + " || CASE WHEN p.prokind = 'a' THEN (SELECT a.aggtransfn::regproc::text"
+                  + " || ' ' || format_type(a.aggtranstype, NULL) || ' ' || coalesce(a.agginitval, '-')"
+                  + " FROM pg_aggregate a WHERE a.aggfnoid = p.oid) ELSE pg_get_functiondef(p.oid) END"
+                  + " FROM pg_proc p WHERE p.pronamespace = "
+                  + ns,
+              "SELECT c.relname || ' ' || c.relkind::text || ' ' || pg_get_viewdef(c.oid)"
+                  + " || ' ' || coalesce(array_to_string(c.reloptions, ','), '')"
+                  + " || ' ' || coalesce((SELECT string_agg(pg_get_indexdef(i.indexrelid), '; ' ORDER BY 1)"
+                  + " FROM pg_index i WHERE i.indrelid = c.oid), '')"
+                  + " FROM pg_class c WHERE c.relkind IN ('v', 'm') AND c.relnamespace = "
+                  + ns,
+              "SELECT pg_get_triggerdef(t.oid) || ' ' || t.tgenabled::text FROM pg_trigger t"
+                  + " JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
+                  + " AND c.relnamespace = "
+                  + ns)) {
+        try (ResultSet r = s.executeQuery(q)) {
+          while (r.next()) {
+            out.add(r.getString(1));
+          }
+        }
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
   /** The sorted COPY text lines of one table. */
   public static List<String> rows(Connection c, String table) throws Exception {
     try (Statement s = c.createStatement()) {

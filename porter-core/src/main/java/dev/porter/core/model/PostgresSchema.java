@@ -12,13 +12,17 @@ import java.util.List;
  * @param sequences sequences with their current values
  * @param tables per table (partitions included): its schema-qualified identity and the definitions
  *     of what porter recreates after the rows
+ * @param objects functions, procedures, aggregates, views, materialized views and triggers, each
+ *     with the statements that create it; absent (empty) in archives written before porter recorded
+ *     them
  */
 public record PostgresSchema(
     List<String> schemas,
     List<EnumType> enums,
     List<Domain> domains,
     List<Sequence> sequences,
-    List<Table> tables) {
+    List<Table> tables,
+    List<SchemaObject> objects) {
 
   public PostgresSchema {
     schemas = List.copyOf(schemas);
@@ -26,6 +30,34 @@ public record PostgresSchema(
     domains = List.copyOf(domains);
     sequences = List.copyOf(sequences);
     tables = List.copyOf(tables);
+    objects = objects == null ? List.of() : List.copyOf(objects);
+  }
+
+  public PostgresSchema(
+      List<String> schemas,
+      List<EnumType> enums,
+      List<Domain> domains,
+      List<Sequence> sequences,
+      List<Table> tables) {
+    this(schemas, enums, domains, sequences, tables, List.of());
+  }
+
+  /**
+   * A schema object a plain restore recreates from its definition, as the source server printed it
+   * with every name schema-qualified.
+   *
+   * @param kind {@code function}, {@code procedure}, {@code aggregate}, {@code view}, {@code
+   *     materialized view} or {@code trigger}
+   * @param schema its schema (a trigger's: its table's)
+   * @param name its name (a function's without its arguments)
+   * @param on a trigger's table or view, else null
+   * @param sql the statements that create it, in order: the CREATE, then what completes it (a
+   *     materialized view's indexes, a trigger's enabled state)
+   */
+  public record SchemaObject(String kind, String schema, String name, String on, List<String> sql) {
+    public SchemaObject {
+      sql = sql == null ? List.of() : List.copyOf(sql);
+    }
   }
 
   /** An enum type and its labels in sort order. */

@@ -264,10 +264,207 @@ final class PgCatalog {
             enums(c, schemas),
             domains(c, schemas),
             sequences(c, schemas, byOid),
-            pgTables);
+            pgTables,
+            objects(c, schemas));
     String version = Pg.string(c, "SHOW server_version");
     SourceInfo info = new SourceInfo(DatabaseRef.POSTGRESQL, version, ref.displayName());
     return new SourceSchema(info, TableOrder.referencedFirst(tables), null, extras);
+  }
+
+  /**
+   * The functions, procedures and ordinary aggregates (not an extension's), views, materialized
+   * views and triggers (not internal ones, not the clones a partitioned table's trigger makes on
+   * its partitions) of {@code schemas}, each kind in creation order. Their definitions are printed
+   * with an empty search path, so that every name in them is schema-qualified, as pg_dump does.
+   */
+  static List<PostgresSchema.SchemaObject> objects(Connection c, List<String> schemas)
+      throws SQLException {
+    List<PostgresSchema.SchemaObject> out = new ArrayList<>();
+    String path = Pg.string(c, "SELECT current_setting('search_path')");
+    boolean inTransaction = !c.getAutoCommit();
+    Pg.exec(c, "SELECT set_config('search_path', '', " + inTransaction + ")");
+    {
+      Array names = c.createArrayOf("text", schemas.toArray());
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT n.nspname, p.proname, p.prokind, pg_get_functiondef(p.oid) FROM pg_proc p"
+                  + " JOIN pg_namespace n ON n.oid = p.pronamespace"
+                  + " WHERE n.nspname = ANY (?) AND p.prokind IN ('f', 'p', 'w')"
+                  + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass"
+                  + " AND d.objid = p.oid AND d.deptype = 'e') ORDER BY p.oid")) {
+        ps.setArray(1, names);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    "p".equals(r.getString(3)) ? "procedure" : "function",
+                    r.getString(1),
+                    r.getString(2),
+                    null,
+                    List.of(r.getString(4).strip())));
+          }
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT c.oid, n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid),"
+                  + " array_to_string(c.reloptions, ', '), c.relispopulated FROM pg_class c"
+                  + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                  + " WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY (?)"
+                  + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
+                  + " AND d.objid = c.oid AND d.deptype = 'e') ORDER BY c.oid")) {
+        ps.setArray(1, names);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            boolean materialized = "m".equals(r.getString(4));
+            String query = r.getString(5).strip();
+            if (query.endsWith(";")) {
+              query = query.substring(0, query.length() - 1);
+            }
+            String options = r.getString(6);
+            List<String> sql = new ArrayList<>();
+            sql.add(
+                (materialized ? "CREATE MATERIALIZED VIEW " : "CREATE VIEW ")
+                    + Pg.qualified(r.getString(2), r.getString(3))
+                    + (options == null || options.isEmpty() ? "" : " WITH (" + options + ")")
+                    + " AS "
+                    + query
+                    + (materialized ? (r.getBoolean(7) ? " WITH DATA" : " WITH NO DATA") : ""));
+            if (materialized) {
+              try (PreparedStatement ix =
+                  c.prepareStatement(
+                      "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = ?"
+                          + " ORDER BY indexrelid")) {
+                ix.setLong(1, r.getLong(1));
+                try (ResultSet i = ix.executeQuery()) {
+                  while (i.next()) {
+                    sql.add(i.getString(1));
+                  }
+                }
+              }
+            }
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    materialized ? "materialized view" : "view",
+                    r.getString(2),
+                    r.getString(3),
+                    null,
+                    sql));
+          }
+        }
+      }
+      // aggregates (ordinary ones; ordered-set and hypothetical-set ones are not recreated)
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT n.nspname, p.proname, p.oid::regprocedure::text, p.pronargs,"
+                  + " a.aggtransfn::regproc::text, format_type(a.aggtranstype, NULL),"
+                  + " nullif(a.aggfinalfn, 0)::regproc::text, a.agginitval, a.aggfinalextra,"
+                  + " nullif(a.aggcombinefn, 0)::regproc::text, nullif(a.aggserialfn, 0)::regproc::text,"
+                  + " nullif(a.aggdeserialfn, 0)::regproc::text, p.proparallel,"
+                  + " nullif(a.aggmtransfn, 0)::regproc::text, nullif(a.aggminvtransfn, 0)::regproc::text,"
+                  + " CASE WHEN a.aggmtranstype <> 0 THEN format_type(a.aggmtranstype, NULL) END,"
+                  + " nullif(a.aggmfinalfn, 0)::regproc::text, a.aggminitval, a.aggmfinalextra"
+                  + " FROM pg_proc p JOIN pg_aggregate a ON a.aggfnoid = p.oid"
+                  + " JOIN pg_namespace n ON n.oid = p.pronamespace"
+                  + " WHERE n.nspname = ANY (?) AND p.prokind = 'a' AND a.aggkind = 'n'"
+                  + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass"
+                  + " AND d.objid = p.oid AND d.deptype = 'e') ORDER BY p.oid")) {
+        ps.setArray(1, names);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            String signature = r.getString(3);
+            if (r.getInt(4) == 0) {
+              signature = signature.substring(0, signature.lastIndexOf('(')) + "(*)";
+            }
+            List<String> parts = new ArrayList<>();
+            parts.add("SFUNC = " + r.getString(5));
+            parts.add("STYPE = " + r.getString(6));
+            if (r.getString(7) != null) {
+              parts.add("FINALFUNC = " + r.getString(7));
+            }
+            if (r.getBoolean(9)) {
+              parts.add("FINALFUNC_EXTRA");
+            }
+            if (r.getString(8) != null) {
+              parts.add("INITCOND = " + Pg.literal(r.getString(8)));
+            }
+            if (r.getString(10) != null) {
+              parts.add("COMBINEFUNC = " + r.getString(10));
+            }
+            if (r.getString(11) != null) {
+              parts.add("SERIALFUNC = " + r.getString(11));
+            }
+            if (r.getString(12) != null) {
+              parts.add("DESERIALFUNC = " + r.getString(12));
+            }
+            if (r.getString(14) != null) {
+              parts.add("MSFUNC = " + r.getString(14));
+              parts.add("MINVFUNC = " + r.getString(15));
+              parts.add("MSTYPE = " + r.getString(16));
+              if (r.getString(17) != null) {
+                parts.add("MFINALFUNC = " + r.getString(17));
+              }
+              if (r.getBoolean(19)) {
+                parts.add("MFINALFUNC_EXTRA");
+              }
+              if (r.getString(18) != null) {
+                parts.add("MINITCOND = " + Pg.literal(r.getString(18)));
+              }
+            }
+            parts.add(
+                "PARALLEL = "
+                    + switch (r.getString(13)) {
+                      case "s" -> "SAFE";
+                      case "r" -> "RESTRICTED";
+                      default -> "UNSAFE";
+                    });
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    "aggregate",
+                    r.getString(1),
+                    r.getString(2),
+                    null,
+                    List.of(
+                        "CREATE AGGREGATE " + signature + " (" + String.join(", ", parts) + ")")));
+          }
+        }
+      }
+      boolean clonesHaveParents =
+          Pg.number(c, "SELECT current_setting('server_version_num')::int") >= 130000;
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled"
+                  + " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                  + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                  + " WHERE NOT t.tgisinternal AND n.nspname = ANY (?)"
+                  + (clonesHaveParents ? " AND t.tgparentid = 0" : "")
+                  + " ORDER BY t.oid")) {
+        ps.setArray(1, names);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            String table = Pg.qualified(r.getString(1), r.getString(2));
+            List<String> sql = new ArrayList<>();
+            sql.add(r.getString(4));
+            String state =
+                switch (r.getString(5)) {
+                  case "D" -> "DISABLE TRIGGER ";
+                  case "R" -> "ENABLE REPLICA TRIGGER ";
+                  case "A" -> "ENABLE ALWAYS TRIGGER ";
+                  default -> null;
+                };
+            if (state != null) {
+              sql.add("ALTER TABLE " + table + " " + state + Pg.quote(r.getString(3)));
+            }
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    "trigger", r.getString(1), r.getString(3), r.getString(2), sql));
+          }
+        }
+      }
+    }
+    // not in a finally: after a failure the transaction is aborted, and the error is what matters
+    Pg.exec(c, "SELECT set_config('search_path', " + Pg.literal(path) + ", " + inTransaction + ")");
+    return out;
   }
 
   private static Short[] toShorts(Array a) throws SQLException {

@@ -24,6 +24,18 @@ final class PgDdl {
   final List<String> before = new ArrayList<>();
   final List<String> after = new ArrayList<>();
 
+  /**
+   * Functions, procedures and aggregates, tried where {@link #routinesAt} says in {@link #before}
+   * (after the schemas and enum types: a domain's check or a column's default may call one); one
+   * that needs a table's row type is tried again after the tables.
+   */
+  final List<PostgresSchema.SchemaObject> routines = new ArrayList<>();
+
+  int routinesAt;
+
+  /** Views and materialized views, then triggers: created after the rows and every constraint. */
+  final List<PostgresSchema.SchemaObject> afterRows = new ArrayList<>();
+
   /** porter table name → schema and table it is created as. */
   final java.util.Map<String, String[]> names = new java.util.LinkedHashMap<>();
 
@@ -45,6 +57,24 @@ final class PgDdl {
               + " AS ENUM ("
               + String.join(", ", labels)
               + ")");
+    }
+    d.routinesAt = d.before.size();
+    for (PostgresSchema.SchemaObject o : s.objects()) {
+      if (o.kind().equals("function")
+          || o.kind().equals("procedure")
+          || o.kind().equals("aggregate")) {
+        d.routines.add(o);
+      }
+    }
+    for (PostgresSchema.SchemaObject o : s.objects()) {
+      if (o.kind().endsWith("view")) {
+        d.afterRows.add(o);
+      }
+    }
+    for (PostgresSchema.SchemaObject o : s.objects()) {
+      if (o.kind().equals("trigger")) {
+        d.afterRows.add(o);
+      }
     }
     for (PostgresSchema.Domain dom : s.domains()) {
       StringBuilder b =

@@ -92,6 +92,12 @@ final class PgTarget implements Target {
   private long buffered;
   private int mergeTables;
   private int foreignKeysChecked;
+
+  /** Schema objects recreated, and those that could not be, with the server's reason. */
+  private int objectsCreated;
+
+  private final List<String> objectsMissing = new ArrayList<>();
+
   private int foreignKeysAccepted;
 
   /** The fingerprint of the verified tables, taken by {@link #verify} for the commit to record. */
@@ -160,6 +166,75 @@ final class PgTarget implements Target {
               + ")",
           e);
     }
+  }
+
+  /**
+   * Creates functions, procedures, views and triggers from their recorded statements, each in a
+   * savepoint, in rounds: one that fails (it needs an object made later in the list, or a table not
+   * yet created) is tried again after the others. Function bodies are not checked against tables
+   * that may not exist yet ({@code check_function_bodies} off, as pg_dump does). Returns what never
+   * succeeded; when {@code last}, records each of them with the server's reason for the report's
+   * "schema objects" check instead: the rows matter more than a view, and the check names it.
+   */
+  private List<PostgresSchema.SchemaObject> createObjects(
+      List<PostgresSchema.SchemaObject> objects, boolean last) {
+    if (objects.isEmpty()) {
+      return List.of();
+    }
+    endActiveCopy();
+    List<PostgresSchema.SchemaObject> pending = new ArrayList<>(objects);
+    Map<PostgresSchema.SchemaObject, String> reasons = new java.util.HashMap<>();
+    try {
+      String checkBodies = Pg.string(conn, "SHOW check_function_bodies");
+      Pg.exec(conn, "SET LOCAL check_function_bodies = off");
+      boolean progress = true;
+      while (!pending.isEmpty() && progress) {
+        progress = false;
+        for (var it = pending.iterator(); it.hasNext(); ) {
+          PostgresSchema.SchemaObject o = it.next();
+          Pg.exec(conn, "SAVEPOINT porter_object");
+          try {
+            for (String sql : o.sql()) {
+              Pg.exec(conn, sql);
+            }
+            Pg.exec(conn, "RELEASE SAVEPOINT porter_object");
+            it.remove();
+            progress = true;
+          } catch (SQLException e) {
+            Pg.exec(conn, "ROLLBACK TO SAVEPOINT porter_object");
+            reasons.put(o, Pg.oneLine(e));
+          }
+        }
+      }
+      Pg.exec(
+          conn,
+          "SELECT set_config('check_function_bodies', " + Pg.literal(checkBodies) + ", true)");
+    } catch (SQLException e) {
+      throw Pg.failure("cannot create the schema objects in", ref, e);
+    }
+    objectsCreated += objects.size() - pending.size();
+    if (last) {
+      for (PostgresSchema.SchemaObject o : pending) {
+        objectsMissing.add(
+            o.kind()
+                + " "
+                + (o.on() != null
+                    ? o.name() + " on " + o.schema() + "." + o.on()
+                    : o.schema() + "." + o.name())
+                + " ("
+                + reason(reasons.get(o))
+                + ")");
+      }
+      return List.of();
+    }
+    return pending;
+  }
+
+  /** The server's message without its hint, position and context, at most 160 characters. */
+  private static String reason(String message) {
+    String m = message.replaceFirst("^ERROR: ", "");
+    m = m.replaceAll("\\s+(Hint|Position|Where|Detail): .*$", "");
+    return m.length() > 160 ? m.substring(0, 160) + "…" : m;
   }
 
   /** Moves a schema out of the way inside the transaction; it becomes the pre-image. */
@@ -267,9 +342,16 @@ final class PgTarget implements Target {
       }
       ddl =
           header.postgresql() != null ? PgDdl.fromPostgres(header) : PgDdl.fromOtherEngine(header);
-      for (String s : ddl.before) {
-        exec(s);
+      List<PostgresSchema.SchemaObject> waiting = List.of();
+      for (int i = 0; i <= ddl.before.size(); i++) {
+        if (i == ddl.routinesAt) {
+          waiting = createObjects(ddl.routines, false);
+        }
+        if (i < ddl.before.size()) {
+          exec(ddl.before.get(i));
+        }
       }
+      createObjects(waiting, true);
       for (String[] st : ddl.names.values()) {
         createdHere.add(Pg.qualified(st[0], st[1]));
       }
@@ -845,6 +927,7 @@ final class PgTarget implements Target {
       }
     }
     restoreAfterLoad();
+    createObjects(ddl.afterRows, true);
     if (header.postgresql() != null) {
       for (PostgresSchema.Sequence q : header.postgresql().sequences()) {
         String seq = targetSequence(q);
@@ -1020,6 +1103,19 @@ final class PgTarget implements Target {
                   + (foreignKeysAccepted == 0
                       ? ""
                       : ", " + foreignKeysAccepted + " with violations accepted (NOT VALID)")));
+      if (objectsCreated + objectsMissing.size() > 0) {
+        checks.add(
+            new Check(
+                "schema objects",
+                objectsMissing.isEmpty(),
+                objectsCreated
+                    + " of "
+                    + (objectsCreated + objectsMissing.size())
+                    + " recreated (functions, views, triggers)"
+                    + (objectsMissing.isEmpty()
+                        ? ""
+                        : "; not recreated: " + String.join("; ", objectsMissing))));
+      }
       return checks;
     } catch (SQLException e) {
       throw Pg.failure("cannot check the import into", ref, e);

@@ -217,6 +217,14 @@ final class PgDdl {
   static PgDdl fromOtherEngine(ArchiveHeader h) {
     PgDdl d = new PgDdl();
     d.before.add("CREATE SCHEMA IF NOT EXISTS public");
+    java.util.Map<String, String> indexSql = new java.util.HashMap<>();
+    if (h.sqlite() != null) {
+      for (var m : h.sqlite().master()) {
+        if ("index".equals(m.type()) && m.sql() != null) {
+          indexSql.put(m.name(), m.sql());
+        }
+      }
+    }
     Set<String> names = new LinkedHashSet<>();
     for (TableEntry e : h.tables()) {
       TableDef t = e.table();
@@ -255,20 +263,38 @@ final class PgDdl {
           continue; // expression indexes are SQLite SQL
         }
         String name =
-            Pg.quote(
-                i.name().startsWith("sqlite_autoindex")
-                    ? t.name() + "_" + String.join("_", i.columns()) + "_key"
-                    : i.name());
-        d.after.add(
+            i.name().startsWith("sqlite_autoindex")
+                ? t.name() + "_" + String.join("_", i.columns()) + "_key"
+                : i.name();
+        String create =
             "CREATE "
                 + (i.unique() ? "UNIQUE " : "")
                 + "INDEX "
-                + name
+                + Pg.quote(name)
                 + " ON "
                 + q
                 + " ("
                 + idents(i.columns())
-                + ")");
+                + ")";
+        String where =
+            "c".equals(i.origin()) ? SqlitePredicate.where(indexSql.get(i.name())) : null;
+        if (where == null) {
+          d.after.add(create);
+        } else {
+          // a partial index: its predicate is SQLite SQL, which PostgreSQL may refuse; it is then
+          // reported, not fatal (ADR 0024)
+          List<String> columns = new ArrayList<>();
+          for (ColumnDef c : t.columns()) {
+            columns.add(c.name());
+          }
+          d.afterRows.add(
+              new PostgresSchema.SchemaObject(
+                  "partial index",
+                  "public",
+                  name,
+                  t.name(),
+                  List.of(create + " WHERE " + SqlitePredicate.toPostgres(where, columns))));
+        }
       }
     }
     for (TableEntry e : h.tables()) {

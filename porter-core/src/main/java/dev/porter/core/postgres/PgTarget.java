@@ -98,6 +98,9 @@ final class PgTarget implements Target {
 
   private final List<String> objectsMissing = new ArrayList<>();
 
+  /** The kinds of schema objects attempted, plural, in the order first met. */
+  private final List<String> objectKinds = new ArrayList<>();
+
   private int foreignKeysAccepted;
 
   /** The fingerprint of the verified tables, taken by {@link #verify} for the commit to record. */
@@ -213,6 +216,16 @@ final class PgTarget implements Target {
       throw Pg.failure("cannot create the schema objects in", ref, e);
     }
     objectsCreated += objects.size() - pending.size();
+    for (PostgresSchema.SchemaObject o : objects) {
+      String kinds =
+          switch (o.kind()) {
+            case "partial index" -> "partial indexes";
+            default -> o.kind() + "s";
+          };
+      if (!objectKinds.contains(kinds)) {
+        objectKinds.add(kinds);
+      }
+    }
     if (last) {
       for (PostgresSchema.SchemaObject o : pending) {
         objectsMissing.add(
@@ -1111,7 +1124,9 @@ final class PgTarget implements Target {
                 objectsCreated
                     + " of "
                     + (objectsCreated + objectsMissing.size())
-                    + " recreated (functions, views, triggers)"
+                    + " recreated ("
+                    + String.join(", ", objectKinds)
+                    + ")"
                     + (objectsMissing.isEmpty()
                         ? ""
                         : "; not recreated: " + String.join("; ", objectsMissing))));

@@ -1,0 +1,197 @@
+package dev.porter.core.postgres;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The {@code WHERE} clause of a SQLite partial index, taken from its {@code CREATE INDEX} statement
+ * and spelled for PostgreSQL: identifiers that name a column of the table become that column's
+ * quoted name (porter creates PostgreSQL columns with SQLite's exact spelling, which PostgreSQL
+ * would otherwise fold to lower case), SQLite's other identifier quotes ({@code [x]}, {@code `x`})
+ * become double quotes, {@code ==} becomes {@code =}. Everything else is kept as written: literals,
+ * operators and functions that PostgreSQL does not share make it refuse the index, which the import
+ * then reports.
+ */
+final class SqlitePredicate {
+  private SqlitePredicate() {}
+
+  /** Words that stay keywords even where a column has the same name. */
+  private static final Set<String> KEYWORDS =
+      Set.of(
+          "and",
+          "or",
+          "not",
+          "is",
+          "null",
+          "in",
+          "like",
+          "between",
+          "true",
+          "false",
+          "case",
+          "when",
+          "then",
+          "else",
+          "end",
+          "escape",
+          "collate",
+          "exists",
+          "distinct",
+          "from",
+          "cast",
+          "as");
+
+  private record Token(char kind, String text) {}
+
+  /**
+   * The predicate of a partial index, or null when {@code createIndex} has no {@code WHERE} after
+   * its column list (or cannot be read).
+   */
+  static String where(String createIndex) {
+    if (createIndex == null) {
+      return null;
+    }
+    List<Token> tokens = tokens(createIndex);
+    int depth = 0;
+    boolean seenList = false;
+    for (int i = 0; i < tokens.size(); i++) {
+      Token t = tokens.get(i);
+      if (t.kind() == '(') {
+        depth++;
+      } else if (t.kind() == ')') {
+        depth--;
+        if (depth == 0) {
+          seenList = true;
+        }
+      } else if (seenList && depth == 0 && t.kind() == 'w' && t.text().equalsIgnoreCase("where")) {
+        StringBuilder b = new StringBuilder();
+        for (Token u : tokens.subList(i + 1, tokens.size())) {
+          b.append(u.text());
+        }
+        String clause = b.toString().strip();
+        while (clause.endsWith(";")) {
+          clause = clause.substring(0, clause.length() - 1).strip();
+        }
+        return clause.isEmpty() ? null : clause;
+      }
+    }
+    return null;
+  }
+
+  /** {@code predicate} spelled for PostgreSQL, for a table with {@code columns}. */
+  static String toPostgres(String predicate, List<String> columns) {
+    StringBuilder b = new StringBuilder();
+    for (Token t : tokens(predicate)) {
+      switch (t.kind()) {
+        case 'w' -> {
+          String column =
+              KEYWORDS.contains(t.text().toLowerCase(Locale.ROOT))
+                  ? null
+                  : column(t.text(), columns);
+          b.append(column != null ? Pg.quote(column) : t.text());
+        }
+        case 'q' -> {
+          String name = t.text().substring(1, t.text().length() - 1);
+          if (t.text().charAt(0) == '"') {
+            name = name.replace("\"\"", "\"");
+          } else if (t.text().charAt(0) == '`') {
+            name = name.replace("``", "`");
+          }
+          String column = column(name, columns);
+          b.append(Pg.quote(column != null ? column : name));
+        }
+        case '=' -> b.append(t.text().equals("==") ? "=" : t.text());
+        default -> b.append(t.text());
+      }
+    }
+    return b.toString();
+  }
+
+  /** The column {@code name} refers to (SQLite compares names without regard to ASCII case). */
+  private static String column(String name, List<String> columns) {
+    for (String c : columns) {
+      if (c.equalsIgnoreCase(name)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * SQL split into tokens whose texts concatenate back to the input: 'w' word, 'q' quoted
+   * identifier, 's' string literal, '(' and ')', '=' for = and ==, ' ' whitespace or comment, 'o'
+   * any other character.
+   */
+  private static List<Token> tokens(String sql) {
+    List<Token> out = new ArrayList<>();
+    int i = 0;
+    int n = sql.length();
+    while (i < n) {
+      char c = sql.charAt(i);
+      int start = i;
+      if (Character.isWhitespace(c)) {
+        while (i < n && Character.isWhitespace(sql.charAt(i))) {
+          i++;
+        }
+        out.add(new Token(' ', sql.substring(start, i)));
+      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+        while (i < n && sql.charAt(i) != '\n') {
+          i++;
+        }
+        out.add(new Token(' ', " "));
+      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+        int end = sql.indexOf("*/", i + 2);
+        i = end < 0 ? n : end + 2;
+        out.add(new Token(' ', " "));
+      } else if (c == '\'' || c == '"' || c == '`') {
+        i = closing(sql, i, c);
+        out.add(new Token(c == '\'' ? 's' : 'q', sql.substring(start, i)));
+      } else if (c == '[') {
+        int end = sql.indexOf(']', i + 1);
+        i = end < 0 ? n : end + 1;
+        out.add(new Token('q', sql.substring(start, i)));
+      } else if (Character.isLetter(c) || c == '_') {
+        while (i < n
+            && (Character.isLetterOrDigit(sql.charAt(i))
+                || sql.charAt(i) == '_'
+                || sql.charAt(i) == '$')) {
+          i++;
+        }
+        out.add(new Token('w', sql.substring(start, i)));
+      } else if (c == '(' || c == ')') {
+        i++;
+        out.add(new Token(c, String.valueOf(c)));
+      } else if (c == '=') {
+        i += i + 1 < n && sql.charAt(i + 1) == '=' ? 2 : 1;
+        out.add(new Token('=', sql.substring(start, i)));
+      } else if (Character.isDigit(c)) {
+        while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '.')) {
+          i++;
+        }
+        out.add(new Token('o', sql.substring(start, i)));
+      } else {
+        i++;
+        out.add(new Token('o', String.valueOf(c)));
+      }
+    }
+    return out;
+  }
+
+  /** The index after the quote that closes the one at {@code i} (a doubled quote is escaped). */
+  private static int closing(String sql, int i, char quote) {
+    int j = i + 1;
+    while (j < sql.length()) {
+      if (sql.charAt(j) == quote) {
+        if (j + 1 < sql.length() && sql.charAt(j + 1) == quote) {
+          j += 2;
+          continue;
+        }
+        return j + 1;
+      }
+      j++;
+    }
+    return sql.length();
+  }
+}

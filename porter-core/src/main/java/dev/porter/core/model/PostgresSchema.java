@@ -12,9 +12,9 @@ import java.util.List;
  * @param sequences sequences with their current values
  * @param tables per table (partitions included): its schema-qualified identity and the definitions
  *     of what porter recreates after the rows
- * @param objects functions, procedures, aggregates, views, materialized views and triggers, each
- *     with the statements that create it; absent (empty) in archives written before porter recorded
- *     them
+ * @param objects extensions, functions, procedures, aggregates, views, materialized views and
+ *     triggers, each with the statements that create it; absent (empty) in archives written before
+ *     porter recorded them
  */
 public record PostgresSchema(
     List<String> schemas,
@@ -46,8 +46,9 @@ public record PostgresSchema(
    * A schema object a plain restore recreates from its definition, as the source server printed it
    * with every name schema-qualified.
    *
-   * @param kind {@code function}, {@code procedure}, {@code aggregate}, {@code view}, {@code
-   *     materialized view} or {@code trigger}
+   * @param kind {@code extension}, {@code function}, {@code procedure}, {@code aggregate}, {@code
+   *     view}, {@code materialized view} or {@code trigger} (and, from a SQLite archive, {@code
+   *     partial index})
    * @param schema its schema (a trigger's: its table's)
    * @param name its name (a function's without its arguments)
    * @param on a trigger's table or view, else null

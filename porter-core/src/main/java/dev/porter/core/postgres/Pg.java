@@ -120,6 +120,41 @@ final class Pg {
     exec(c, "SELECT set_config('lock_timeout', " + literal(before) + ", true)");
   }
 
+  /**
+   * Moves the extensions that live in schemas just renamed away back under the schema names they
+   * had ({@code renamed}: new name → old name), creating those schemas if need be. An extension's
+   * types and functions are then found by the name the application uses (public.citext), while the
+   * renamed tables keep using them (they refer to them by their ids). An extension that cannot be
+   * moved (not relocatable) stays where it is.
+   */
+  static void moveExtensions(Connection c, java.util.Map<String, String> renamed)
+      throws SQLException {
+    for (java.util.Map.Entry<String, String> e : renamed.entrySet()) {
+      List<String> names = new ArrayList<>();
+      try (java.sql.PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT e.extname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+                  + " WHERE n.nspname = ? AND e.extrelocatable ORDER BY e.oid")) {
+        ps.setString(1, e.getKey());
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            names.add(r.getString(1));
+          }
+        }
+      }
+      for (String name : names) {
+        exec(c, "CREATE SCHEMA IF NOT EXISTS " + quote(e.getValue()));
+        exec(c, "SAVEPOINT porter_extension");
+        try {
+          exec(c, "ALTER EXTENSION " + quote(name) + " SET SCHEMA " + quote(e.getValue()));
+          exec(c, "RELEASE SAVEPOINT porter_extension");
+        } catch (SQLException failed) {
+          exec(c, "ROLLBACK TO SAVEPOINT porter_extension");
+        }
+      }
+    }
+  }
+
   static PorterException failure(String what, DatabaseRef ref, SQLException e) {
     return PorterException.unavailable(what + " " + ref.display() + ": " + oneLine(e), e);
   }

@@ -284,6 +284,28 @@ final class PgCatalog {
     boolean inTransaction = !c.getAutoCommit();
     Pg.exec(c, "SELECT set_config('search_path', '', " + inTransaction + ")");
     {
+      // extensions first, wherever they live: the tables and functions may need them
+      try (java.sql.Statement st = c.createStatement();
+          ResultSet r =
+              st.executeQuery(
+                  "SELECT e.extname, n.nspname FROM pg_extension e"
+                      + " JOIN pg_namespace n ON n.oid = e.extnamespace"
+                      + " WHERE n.nspname <> 'pg_catalog' ORDER BY e.oid")) {
+        while (r.next()) {
+          out.add(
+              new PostgresSchema.SchemaObject(
+                  "extension",
+                  r.getString(2),
+                  r.getString(1),
+                  null,
+                  List.of(
+                      "CREATE SCHEMA IF NOT EXISTS " + Pg.quote(r.getString(2)),
+                      "CREATE EXTENSION IF NOT EXISTS "
+                          + Pg.quote(r.getString(1))
+                          + " WITH SCHEMA "
+                          + Pg.quote(r.getString(2)))));
+        }
+      }
       Array names = c.createArrayOf("text", schemas.toArray());
       try (PreparedStatement ps =
           c.prepareStatement(

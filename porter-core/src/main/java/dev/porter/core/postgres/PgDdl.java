@@ -25,9 +25,9 @@ final class PgDdl {
   final List<String> after = new ArrayList<>();
 
   /**
-   * Functions, procedures and aggregates, tried where {@link #routinesAt} says in {@link #before}
-   * (after the schemas and enum types: a domain's check or a column's default may call one); one
-   * that needs a table's row type is tried again after the tables.
+   * Extensions, then functions, procedures and aggregates, tried where {@link #routinesAt} says in
+   * {@link #before} (after the schemas and enum types: a domain's check or a column's default may
+   * call one); one that needs a table's row type is tried again after the tables.
    */
   final List<PostgresSchema.SchemaObject> routines = new ArrayList<>();
 
@@ -59,6 +59,11 @@ final class PgDdl {
               + ")");
     }
     d.routinesAt = d.before.size();
+    for (PostgresSchema.SchemaObject o : s.objects()) {
+      if (o.kind().equals("extension")) {
+        d.routines.add(o);
+      }
+    }
     for (PostgresSchema.SchemaObject o : s.objects()) {
       if (o.kind().equals("function")
           || o.kind().equals("procedure")

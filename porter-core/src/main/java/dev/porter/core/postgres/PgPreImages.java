@@ -221,6 +221,7 @@ final class PgPreImages implements PreImages {
       }
       String prefix = freePrefix(c, "pre-rollback", PgTarget.STAMP.format(Instant.now()));
       List<String> keptNow = new ArrayList<>();
+      Map<String, String> renamed = new LinkedHashMap<>();
       for (Kept k : kept) {
         Matcher m = NAME.matcher(k.path());
         if (!m.matches() || !(m.group(1) + "_" + m.group(2)).equals(group)) {
@@ -237,9 +238,12 @@ final class PgPreImages implements PreImages {
           String away = trim(prefix + schema);
           Pg.exec(c, "ALTER SCHEMA " + Pg.quote(schema) + " RENAME TO " + Pg.quote(away));
           keptNow.add(away);
+          renamed.put(away, schema);
         }
         Pg.exec(c, "ALTER SCHEMA " + Pg.quote(k.path()) + " RENAME TO " + Pg.quote(schema));
       }
+      // the extensions the import moved into the schemas it created come back with the names
+      Pg.moveExtensions(c, renamed);
       c.commit();
       recordInstalled(c, keptNow, "pre-rollback");
       c.commit();

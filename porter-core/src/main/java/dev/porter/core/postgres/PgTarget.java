@@ -69,6 +69,10 @@ final class PgTarget implements Target {
   private final CopyManager copy;
   private final String stamp;
   private final List<String> preImageSchemas = new ArrayList<>();
+
+  /** Pre-image schema → the name it had, for the schemas this import renamed away. */
+  private final Map<String, String> renamedAway = new LinkedHashMap<>();
+
   private final List<String> droppedForeignKeys = new ArrayList<>();
   private final List<String> disabledTriggers = new ArrayList<>();
   private final List<Sink> sinks = new ArrayList<>();
@@ -97,6 +101,9 @@ final class PgTarget implements Target {
   private int objectsCreated;
 
   private final List<String> objectsMissing = new ArrayList<>();
+
+  /** Why each schema object that failed did, in its last attempt. */
+  private final Map<PostgresSchema.SchemaObject, String> objectReasons = new java.util.HashMap<>();
 
   /** The kinds of schema objects attempted, plural, in the order first met. */
   private final List<String> objectKinds = new ArrayList<>();
@@ -186,7 +193,7 @@ final class PgTarget implements Target {
     }
     endActiveCopy();
     List<PostgresSchema.SchemaObject> pending = new ArrayList<>(objects);
-    Map<PostgresSchema.SchemaObject, String> reasons = new java.util.HashMap<>();
+    Map<PostgresSchema.SchemaObject, String> reasons = objectReasons;
     try {
       String checkBodies = Pg.string(conn, "SHOW check_function_bodies");
       Pg.exec(conn, "SET LOCAL check_function_bodies = off");
@@ -243,6 +250,29 @@ final class PgTarget implements Target {
     return pending;
   }
 
+  /**
+   * A failure to create a type or table, completed with the source's extensions that could not be
+   * created here: the likely cause of a missing type or function.
+   */
+  private PorterException withMissingExtensions(
+      PorterException e, List<PostgresSchema.SchemaObject> waiting) {
+    List<String> missing = new ArrayList<>();
+    for (PostgresSchema.SchemaObject o : waiting) {
+      if (o.kind().equals("extension")) {
+        missing.add(o.name() + " (" + reason(objectReasons.get(o)) + ")");
+      }
+    }
+    if (missing.isEmpty()) {
+      return e;
+    }
+    return new PorterException(
+        e.category(),
+        e.getMessage()
+            + "; the source database had extensions that could not be created here: "
+            + String.join(", ", missing),
+        e);
+  }
+
   /** The server's message without its hint, position and context, at most 160 characters. */
   private static String reason(String message) {
     String m = message.replaceFirst("^ERROR: ", "");
@@ -266,6 +296,7 @@ final class PgTarget implements Target {
     }
     exec("ALTER SCHEMA " + Pg.quote(schema) + " RENAME TO " + Pg.quote(to));
     preImageSchemas.add(to);
+    renamedAway.put(to, schema);
   }
 
   private boolean schemaHasObjects(String schema) throws SQLException {
@@ -301,6 +332,7 @@ final class PgTarget implements Target {
         for (String s : replaced) {
           renameAway(s);
         }
+        Pg.moveExtensions(conn, renamedAway);
         existing = userTables(conn);
       }
       List<String> wanted = new ArrayList<>();
@@ -361,7 +393,11 @@ final class PgTarget implements Target {
           waiting = createObjects(ddl.routines, false);
         }
         if (i < ddl.before.size()) {
-          exec(ddl.before.get(i));
+          try {
+            exec(ddl.before.get(i));
+          } catch (PorterException e) {
+            throw withMissingExtensions(e, waiting);
+          }
         }
       }
       createObjects(waiting, true);
@@ -390,6 +426,7 @@ final class PgTarget implements Target {
         for (String s : schemas) {
           renameAway(s);
         }
+        Pg.moveExtensions(conn, renamedAway);
         exec("CREATE SCHEMA IF NOT EXISTS public");
         existing = Map.of();
       }

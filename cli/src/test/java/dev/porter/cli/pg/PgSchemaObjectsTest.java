@@ -53,6 +53,17 @@ class PgSchemaObjectsTest {
         + " WITH CASCADED CHECK OPTION",
     "CREATE MATERIALIZED VIEW app.summary AS SELECT app.total(amount) AS t, count(*) AS n FROM item",
     "CREATE UNIQUE INDEX summary_t ON app.summary (t)",
+    // row-level security, forced on the owner too: the load must not be filtered by it
+    "CREATE TABLE app.note (id int PRIMARY KEY, owner text NOT NULL)",
+    "CREATE POLICY mine ON app.note AS RESTRICTIVE FOR SELECT TO PUBLIC"
+        + " USING (owner = current_user)",
+    "CREATE POLICY anyone ON app.note USING (true) WITH CHECK (owner <> '')",
+    "ALTER TABLE app.note ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE app.note FORCE ROW LEVEL SECURITY",
+    "COMMENT ON TABLE item IS 'what is sold'",
+    "COMMENT ON COLUMN item.code IS 'made by app.next_code()'",
+    "COMMENT ON FUNCTION app.positive(int) IS 'n > 0'",
+    "COMMENT ON SCHEMA app IS 'the app''s own'",
   };
 
   static String source() throws Exception {
@@ -66,7 +77,10 @@ class PgSchemaObjectsTest {
             + " SELECT g, g, timestamptz '2001-01-01 00:00:00+00' + g * interval '1 day'"
             + " FROM generate_series(1, 20) g",
         "ALTER TABLE item ENABLE TRIGGER item_touch",
-        "REFRESH MATERIALIZED VIEW app.summary");
+        "REFRESH MATERIALIZED VIEW app.summary",
+        "ALTER TABLE app.note NO FORCE ROW LEVEL SECURITY",
+        "INSERT INTO app.note VALUES (1, 'postgres'), (2, 'someone else')",
+        "ALTER TABLE app.note FORCE ROW LEVEL SECURITY");
     return src;
   }
 
@@ -87,9 +101,28 @@ class PgSchemaObjectsTest {
     assertTrue(
         run.out()
             .contains(
-                "check schema objects     15 of 15 recreated (functions, procedures, aggregates,"
-                    + " views, materialized views, triggers)\n"),
+                "check schema objects     20 of 20 recreated (functions, procedures, aggregates,"
+                    + " views, materialized views, triggers, row-level security, comments)\n"),
         run.out());
+    // the policies and flags are back, and the forced policy did not filter the load
+    String policies =
+        "SELECT polname, polcmd::text, polpermissive::text, pg_get_expr(polqual, polrelid),"
+            + " pg_get_expr(polwithcheck, polrelid) FROM pg_policy ORDER BY 1";
+    assertEquals(PgKit.rows(src, policies), PgKit.rows(dst, policies));
+    assertEquals(
+        List.of(List.of("true", "true")),
+        PgKit.rows(
+            dst,
+            "SELECT relrowsecurity::text, relforcerowsecurity::text FROM pg_class"
+                + " WHERE oid = 'app.note'::regclass"));
+    PgKit.sql(dst, "ALTER TABLE app.note NO FORCE ROW LEVEL SECURITY");
+    assertEquals("2", PgKit.value(dst, "SELECT count(*) FROM app.note"));
+    String comments =
+        "SELECT (pg_identify_object(classoid, objoid, objsubid)).identity, description"
+            + " FROM pg_description WHERE description IN"
+            + " ('what is sold', 'made by app.next_code()', 'n > 0', 'the app''s own') ORDER BY 1";
+    assertEquals(4, PgKit.rows(src, comments).size());
+    assertEquals(PgKit.rows(src, comments), PgKit.rows(dst, comments));
     // the loaded rows kept their values: no trigger fired for them
     assertEquals(
         PgKit.rows(src, "SELECT id, code, touched FROM item ORDER BY id"),

@@ -483,6 +483,105 @@ final class PgCatalog {
           }
         }
       }
+      // row-level security: each table's policies, then its ENABLE and FORCE flags
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity,"
+                  + " (SELECT array_agg(ARRAY[p.polname, p.polcmd::text, p.polpermissive::text,"
+                  + " coalesce((SELECT string_agg(CASE WHEN r.oid = 0 THEN 'PUBLIC'"
+                  + " ELSE quote_ident(a.rolname) END, ', ' ORDER BY r.i)"
+                  + " FROM unnest(p.polroles) WITH ORDINALITY AS r(oid, i)"
+                  + " LEFT JOIN pg_roles a ON a.oid = r.oid), 'PUBLIC'),"
+                  + " pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)]"
+                  + " ORDER BY p.oid) FROM pg_policy p WHERE p.polrelid = c.oid)"
+                  + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                  + " WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p')"
+                  + " AND (c.relrowsecurity OR c.relforcerowsecurity"
+                  + " OR EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)) ORDER BY c.oid")) {
+        ps.setArray(1, names);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            String table = Pg.qualified(r.getString(1), r.getString(2));
+            List<String> sql = new ArrayList<>();
+            Array policies = r.getArray(5);
+            if (policies != null) {
+              for (Object o : (Object[]) policies.getArray()) {
+                Object[] p = (Object[]) o;
+                String cmd =
+                    switch (String.valueOf(p[1])) {
+                      case "r" -> "SELECT";
+                      case "a" -> "INSERT";
+                      case "w" -> "UPDATE";
+                      case "d" -> "DELETE";
+                      default -> "ALL";
+                    };
+                sql.add(
+                    "CREATE POLICY "
+                        + Pg.quote(String.valueOf(p[0]))
+                        + " ON "
+                        + table
+                        + " AS "
+                        + ("true".equals(String.valueOf(p[2])) ? "PERMISSIVE" : "RESTRICTIVE")
+                        + " FOR "
+                        + cmd
+                        + " TO "
+                        + p[3]
+                        + (p[4] != null ? " USING (" + p[4] + ")" : "")
+                        + (p[5] != null ? " WITH CHECK (" + p[5] + ")" : ""));
+              }
+            }
+            if (r.getBoolean(3)) {
+              sql.add("ALTER TABLE " + table + " ENABLE ROW LEVEL SECURITY");
+            }
+            if (r.getBoolean(4)) {
+              sql.add("ALTER TABLE " + table + " FORCE ROW LEVEL SECURITY");
+            }
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    "row security", r.getString(1), r.getString(2), r.getString(2), sql));
+          }
+        }
+      }
+      // comments, on what a restore creates (an extension's objects carry their own)
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT o.type, o.identity, d.description, o.schema"
+                  + " FROM pg_description d, LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o"
+                  + " WHERE o.type IN ('table', 'table column', 'view', 'view column',"
+                  + " 'materialized view', 'function', 'procedure', 'aggregate', 'type', 'domain',"
+                  + " 'index', 'sequence', 'schema')"
+                  + " AND coalesce(o.schema, o.identity) = ANY (?)"
+                  // every new database's own: nothing to restore
+                  + " AND NOT (o.type = 'schema' AND o.identity = 'public'"
+                  + " AND d.description = 'standard public schema')"
+                  + " AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = d.classoid"
+                  + " AND x.objid = d.objoid AND x.deptype = 'e')"
+                  + " ORDER BY d.classoid, d.objoid, d.objsubid")) {
+        ps.setArray(1, names);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            String type = r.getString(1);
+            String keyword =
+                switch (type) {
+                  case "table column", "view column" -> "COLUMN";
+                  default -> type.toUpperCase(java.util.Locale.ROOT);
+                };
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    "comment",
+                    r.getString(4) != null ? r.getString(4) : r.getString(2),
+                    r.getString(2),
+                    null,
+                    List.of(
+                        "COMMENT ON "
+                            + keyword
+                            + " "
+                            + r.getString(2)
+                            + " IS "
+                            + Pg.literal(r.getString(3)))));
+          }
+        }
+      }
     }
     // not in a finally: after a failure the transaction is aborted, and the error is what matters
     Pg.exec(c, "SELECT set_config('search_path', " + Pg.literal(path) + ", " + inTransaction + ")");

@@ -33,7 +33,10 @@ final class PgDdl {
 
   int routinesAt;
 
-  /** Views and materialized views, then triggers: created after the rows and every constraint. */
+  /**
+   * Views and materialized views, then triggers, row-level security, comments: created after the
+   * rows and every constraint (a policy forced on the owner would filter the load).
+   */
   final List<PostgresSchema.SchemaObject> afterRows = new ArrayList<>();
 
   /** porter table name → schema and table it is created as. */
@@ -76,9 +79,11 @@ final class PgDdl {
         d.afterRows.add(o);
       }
     }
-    for (PostgresSchema.SchemaObject o : s.objects()) {
-      if (o.kind().equals("trigger")) {
-        d.afterRows.add(o);
+    for (String kind : List.of("trigger", "row security", "comment")) {
+      for (PostgresSchema.SchemaObject o : s.objects()) {
+        if (o.kind().equals(kind)) {
+          d.afterRows.add(o);
+        }
       }
     }
     for (PostgresSchema.Domain dom : s.domains()) {

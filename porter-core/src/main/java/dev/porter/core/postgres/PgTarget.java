@@ -227,6 +227,8 @@ final class PgTarget implements Target {
       String kinds =
           switch (o.kind()) {
             case "partial index" -> "partial indexes";
+            case "row security" -> "row-level security";
+            case "comment" -> "comments";
             default -> o.kind() + "s";
           };
       if (!objectKinds.contains(kinds)) {

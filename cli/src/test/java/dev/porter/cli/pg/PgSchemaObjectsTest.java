@@ -64,6 +64,10 @@ class PgSchemaObjectsTest {
     "COMMENT ON COLUMN item.code IS 'made by app.next_code()'",
     "COMMENT ON FUNCTION app.positive(int) IS 'n > 0'",
     "COMMENT ON SCHEMA app IS 'the app''s own'",
+    // a composite type over a domain (created after the first round), a range type, in a table
+    "CREATE TYPE app.line AS (q app.qty, note text)",
+    "CREATE TYPE app.floatrange AS RANGE (SUBTYPE = float8, SUBTYPE_DIFF = float8mi)",
+    "CREATE TABLE app.priced (id int PRIMARY KEY, line app.line, span app.floatrange)",
   };
 
   static String source() throws Exception {
@@ -80,7 +84,8 @@ class PgSchemaObjectsTest {
         "REFRESH MATERIALIZED VIEW app.summary",
         "ALTER TABLE app.note NO FORCE ROW LEVEL SECURITY",
         "INSERT INTO app.note VALUES (1, 'postgres'), (2, 'someone else')",
-        "ALTER TABLE app.note FORCE ROW LEVEL SECURITY");
+        "ALTER TABLE app.note FORCE ROW LEVEL SECURITY",
+        "INSERT INTO app.priced VALUES (1, ROW(3, 'three'), '[1.5,2.5)')");
     return src;
   }
 
@@ -92,16 +97,16 @@ class PgSchemaObjectsTest {
     String dst = TestPostgres.newDatabase();
     PgKit.Run run = porter("import", archive, "--db", dst).expect(0);
     // public: 3 functions, 2 triggers, 3 views; app: 3 functions, a procedure, an aggregate, a
-    // view, a materialized view (with its index)
+    // view, a materialized view (with its index), and the 5 constructors the range type makes
     assertEquals(8, PgCompare.objects(src, "public").size());
-    assertEquals(7, PgCompare.objects(src, "app").size());
+    assertEquals(12, PgCompare.objects(src, "app").size());
     for (String schema : List.of("public", "app")) {
       assertEquals(PgCompare.objects(src, schema), PgCompare.objects(dst, schema), schema);
     }
     assertTrue(
         run.out()
             .contains(
-                "check schema objects     20 of 20 recreated (functions, procedures, aggregates,"
+                "check schema objects     22 of 22 recreated (types, functions, procedures, aggregates,"
                     + " views, materialized views, triggers, row-level security, comments)\n"),
         run.out());
     // the policies and flags are back, and the forced policy did not filter the load
@@ -123,6 +128,11 @@ class PgSchemaObjectsTest {
             + " ('what is sold', 'made by app.next_code()', 'n > 0', 'the app''s own') ORDER BY 1";
     assertEquals(4, PgKit.rows(src, comments).size());
     assertEquals(PgKit.rows(src, comments), PgKit.rows(dst, comments));
+    assertEquals(
+        List.of(List.of("(3,three)", "[1.5,2.5)", "1")),
+        PgKit.rows(
+            dst, "SELECT line::text, span::text, upper(span) - lower(span) FROM app.priced"));
+    assertEquals("t", PgKit.value(dst, "SELECT (line).q = 3 FROM app.priced"));
     // the loaded rows kept their values: no trigger fired for them
     assertEquals(
         PgKit.rows(src, "SELECT id, code, touched FROM item ORDER BY id"),

@@ -307,13 +307,93 @@ final class PgCatalog {
         }
       }
       Array names = c.createArrayOf("text", schemas.toArray());
+      String notOfExtension =
+          " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass"
+              + " AND d.objid = t.oid AND d.deptype = 'e')";
+      // composite types, then range types: a column or a function may have them as its type
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT n.nspname, t.typname, (SELECT string_agg(quote_ident(a.attname) || ' '"
+                  + " || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)"
+                  + " FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0"
+                  + " AND NOT a.attisdropped) FROM pg_type t"
+                  + " JOIN pg_namespace n ON n.oid = t.typnamespace"
+                  + " JOIN pg_class c ON c.oid = t.typrelid"
+                  + " WHERE c.relkind = 'c' AND n.nspname = ANY (?)"
+                  + notOfExtension
+                  + " ORDER BY t.oid")) {
+        ps.setArray(1, names);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    "type",
+                    r.getString(1),
+                    r.getString(2),
+                    null,
+                    List.of(
+                        "CREATE TYPE "
+                            + Pg.qualified(r.getString(1), r.getString(2))
+                            + " AS ("
+                            + (r.getString(3) == null ? "" : r.getString(3))
+                            + ")")));
+          }
+        }
+      }
+      boolean multiranges =
+          Pg.number(c, "SELECT current_setting('server_version_num')::int") >= 140000;
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT n.nspname, t.typname, format_type(r.rngsubtype, NULL),"
+                  + " nullif(r.rngsubdiff, 0)::regproc::text,"
+                  + " (SELECT quote_ident(on2.nspname) || '.' || quote_ident(o.opcname) FROM pg_opclass o"
+                  + " JOIN pg_namespace on2 ON on2.oid = o.opcnamespace"
+                  + " WHERE o.oid = r.rngsubopc AND NOT o.opcdefault),"
+                  + (multiranges
+                      ? " (SELECT quote_ident(mn.nspname) || '.' || quote_ident(m.typname) FROM pg_type m"
+                          + " JOIN pg_namespace mn ON mn.oid = m.typnamespace WHERE m.oid = r.rngmultitypid)"
+                      : " NULL")
+                  + " FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid"
+                  + " JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ANY (?)"
+                  + notOfExtension
+                  + " ORDER BY t.oid")) {
+        ps.setArray(1, names);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            List<String> parts = new ArrayList<>();
+            parts.add("SUBTYPE = " + r.getString(3));
+            if (r.getString(5) != null) {
+              parts.add("SUBTYPE_OPCLASS = " + r.getString(5));
+            }
+            if (r.getString(4) != null) {
+              parts.add("SUBTYPE_DIFF = " + r.getString(4));
+            }
+            if (r.getString(6) != null) {
+              parts.add("MULTIRANGE_TYPE_NAME = " + r.getString(6));
+            }
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    "type",
+                    r.getString(1),
+                    r.getString(2),
+                    null,
+                    List.of(
+                        "CREATE TYPE "
+                            + Pg.qualified(r.getString(1), r.getString(2))
+                            + " AS RANGE ("
+                            + String.join(", ", parts)
+                            + ")")));
+          }
+        }
+      }
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT n.nspname, p.proname, p.prokind, pg_get_functiondef(p.oid) FROM pg_proc p"
                   + " JOIN pg_namespace n ON n.oid = p.pronamespace"
                   + " WHERE n.nspname = ANY (?) AND p.prokind IN ('f', 'p', 'w')"
+                  // not an extension's, nor one a type made for itself (a range's constructors)
                   + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass"
-                  + " AND d.objid = p.oid AND d.deptype = 'e') ORDER BY p.oid")) {
+                  + " AND d.objid = p.oid AND d.deptype IN ('e', 'i')) ORDER BY p.oid")) {
         ps.setArray(1, names);
         try (ResultSet r = ps.executeQuery()) {
           while (r.next()) {

@@ -25,13 +25,20 @@ final class PgDdl {
   final List<String> after = new ArrayList<>();
 
   /**
-   * Extensions, then functions, procedures and aggregates, tried where {@link #routinesAt} says in
-   * {@link #before} (after the schemas and enum types: a domain's check or a column's default may
-   * call one); one that needs a table's row type is tried again after the tables.
+   * Extensions, composite and range types, then functions, procedures and aggregates, tried where
+   * {@link #routinesAt} says in {@link #before} (after the schemas and enum types: a domain's check
+   * or a column's default may call one); one that needs a table's row type is tried again after the
+   * tables.
    */
   final List<PostgresSchema.SchemaObject> routines = new ArrayList<>();
 
   int routinesAt;
+
+  /**
+   * Where in {@link #before} the routines that failed are tried a second time: after the domains (a
+   * composite type may have a domain's attribute), before the tables that may use them.
+   */
+  int retryAt;
 
   /**
    * Views and materialized views, then triggers, row-level security, comments: created after the
@@ -62,9 +69,11 @@ final class PgDdl {
               + ")");
     }
     d.routinesAt = d.before.size();
-    for (PostgresSchema.SchemaObject o : s.objects()) {
-      if (o.kind().equals("extension")) {
-        d.routines.add(o);
+    for (String kind : List.of("extension", "type")) {
+      for (PostgresSchema.SchemaObject o : s.objects()) {
+        if (o.kind().equals(kind)) {
+          d.routines.add(o);
+        }
       }
     }
     for (PostgresSchema.SchemaObject o : s.objects()) {
@@ -101,6 +110,7 @@ final class PgDdl {
       }
       d.before.add(b.toString());
     }
+    d.retryAt = d.before.size();
     for (PostgresSchema.Sequence q : s.sequences()) {
       if (q.identity()) {
         continue; // the identity column creates its own

@@ -394,6 +394,9 @@ final class PgTarget implements Target {
         if (i == ddl.routinesAt) {
           waiting = createObjects(ddl.routines, false);
         }
+        if (i == ddl.retryAt && !waiting.isEmpty()) {
+          waiting = createObjects(waiting, false);
+        }
         if (i < ddl.before.size()) {
           try {
             exec(ddl.before.get(i));

@@ -68,6 +68,15 @@ class PgSchemaObjectsTest {
     "CREATE TYPE app.line AS (q app.qty, note text)",
     "CREATE TYPE app.floatrange AS RANGE (SUBTYPE = float8, SUBTYPE_DIFF = float8mi)",
     "CREATE TABLE app.priced (id int PRIMARY KEY, line app.line, span app.floatrange)",
+    // privileges of an application role, and a default PUBLIC privilege taken away
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'porter_app')"
+        + " THEN CREATE ROLE porter_app; END IF; END $$",
+    "GRANT USAGE ON SCHEMA app TO porter_app",
+    "GRANT SELECT, INSERT ON item TO porter_app",
+    "GRANT SELECT ON app.summary TO porter_app WITH GRANT OPTION",
+    "GRANT USAGE ON SEQUENCE app.code_seq TO porter_app",
+    "REVOKE EXECUTE ON FUNCTION app.next_code() FROM PUBLIC",
+    "GRANT EXECUTE ON FUNCTION app.next_code() TO porter_app",
   };
 
   static String source() throws Exception {
@@ -106,8 +115,9 @@ class PgSchemaObjectsTest {
     assertTrue(
         run.out()
             .contains(
-                "check schema objects     22 of 22 recreated (types, functions, procedures, aggregates,"
-                    + " views, materialized views, triggers, row-level security, comments)\n"),
+                "check schema objects     28 of 28 recreated (types, functions, procedures, aggregates,"
+                    + " views, materialized views, triggers, row-level security, comments,"
+                    + " privileges)\n"),
         run.out());
     // the policies and flags are back, and the forced policy did not filter the load
     String policies =
@@ -128,6 +138,17 @@ class PgSchemaObjectsTest {
             + " ('what is sold', 'made by app.next_code()', 'n > 0', 'the app''s own') ORDER BY 1";
     assertEquals(4, PgKit.rows(src, comments).size());
     assertEquals(PgKit.rows(src, comments), PgKit.rows(dst, comments));
+    String acls =
+        "SELECT c.relname, c.relacl::text FROM pg_class c WHERE c.relacl IS NOT NULL"
+            + " AND c.relnamespace IN ('public'::regnamespace, 'app'::regnamespace)"
+            + " UNION ALL SELECT p.proname, p.proacl::text FROM pg_proc p WHERE p.proacl IS NOT NULL"
+            + " AND p.pronamespace = 'app'::regnamespace"
+            + " UNION ALL SELECT nspname, nspacl::text FROM pg_namespace"
+            + " WHERE nspname IN ('public', 'app') ORDER BY 1";
+    assertEquals(PgKit.rows(src, acls), PgKit.rows(dst, acls));
+    assertTrue(
+        PgKit.value(dst, "SELECT proacl::text FROM pg_proc WHERE proname = 'next_code'")
+            .contains("porter_app=X/"));
     assertEquals(
         List.of(List.of("(3,three)", "[1.5,2.5)", "1")),
         PgKit.rows(
@@ -162,17 +183,24 @@ class PgSchemaObjectsTest {
         "CREATE TABLE t (id int PRIMARY KEY)",
         "INSERT INTO t SELECT generate_series(1, 5)",
         "CREATE VIEW fine AS SELECT id FROM t",
-        "CREATE VIEW outside AS SELECT id FROM other.o");
+        "CREATE VIEW outside AS SELECT id FROM other.o",
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'porter_gone')"
+            + " THEN CREATE ROLE porter_gone; END IF; END $$",
+        "GRANT SELECT ON t TO porter_gone");
     Path archive = dir.resolve("p.porter");
     porter("export", "--db", src, "--schema", "public", "-o", archive).expect(0);
+    // the role the archive grants to is gone by the time of the restore
+    PgKit.sql(src, "DROP OWNED BY porter_gone", "DROP ROLE porter_gone");
     String dst = TestPostgres.newDatabase();
     PgKit.Run run = porter("import", archive, "--db", dst).expect(0);
     assertTrue(
         run.out()
             .contains(
-                "check schema objects     1 of 2 recreated (views);"
-                    + " not recreated: view public.outside (relation \"other.o\" does not exist)\n"),
+                "check schema objects     2 of 4 recreated (views, privileges);"
+                    + " not recreated: view public.outside (relation \"other.o\" does not exist);"
+                    + " privileges public.t (role \"porter_gone\" does not exist)\n"),
         run.out());
     assertEquals("5", PgKit.value(dst, "SELECT count(*) FROM fine"));
+    assertEquals("5", PgKit.value(dst, "SELECT count(*) FROM t"));
   }
 }

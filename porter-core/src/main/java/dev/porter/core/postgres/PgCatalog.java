@@ -622,6 +622,71 @@ final class PgCatalog {
           }
         }
       }
+      // privileges: each object's access control list as GRANTs, after revoking what PUBLIC
+      // has by default; an extension's objects and a type's own functions keep their defaults
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT kind, schema, name, identity, (SELECT array_agg(ARRAY["
+                  + " CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END,"
+                  + " a.privilege_type, a.is_grantable::text] ORDER BY a.grantee, a.privilege_type)"
+                  + " FROM aclexplode(acl) a LEFT JOIN pg_roles r ON r.oid = a.grantee)"
+                  + " FROM ("
+                  + " SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind,"
+                  + " n.nspname AS schema, c.relname AS name,"
+                  + " quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS identity,"
+                  + " c.relacl AS acl, 1 AS o, c.oid AS id FROM pg_class c"
+                  + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                  + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relacl IS NOT NULL"
+                  + " AND n.nspname = ANY (?) AND NOT EXISTS (SELECT 1 FROM pg_depend d"
+                  + " WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')"
+                  + " UNION ALL SELECT 'ROUTINE', n.nspname, p.proname, p.oid::regprocedure::text,"
+                  + " p.proacl, 2, p.oid FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                  + " WHERE p.proacl IS NOT NULL AND n.nspname = ANY (?) AND NOT EXISTS (SELECT 1"
+                  + " FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid"
+                  + " AND d.deptype IN ('e', 'i'))"
+                  + " UNION ALL SELECT 'TYPE', n.nspname, t.typname, t.oid::regtype::text, t.typacl,"
+                  + " 3, t.oid FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+                  + " WHERE t.typacl IS NOT NULL AND t.typtype IN ('e', 'd', 'c', 'r')"
+                  + " AND n.nspname = ANY (?) AND NOT EXISTS (SELECT 1 FROM pg_depend d"
+                  + " WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')"
+                  + " UNION ALL SELECT 'SCHEMA', n.nspname, n.nspname, quote_ident(n.nspname),"
+                  + " n.nspacl, 4, n.oid FROM pg_namespace n"
+                  + " WHERE n.nspacl IS NOT NULL AND n.nspname = ANY (?)"
+                  + " ) x ORDER BY o, id")) {
+        for (int i = 1; i <= 4; i++) {
+          ps.setArray(i, names);
+        }
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            String on = r.getString(1) + " " + r.getString(4);
+            // one GRANT per grantee and grant option, its privileges in one list
+            Map<String, List<String>> grants = new LinkedHashMap<>();
+            Array acl = r.getArray(5);
+            if (acl != null) {
+              for (Object o : (Object[]) acl.getArray()) {
+                Object[] g = (Object[]) o;
+                if (g[0] == null) {
+                  continue; // a role that no longer exists
+                }
+                grants
+                    .computeIfAbsent(
+                        g[0] + ("true".equals(String.valueOf(g[2])) ? " WITH GRANT OPTION" : ""),
+                        k -> new ArrayList<>())
+                    .add(String.valueOf(g[1]));
+              }
+            }
+            List<String> sql = new ArrayList<>();
+            sql.add("REVOKE ALL ON " + on + " FROM PUBLIC");
+            for (Map.Entry<String, List<String>> g : grants.entrySet()) {
+              sql.add(
+                  "GRANT " + String.join(", ", g.getValue()) + " ON " + on + " TO " + g.getKey());
+            }
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    "privileges", r.getString(2), r.getString(4), null, sql));
+          }
+        }
+      }
       // comments, on what a restore creates (an extension's objects carry their own)
       try (PreparedStatement ps =
           c.prepareStatement(

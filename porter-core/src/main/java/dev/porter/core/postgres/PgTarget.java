@@ -229,6 +229,7 @@ final class PgTarget implements Target {
             case "partial index" -> "partial indexes";
             case "row security" -> "row-level security";
             case "comment" -> "comments";
+            case "privileges" -> "privileges";
             default -> o.kind() + "s";
           };
       if (!objectKinds.contains(kinds)) {
@@ -242,7 +243,9 @@ final class PgTarget implements Target {
                 + " "
                 + (o.on() != null
                     ? o.name() + " on " + o.schema() + "." + o.on()
-                    : o.schema() + "." + o.name())
+                    : o.kind().equals("comment") || o.kind().equals("privileges")
+                        ? o.name() // already qualified
+                        : o.schema() + "." + o.name())
                 + " ("
                 + reason(reasons.get(o))
                 + ")");

@@ -249,6 +249,24 @@ class PgHelpdeskTest {
   }
 
   @Test
+  void rollbackRefusesAfterASchemaChangeThatTouchedNoRow() throws Exception {
+    String pg = release1Postgres();
+    porterIn(dir, "upgrade", "--db", pg, "--app", app).expect(0);
+    // an untouched database rolls back; these checks run on copies of it
+    String indexed = PgKit.copyOf(pg);
+    String columned = PgKit.copyOf(pg);
+    porter("rollback", "--db", pg).expect(0);
+    PgKit.sql(indexed, "CREATE INDEX customer_name ON customer (name)");
+    PgKit.sql(columned, "ALTER TABLE tag ADD COLUMN colour text");
+    for (String db : List.of(indexed, columned)) {
+      PgKit.Run refused = porter("rollback", "--db", db).expect(3);
+      assertTrue(refused.err().contains("changed after porter's upgrade"), refused.err());
+    }
+    porter("rollback", "--db", columned, "--force").expect(0);
+    assertEquals("1", release(columned));
+  }
+
+  @Test
   void rollbackRefusesAfterAnInsertIntoAnotherTable() throws Exception {
     String pg = release1Postgres();
     porterIn(dir, "upgrade", "--db", pg, "--app", app).expect(0);

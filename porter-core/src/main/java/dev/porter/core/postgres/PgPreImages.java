@@ -119,7 +119,69 @@ final class PgPreImages implements PreImages {
 
   /** Per user table, its row count and its newest row version: any write changes it. */
   static String fingerprint(Connection c) throws SQLException {
-    return fingerprint(tableFacts(c));
+    return fingerprint(c, tableFacts(c));
+  }
+
+  /**
+   * The fingerprint of a database: its tables' facts and its schema's definitions. Prefixed "2:"
+   * since it covers the schema; one recorded by an older porter (facts only) is compared as it was
+   * made, see {@link #unchanged}.
+   */
+  static String fingerprint(Connection c, Map<String, TableFact> facts) throws SQLException {
+    return "2:" + fingerprint(facts) + ":" + schemaDigest(c);
+  }
+
+  /** Whether the database still has the fingerprint recorded at its installation. */
+  static boolean unchanged(Connection c, String recorded) throws SQLException {
+    if (recorded == null) {
+      return false;
+    }
+    Map<String, TableFact> facts = tableFacts(c);
+    return recorded.startsWith("2:")
+        ? recorded.equals(fingerprint(c, facts))
+        : recorded.equals(fingerprint(facts));
+  }
+
+  /**
+   * A digest of the user schemas' definitions (porter's own left out): columns with their types,
+   * nullability and defaults, constraints, indexes, and the functions, views and triggers. A schema
+   * change that touches no row (a column added, an index dropped) changes it.
+   */
+  static String schemaDigest(Connection c) throws SQLException {
+    String user =
+        " n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
+            + " AND n.nspname NOT LIKE 'porter\\_%'";
+    return Pg.string(
+        c,
+        "SELECT md5(coalesce(string_agg(x, E'\\n' ORDER BY x), '')) FROM ("
+            + " SELECT 'c ' || n.nspname || '.' || r.relname || '.' || a.attname || ' '"
+            + " || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull::text || ' '"
+            + " || coalesce(pg_get_expr(d.adbin, d.adrelid), '') AS x FROM pg_attribute a"
+            + " JOIN pg_class r ON r.oid = a.attrelid JOIN pg_namespace n ON n.oid = r.relnamespace"
+            + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+            + " WHERE a.attnum > 0 AND NOT a.attisdropped AND r.relkind IN ('r', 'p', 'v', 'm') AND"
+            + user
+            + " UNION ALL SELECT 'k ' || n.nspname || '.' || r.relname || ' ' || co.conname || ' '"
+            + " || pg_get_constraintdef(co.oid) FROM pg_constraint co"
+            + " JOIN pg_class r ON r.oid = co.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace"
+            + " WHERE"
+            + user
+            + " UNION ALL SELECT 'i ' || pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            + " JOIN pg_class r ON r.oid = i.indrelid JOIN pg_namespace n ON n.oid = r.relnamespace"
+            + " WHERE"
+            + user
+            + " UNION ALL SELECT 'f ' || p.oid::regprocedure::text || ' ' || md5(p.prosrc)"
+            + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE"
+            + user
+            + " UNION ALL SELECT 'v ' || n.nspname || '.' || r.relname || ' ' || pg_get_viewdef(r.oid)"
+            + " FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace"
+            + " WHERE r.relkind IN ('v', 'm') AND"
+            + user
+            + " UNION ALL SELECT 't ' || pg_get_triggerdef(t.oid) || t.tgenabled::text"
+            + " FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid"
+            + " JOIN pg_namespace n ON n.oid = r.relnamespace WHERE NOT t.tgisinternal AND"
+            + user
+            + ") s");
   }
 
   /** One user table as one scan sees it: its qualified name, rows and newest row version. */
@@ -194,7 +256,7 @@ final class PgPreImages implements PreImages {
                   + ref.display()
                   + ", so it cannot tell whether the database changed since; --force rolls back anyway");
         }
-        if (!fingerprint(c).equals(state.get("fingerprint"))) {
+        if (!unchanged(c, state.get("fingerprint"))) {
           throw PorterException.refused(
               "database "
                   + ref.display()

@@ -1149,7 +1149,7 @@ final class PgTarget implements Target {
                   + "; the target was not changed");
         }
       }
-      fingerprint = PgPreImages.fingerprint(facts);
+      fingerprint = PgPreImages.fingerprint(conn, facts);
       List<Check> checks = new ArrayList<>();
       checks.add(new Check("row counts", true, expectedRows.size() + " tables as expected"));
       checks.add(

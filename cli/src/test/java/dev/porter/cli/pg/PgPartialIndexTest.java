@@ -35,6 +35,14 @@ class PgPartialIndexTest {
       s.execute("CREATE INDEX bugs ON ticket (userId) WHERE [kind] == 'bug'");
       // glob() is SQLite's own: PostgreSQL refuses this predicate
       s.execute("CREATE INDEX globbed ON ticket (userId) WHERE glob('b*', Kind)");
+      // an expression index: one account per e-mail address, whatever its case
+      s.execute("CREATE TABLE Account (id INTEGER PRIMARY KEY, Email TEXT NOT NULL)");
+      s.execute("CREATE UNIQUE INDEX email_once ON account (lower(email))");
+      s.execute("INSERT INTO account VALUES (1, 'Ann@Example.org')");
+      // views: one PostgreSQL can read once its names are spelled as created, one it cannot
+      s.execute(
+          "CREATE VIEW OpenTickets AS SELECT t.id, t.userid FROM Ticket t WHERE closedAt IS NULL");
+      s.execute("CREATE VIEW labelled AS SELECT id, ifnull(closedAt, 'open') AS c FROM ticket");
       s.execute(
           "INSERT INTO ticket VALUES (1, 7, '2024-01-01', 'bug'), (2, 7, '2024-02-01', 'bug'),"
               + " (3, 7, NULL, 'task'), (4, 8, NULL, 'bug')");
@@ -46,9 +54,18 @@ class PgPartialIndexTest {
     assertTrue(
         run.out()
             .contains(
-                "check schema objects     2 of 3 recreated (partial indexes); not recreated:"
-                    + " partial index globbed on public.ticket (function glob("),
+                "check schema objects     4 of 6 recreated (partial indexes, expression indexes,"
+                    + " views); not recreated: partial index globbed on public.ticket (function glob("),
         run.out());
+    assertTrue(run.out().contains("; view public.labelled (function ifnull("), run.out());
+    assertEquals(
+        List.of(List.of("3"), List.of("4")),
+        PgKit.rows(pg, "SELECT id FROM \"OpenTickets\" ORDER BY id"));
+    SQLException twice =
+        assertThrows(
+            SQLException.class,
+            () -> PgKit.sql(pg, "INSERT INTO \"Account\" VALUES (2, 'ANN@example.org')"));
+    assertTrue(twice.getMessage().contains("email_once"), twice.getMessage());
     assertEquals(
         List.of(
             List.of(
@@ -62,6 +79,7 @@ class PgPartialIndexTest {
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ticket'"
                 + " AND indexname <> 'ticket_pkey' ORDER BY 1"));
     assertEquals("4", PgKit.value(pg, "SELECT count(*) FROM ticket"));
+    assertEquals("1", PgKit.value(pg, "SELECT count(*) FROM \"Account\""));
     // a second closed ticket for user 8 is fine; a second open one is refused
     PgKit.sql(pg, "INSERT INTO ticket VALUES (5, 8, '2024-03-01', 'task')");
     SQLException e =

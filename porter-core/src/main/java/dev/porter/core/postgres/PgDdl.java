@@ -230,6 +230,16 @@ final class PgDdl {
     return d;
   }
 
+  /** An index term for PostgreSQL: a column as it is, an expression in parentheses. */
+  static String indexTerm(String term) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?is)(.*?)\\s+(ASC|DESC)").matcher(term.strip());
+    String body = m.matches() ? m.group(1) : term.strip();
+    String direction = m.matches() ? " " + m.group(2).toUpperCase(Locale.ROOT) : "";
+    boolean column = body.matches("\"(?:[^\"]|\"\")*\"");
+    return (column ? body : "(" + body + ")") + direction;
+  }
+
   /**
    * From an archive of another engine (SQLite): tables in schema public with types mapped from the
    * declared types (docs/cross-engine.md), an identity for each INTEGER PRIMARY KEY.
@@ -278,9 +288,29 @@ final class PgDdl {
       if (!t.primaryKey().isEmpty()) {
         d.after.add("ALTER TABLE " + q + " ADD PRIMARY KEY (" + idents(t.primaryKey()) + ")");
       }
+      List<String> columns = new ArrayList<>();
+      for (ColumnDef c : t.columns()) {
+        columns.add(c.name());
+      }
       for (IndexDef i : t.indexes()) {
-        if (i.columns().isEmpty() || i.columns().contains(null) || "pk".equals(i.origin())) {
-          continue; // expression indexes are SQLite SQL
+        if (i.columns().isEmpty() || "pk".equals(i.origin())) {
+          continue;
+        }
+        String sql = "c".equals(i.origin()) ? indexSql.get(i.name()) : null;
+        boolean expression = i.columns().contains(null);
+        String terms;
+        if (!expression) {
+          terms = idents(i.columns());
+        } else {
+          List<String> written = SqlitePredicate.terms(sql);
+          if (written == null) {
+            continue; // no statement to read the expressions from
+          }
+          List<String> spelled = new ArrayList<>();
+          for (String term : written) {
+            spelled.add(indexTerm(SqlitePredicate.toPostgres(term, columns)));
+          }
+          terms = String.join(", ", spelled);
         }
         String name =
             i.name().startsWith("sqlite_autoindex")
@@ -294,27 +324,57 @@ final class PgDdl {
                 + " ON "
                 + q
                 + " ("
-                + idents(i.columns())
+                + terms
                 + ")";
-        String where =
-            "c".equals(i.origin()) ? SqlitePredicate.where(indexSql.get(i.name())) : null;
-        if (where == null) {
+        String where = SqlitePredicate.where(sql);
+        if (where == null && !expression) {
           d.after.add(create);
         } else {
-          // a partial index: its predicate is SQLite SQL, which PostgreSQL may refuse; it is then
-          // reported, not fatal (ADR 0024)
-          List<String> columns = new ArrayList<>();
-          for (ColumnDef c : t.columns()) {
-            columns.add(c.name());
-          }
+          // SQLite SQL in a predicate or an expression, which PostgreSQL may refuse: the index is
+          // then reported, not fatal (ADR 0024)
           d.afterRows.add(
               new PostgresSchema.SchemaObject(
-                  "partial index",
+                  where != null ? "partial index" : "expression index",
                   "public",
                   name,
                   t.name(),
-                  List.of(create + " WHERE " + SqlitePredicate.toPostgres(where, columns))));
+                  List.of(
+                      where == null
+                          ? create
+                          : create + " WHERE " + SqlitePredicate.toPostgres(where, columns))));
         }
+      }
+    }
+    if (h.sqlite() != null) {
+      // views, in SQLite's SQL with the names of tables, columns and views spelled as created
+      List<String> known = new ArrayList<>();
+      for (TableEntry e : h.tables()) {
+        known.add(e.table().name());
+        for (ColumnDef c : e.table().columns()) {
+          known.add(c.name());
+        }
+      }
+      for (var m : h.sqlite().master()) {
+        if ("view".equals(m.type())) {
+          known.add(m.name());
+        }
+      }
+      for (var m : h.sqlite().master()) {
+        if (!"view".equals(m.type())) {
+          continue;
+        }
+        String body = SqlitePredicate.viewBody(m.sql());
+        d.afterRows.add(
+            new PostgresSchema.SchemaObject(
+                "view",
+                "public",
+                m.name(),
+                null,
+                List.of(
+                    "CREATE VIEW "
+                        + Pg.qualified("public", m.name())
+                        + " "
+                        + (body == null ? "" : SqlitePredicate.toPostgres(body, known)))));
       }
     }
     for (TableEntry e : h.tables()) {

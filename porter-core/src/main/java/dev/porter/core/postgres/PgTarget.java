@@ -227,6 +227,7 @@ final class PgTarget implements Target {
       String kinds =
           switch (o.kind()) {
             case "partial index" -> "partial indexes";
+            case "expression index" -> "expression indexes";
             case "row security" -> "row-level security";
             case "comment" -> "comments";
             case "privileges" -> "privileges";

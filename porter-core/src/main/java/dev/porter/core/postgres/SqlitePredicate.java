@@ -41,7 +41,30 @@ final class SqlitePredicate {
           "distinct",
           "from",
           "cast",
-          "as");
+          "as",
+          "select",
+          "where",
+          "group",
+          "by",
+          "order",
+          "having",
+          "limit",
+          "offset",
+          "join",
+          "left",
+          "inner",
+          "outer",
+          "cross",
+          "on",
+          "using",
+          "union",
+          "all",
+          "with",
+          "asc",
+          "desc",
+          "create",
+          "view",
+          "if");
 
   private record Token(char kind, String text) {}
 
@@ -80,14 +103,112 @@ final class SqlitePredicate {
     return null;
   }
 
-  /** {@code predicate} spelled for PostgreSQL, for a table with {@code columns}. */
+  /**
+   * The terms of an index's column list as written ({@code lower(email)}, {@code name DESC}), or
+   * null when {@code createIndex} cannot be read.
+   */
+  static List<String> terms(String createIndex) {
+    if (createIndex == null) {
+      return null;
+    }
+    List<Token> tokens = tokens(createIndex);
+    int i = 0;
+    while (i < tokens.size()
+        && !(tokens.get(i).kind() == 'w' && tokens.get(i).text().equalsIgnoreCase("on"))) {
+      i++;
+    }
+    while (i < tokens.size() && tokens.get(i).kind() != '(') {
+      i++;
+    }
+    if (i == tokens.size()) {
+      return null;
+    }
+    List<String> terms = new ArrayList<>();
+    StringBuilder term = new StringBuilder();
+    int depth = 0;
+    for (Token t : tokens.subList(i + 1, tokens.size())) {
+      if (t.kind() == '(') {
+        depth++;
+      } else if (t.kind() == ')' && depth-- == 0) {
+        terms.add(term.toString().strip());
+        return terms;
+      } else if (depth == 0 && t.text().equals(",")) {
+        terms.add(term.toString().strip());
+        term.setLength(0);
+        continue;
+      }
+      term.append(t.text());
+    }
+    return null;
+  }
+
+  /**
+   * What follows the name in a {@code CREATE VIEW} statement: {@code AS SELECT …}, or a column list
+   * then {@code AS SELECT …}; null when the statement cannot be read.
+   */
+  static String viewBody(String createView) {
+    if (createView == null) {
+      return null;
+    }
+    List<Token> tokens = new ArrayList<>();
+    for (Token t : tokens(createView)) {
+      tokens.add(t);
+    }
+    int i = 0;
+    while (i < tokens.size()
+        && !(tokens.get(i).kind() == 'w' && tokens.get(i).text().equalsIgnoreCase("view"))) {
+      i++;
+    }
+    i = skipSpace(tokens, i + 1);
+    for (String word : List.of("if", "not", "exists")) {
+      if (i < tokens.size() && tokens.get(i).text().equalsIgnoreCase(word)) {
+        i = skipSpace(tokens, i + 1);
+      }
+    }
+    if (i >= tokens.size() || (tokens.get(i).kind() != 'w' && tokens.get(i).kind() != 'q')) {
+      return null;
+    }
+    i = skipSpace(tokens, i + 1);
+    if (i < tokens.size() && tokens.get(i).text().equals(".")) { // schema.name
+      i = skipSpace(tokens, i + 1) + 1;
+    }
+    StringBuilder b = new StringBuilder();
+    for (Token t : tokens.subList(Math.min(i, tokens.size()), tokens.size())) {
+      b.append(t.text());
+    }
+    String body = b.toString().strip();
+    while (body.endsWith(";")) {
+      body = body.substring(0, body.length() - 1).strip();
+    }
+    return body.isEmpty() ? null : body;
+  }
+
+  private static int skipSpace(List<Token> tokens, int i) {
+    while (i < tokens.size() && tokens.get(i).kind() == ' ') {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * SQLite SQL (a predicate, an index term, a view) spelled for PostgreSQL, where {@code columns}
+   * are the names of the tables and columns it may refer to, as porter created them. A word
+   * followed by a parenthesis is a function's name, and stays as written.
+   */
   static String toPostgres(String predicate, List<String> columns) {
     StringBuilder b = new StringBuilder();
-    for (Token t : tokens(predicate)) {
+    List<Token> tokens = tokens(predicate);
+    for (int i = 0; i < tokens.size(); i++) {
+      Token t = tokens.get(i);
       switch (t.kind()) {
         case 'w' -> {
+          int next = i + 1;
+          while (next < tokens.size() && tokens.get(next).kind() == ' ') {
+            next++;
+          }
+          boolean call = next < tokens.size() && tokens.get(next).kind() == '(';
           String column =
-              KEYWORDS.contains(t.text().toLowerCase(Locale.ROOT))
+              call || KEYWORDS.contains(t.text().toLowerCase(Locale.ROOT))
                   ? null
                   : column(t.text(), columns);
           b.append(column != null ? Pg.quote(column) : t.text());

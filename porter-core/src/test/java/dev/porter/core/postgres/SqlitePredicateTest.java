@@ -48,4 +48,31 @@ class SqlitePredicateTest {
         "length(\"Note\") >= 3 AND \"state\" IN ('a', 'b')",
         SqlitePredicate.toPostgres("length(note) >= 3 AND state IN ('a', 'b')", COLUMNS));
   }
+
+  @Test
+  void anIndexsTermsAreReadAsWritten() {
+    assertEquals(
+        List.of("lower(email)", "\"created at\" DESC", "substr(a, 1, 2)"),
+        SqlitePredicate.terms(
+            "CREATE INDEX i ON t (lower(email), \"created at\" DESC, substr(a, 1, 2)) WHERE a > 0"));
+    assertNull(SqlitePredicate.terms("CREATE INDEX i ON t"));
+    assertEquals("(lower(\"email\"))", PgDdl.indexTerm("lower(\"email\")"));
+    assertEquals("(\"a\" + 1) DESC", PgDdl.indexTerm("\"a\" + 1 desc"));
+    assertEquals("\"created at\" ASC", PgDdl.indexTerm("\"created at\" asc"));
+  }
+
+  @Test
+  void aViewsBodyFollowsItsName() {
+    assertEquals(
+        "AS SELECT a FROM t",
+        SqlitePredicate.viewBody("CREATE VIEW IF NOT EXISTS main.\"v w\" AS SELECT a FROM t;"));
+    assertEquals(
+        "(x, y) AS SELECT a, b FROM t",
+        SqlitePredicate.viewBody("create temp view v (x, y) AS SELECT a, b FROM t"));
+    assertEquals(
+        "AS SELECT \"Kind\", count(*) AS \"n\" FROM \"ticket\" GROUP BY \"Kind\"",
+        SqlitePredicate.toPostgres(
+            "AS SELECT kind, count(*) AS n FROM Ticket GROUP BY [KIND]",
+            List.of("ticket", "Kind", "n")));
+  }
 }

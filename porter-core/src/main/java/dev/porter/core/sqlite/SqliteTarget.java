@@ -55,6 +55,11 @@ final class SqliteTarget implements Target {
   private boolean committed;
 
   /** The restored file is to be in WAL mode: switched at commit, after the checks. */
+  /** A PostgreSQL archive's indexes created, and those that could not be, with the reason. */
+  private int indexesCreated;
+
+  private final List<String> indexesMissing = new ArrayList<>();
+
   private boolean walAtCommit;
 
   private SqliteTarget(
@@ -624,6 +629,23 @@ final class SqliteTarget implements Target {
     SqliteSchema s = header.sqlite();
     if (s == null) {
       try {
+        if (header.postgresql() != null) {
+          // UNIQUE constraints and the indexes SQLite can take; the others are reported
+          for (PgIndexes.Index i : PgIndexes.of(header.postgresql())) {
+            String why = i.why();
+            if (i.sql() != null) {
+              try {
+                Sqlite.exec(conn, i.sql());
+                indexesCreated++;
+              } catch (SQLException e) {
+                why = e.getMessage().replace('\n', ' ');
+              }
+            }
+            if (why != null) {
+              indexesMissing.add(i.name() + " on " + i.table() + " (" + why + ")");
+            }
+          }
+        }
         conn.commit();
         conn.setAutoCommit(true);
       } catch (SQLException e) {
@@ -760,6 +782,19 @@ final class SqliteTarget implements Target {
                 + "; the target was not changed");
       }
       checks.add(new Check("integrity_check", true, "ok"));
+      if (indexesCreated + indexesMissing.size() > 0) {
+        checks.add(
+            new Check(
+                "indexes",
+                indexesMissing.isEmpty(),
+                indexesCreated
+                    + " of "
+                    + (indexesCreated + indexesMissing.size())
+                    + " PostgreSQL unique constraints and indexes recreated"
+                    + (indexesMissing.isEmpty()
+                        ? ""
+                        : "; not recreated: " + String.join("; ", indexesMissing))));
+      }
       if (fkResult[2] != null) {
         throw Sqlite.failure(
             "cannot check the foreign keys of the staging database for",

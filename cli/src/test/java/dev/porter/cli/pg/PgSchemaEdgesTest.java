@@ -68,7 +68,7 @@ class PgSchemaEdgesTest {
     String src = TestPostgres.newDatabase();
     PgKit.sql(
         src,
-        "CREATE TABLE event (id int PRIMARY KEY, what text)",
+        "CREATE TABLE event (id int PRIMARY KEY, what text, CONSTRAINT positive CHECK (id > 0))",
         "CREATE TABLE login_event (who text) INHERITS (event)",
         "INSERT INTO event VALUES (1, 'boot')",
         "INSERT INTO login_event VALUES (2, 'login', 'ada'), (3, 'login', 'bob')");
@@ -79,6 +79,15 @@ class PgSchemaEdgesTest {
     assertEquals(1, PgKit.count(dst, "SELECT count(*) FROM ONLY event"));
     assertEquals(2, PgKit.count(dst, "SELECT count(*) FROM login_event"));
     assertEquals("boot", PgKit.value(dst, "SELECT what FROM ONLY event"));
+    // the INHERITS link is back: the parent shows its children's rows, and the check is theirs
+    assertEquals(3, PgKit.count(dst, "SELECT count(*) FROM event"));
+    assertEquals("event", PgKit.value(dst, "SELECT inhparent::regclass::text FROM pg_inherits"));
+    assertEquals(
+        List.of(List.of("event", "true"), List.of("login_event", "false")),
+        PgKit.rows(
+            dst,
+            "SELECT conrelid::regclass::text, conislocal::text FROM pg_constraint"
+                + " WHERE conname = 'positive' ORDER BY 1"));
   }
 
   @Test

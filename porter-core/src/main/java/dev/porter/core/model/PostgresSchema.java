@@ -119,6 +119,8 @@ public record PostgresSchema(
    * @param constraints PRIMARY KEY, UNIQUE, CHECK, EXCLUDE and FOREIGN KEY constraints as (name,
    *     definition)
    * @param indexes other indexes as their full CREATE INDEX statements
+   * @param inherits the porter names of the tables it inherits from ({@code INHERITS}), in order;
+   *     empty for most tables, and in archives written before 2026-12-03
    */
   public record Table(
       String name,
@@ -130,8 +132,35 @@ public record PostgresSchema(
       java.util.Map<String, String> identities,
       java.util.Map<String, String> generated,
       List<Constraint> constraints,
-      List<String> indexes) {
+      List<String> indexes,
+      List<String> inherits) {
+    public Table(
+        String name,
+        String schema,
+        String table,
+        String partitionKey,
+        String partitionOf,
+        String partitionBound,
+        java.util.Map<String, String> identities,
+        java.util.Map<String, String> generated,
+        List<Constraint> constraints,
+        List<String> indexes) {
+      this(
+          name,
+          schema,
+          table,
+          partitionKey,
+          partitionOf,
+          partitionBound,
+          identities,
+          generated,
+          constraints,
+          indexes,
+          List.of());
+    }
+
     public Table {
+      inherits = inherits == null ? List.of() : List.copyOf(inherits);
       identities =
           identities == null
               ? java.util.Map.of()

@@ -242,7 +242,8 @@ final class PgCatalog {
               identities,
               generated,
               constraints,
-              indexes));
+              indexes,
+              inherits(c, rel, byOid)));
       if (!rel.partition()) {
         tables.add(
             new TableDef(
@@ -730,6 +731,29 @@ final class PgCatalog {
     }
     // not in a finally: after a failure the transaction is aborted, and the error is what matters
     Pg.exec(c, "SELECT set_config('search_path', " + Pg.literal(path) + ", " + inTransaction + ")");
+    return out;
+  }
+
+  /** The porter names of the exported tables {@code rel} inherits from (not a partition's). */
+  private static List<String> inherits(Connection c, Rel rel, Map<Long, Rel> byOid)
+      throws SQLException {
+    if (rel.partition()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT inhparent FROM pg_inherits WHERE inhrelid = ? ORDER BY inhseqno")) {
+      ps.setLong(1, rel.oid());
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          Rel parent = byOid.get(r.getLong(1));
+          if (parent != null) {
+            out.add(parent.porterName());
+          }
+        }
+      }
+    }
     return out;
   }
 

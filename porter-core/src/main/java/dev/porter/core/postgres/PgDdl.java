@@ -183,15 +183,26 @@ final class PgDdl {
           }
           cols.add(b.toString());
         }
+        List<String> parents = new ArrayList<>();
+        for (String p : t.inherits()) {
+          String[] pn = d.names.get(p);
+          if (pn != null) {
+            parents.add(Pg.qualified(pn[0], pn[1]));
+          }
+        }
         d.before.add(
             "CREATE TABLE "
                 + q
                 + " ("
                 + String.join(", ", cols)
                 + ")"
+                + (parents.isEmpty() ? "" : " INHERITS (" + String.join(", ", parents) + ")")
                 + (t.partitionKey() != null ? " PARTITION BY " + t.partitionKey() : ""));
       }
       for (PostgresSchema.Constraint c : t.constraints()) {
+        if (c.type().equals("c") && inheritedCheck(s, t, c)) {
+          continue; // the parent's ADD CONSTRAINT gives it to this table too
+        }
         if (!c.type().equals("f")) {
           d.after.add(
               "ALTER TABLE " + q + " ADD CONSTRAINT " + Pg.quote(c.name()) + " " + c.definition());
@@ -228,6 +239,25 @@ final class PgDdl {
       }
     }
     return d;
+  }
+
+  /** Whether a parent of {@code t} (INHERITS) has the CHECK constraint {@code c} by its name. */
+  private static boolean inheritedCheck(
+      PostgresSchema s, PostgresSchema.Table t, PostgresSchema.Constraint c) {
+    for (String p : t.inherits()) {
+      PostgresSchema.Table parent = PgSource.pgTable(s, p);
+      if (parent != null) {
+        for (PostgresSchema.Constraint pc : parent.constraints()) {
+          if (pc.type().equals("c") && pc.name().equals(c.name())) {
+            return true;
+          }
+        }
+        if (inheritedCheck(s, parent, c)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** An index term for PostgreSQL: a column as it is, an expression in parentheses. */

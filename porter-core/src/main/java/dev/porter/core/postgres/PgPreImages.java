@@ -193,13 +193,18 @@ final class PgPreImages implements PreImages {
    */
   static Map<String, TableFact> tableFacts(Connection c) throws SQLException {
     Map<String, TableFact> out = new java.util.LinkedHashMap<>();
-    for (Map.Entry<String, String[]> t : PgTarget.userTables(c).entrySet()) {
-      String q = Pg.qualified(t.getValue()[0], t.getValue()[1]);
+    for (PgCatalog.Rel t : PgCatalog.relations(c, PgCatalog.userSchemas(c))) {
+      String q = Pg.qualified(t.schema(), t.name());
+      // a table's own rows, not those of tables inheriting from it (a partitioned table has none
+      // of its own: its count is its partitions')
       try (java.sql.Statement st = c.createStatement();
           java.sql.ResultSet r =
-              st.executeQuery("SELECT count(*), coalesce(max(xmin::text::bigint), 0) FROM " + q)) {
+              st.executeQuery(
+                  "SELECT count(*), coalesce(max(xmin::text::bigint), 0) FROM "
+                      + (t.kind() == 'r' ? "ONLY " : "")
+                      + q)) {
         r.next();
-        out.put(t.getKey(), new TableFact(q, r.getLong(1), r.getLong(2)));
+        out.put(t.porterName(), new TableFact(q, r.getLong(1), r.getLong(2)));
       }
     }
     return out;

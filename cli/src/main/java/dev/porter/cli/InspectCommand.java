@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -79,6 +80,23 @@ final class InspectCommand implements Callable<Integer> {
         Fmt.plural(h.tables().size(), "table"),
         Fmt.plural(t.totalRows(), "row"),
         Fmt.bytes(t.totalBytes()));
+    if (h.postgresql() != null && !h.postgresql().objects().isEmpty()) {
+      // what a plain restore recreates besides the tables (ADR 0024)
+      Map<String, Integer> kinds = new java.util.LinkedHashMap<>();
+      for (var o : h.postgresql().objects()) {
+        kinds.merge(o.kind(), 1, Integer::sum);
+      }
+      List<String> parts = new java.util.ArrayList<>();
+      for (Map.Entry<String, Integer> k : kinds.entrySet()) {
+        parts.add(
+            switch (k.getKey()) {
+              case "row security" -> Fmt.plural(k.getValue(), "table") + " with row-level security";
+              case "privileges" -> Fmt.plural(k.getValue(), "access list");
+              default -> Fmt.plural(k.getValue(), k.getKey());
+            });
+      }
+      out.printf("objects        %s%n", String.join(", ", parts));
+    }
     Map<String, TableSummary> byMember = new HashMap<>();
     for (TableSummary s : t.tables()) {
       byMember.put(s.member(), s);

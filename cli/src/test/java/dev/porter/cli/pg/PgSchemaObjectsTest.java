@@ -103,6 +103,16 @@ class PgSchemaObjectsTest {
     String src = source();
     Path archive = dir.resolve("o.porter");
     porter("export", "--db", src, "-o", archive).expect(0);
+    // inspect says what the archive holds besides its tables
+    assertTrue(
+        porter("inspect", archive)
+            .expect(0)
+            .out()
+            .contains(
+                "objects        2 types, 6 functions, 1 procedure, 4 views, 1 materialized view,"
+                    + " 1 aggregate, 2 triggers, 1 table with row-level security,"
+                    + " 6 access lists, 4 comments\n"),
+        porter("inspect", archive).out());
     String dst = TestPostgres.newDatabase();
     PgKit.Run run = porter("import", archive, "--db", dst).expect(0);
     // public: 3 functions, 2 triggers, 3 views; app: 3 functions, a procedure, an aggregate, a

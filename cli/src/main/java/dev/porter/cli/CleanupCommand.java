@@ -1,10 +1,12 @@
 package dev.porter.cli;
 
+import dev.porter.core.PorterException;
 import dev.porter.core.dialect.DatabaseRef;
 import dev.porter.core.dialect.DbLock;
 import dev.porter.core.dialect.Dialect;
 import dev.porter.core.dialect.Dialects;
 import dev.porter.core.dialect.PreImages;
+import dev.porter.core.engine.Backups;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,14 +32,35 @@ final class CleanupCommand implements Callable<Integer> {
       description = "How many of the newest to keep (default 1).")
   int keep;
 
+  @Option(
+      names = "--backup-dir",
+      paramLabel = "DIR",
+      description = {
+        "Also remove this database's upgrade backups in DIR (where upgrade --backup-dir wrote",
+        "them; for PostgreSQL, where upgrade ran), except the newest N."
+      })
+  java.nio.file.Path backupDir;
+
   @Override
   public Integer call() {
     DatabaseRef ref = DatabaseRef.parse(db);
     Dialect dialect = Dialects.forRef(ref);
     List<PreImages.Kept> removed;
+    if (backupDir != null && !java.nio.file.Files.isDirectory(backupDir)) {
+      throw PorterException.usage(
+          "backup directory " + backupDir + " does not exist or is not a directory");
+    }
     DbLock lock = dialect.lock(ref);
     try {
-      removed = dialect.preImages(ref).cleanup(keep);
+      PreImages preImages = dialect.preImages(ref);
+      java.util.Set<String> beside = new java.util.HashSet<>();
+      for (PreImages.Kept k : preImages.list()) {
+        beside.add(java.nio.file.Path.of(k.path()).toAbsolutePath().normalize().toString());
+      }
+      removed = new java.util.ArrayList<>(preImages.cleanup(keep));
+      if (backupDir != null) {
+        removed.addAll(Backups.cleanup(backupDir.toAbsolutePath().normalize(), ref, keep, beside));
+      }
     } finally {
       lock.close();
     }

@@ -39,8 +39,8 @@ final class UpgradeCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = {
         "Write the backup archive into DIR (it must exist). Default: beside a SQLite",
-        "database; the current directory for PostgreSQL. cleanup removes only backups",
-        "beside a SQLite database."
+        "database; the current directory for PostgreSQL. cleanup --backup-dir DIR removes",
+        "older ones."
       })
   Path backupDir;
 

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,6 +69,40 @@ class RollbackCleanupTest {
     assertEquals(Set.of(), kept(".porter"), "no backup beside the database");
     // the backup is a whole archive of release 2
     porter("verify", backups.resolve(there.first())).expect(0);
+  }
+
+  @Test
+  void cleanupRemovesTheBackupsInTheNamedDirectoryOnlyWhenAskedAndOnlyThisDatabases()
+      throws Exception {
+    Path backups = Files.createDirectories(dir.resolve("backups"));
+    porter("upgrade", "--db", db, "--app", app, "--backup-dir", backups).expect(0);
+    String newest = AppCli.files(backups).first();
+    // an older backup of this database, and files that are not its backups
+    List<String> others =
+        List.of(
+            "other.db.pre-upgrade.20200101T000000Z.porter",
+            "helpdesk.db.pre-upgrade.20200101T000000Z.porter.partial",
+            "helpdesk.db.pre-import.20200101T000000Z.porter");
+    for (String n : others) {
+      Files.writeString(backups.resolve(n), "not porter's to remove");
+    }
+    Path older = backups.resolve("helpdesk.db.pre-upgrade.20200101T000000Z.porter");
+    Files.writeString(older, "an older backup");
+
+    porter("cleanup", "--db", db, "--keep", "0").expect(0);
+    assertTrue(Files.exists(older), "without --backup-dir the directory is not touched");
+
+    AppCli.Run run =
+        porter("cleanup", "--db", db, "--keep", "1", "--backup-dir", backups).expect(0);
+    assertTrue(run.out().contains("removed " + older), run.out());
+    TreeSet<String> left = AppCli.files(backups);
+    TreeSet<String> expected = new TreeSet<>(others);
+    expected.add(newest);
+    assertEquals(expected, left);
+
+    porter("cleanup", "--db", db, "--keep", "0", "--backup-dir", backups).expect(0);
+    assertEquals(new TreeSet<>(others), AppCli.files(backups));
+    porter("cleanup", "--db", db, "--backup-dir", dir.resolve("no-such-dir")).expect(2);
   }
 
   @Test

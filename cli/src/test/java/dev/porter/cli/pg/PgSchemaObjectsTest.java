@@ -213,4 +213,42 @@ class PgSchemaObjectsTest {
     assertEquals("5", PgKit.value(dst, "SELECT count(*) FROM fine"));
     assertEquals("5", PgKit.value(dst, "SELECT count(*) FROM t"));
   }
+
+  @Test
+  void aTargetsOwnSchemaAndFunctionsAreNotChangedByAnImportBesideThem() throws Exception {
+    String src = TestPostgres.newDatabase();
+    PgKit.sql(
+        src,
+        "CREATE TABLE t (id int PRIMARY KEY, at text)",
+        "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql"
+            + " AS $$BEGIN NEW.at := 'source'; RETURN NEW; END$$",
+        "CREATE TRIGGER t_stamp BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION stamp()",
+        "COMMENT ON SCHEMA public IS 'the source''s'",
+        "REVOKE ALL ON SCHEMA public FROM PUBLIC");
+    Path archive = dir.resolve("s.porter");
+    porter("export", "--db", src, "-o", archive).expect(0);
+    // the target's public already holds its own table and a function of the same signature
+    String dst = TestPostgres.newDatabase();
+    PgKit.sql(
+        dst,
+        "CREATE TABLE unrelated (x int)",
+        "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql"
+            + " AS $$BEGIN NEW.at := 'target'; RETURN NEW; END$$",
+        "COMMENT ON SCHEMA public IS 'the target''s'",
+        "GRANT USAGE ON SCHEMA public TO PUBLIC");
+    String acl =
+        "SELECT nspacl::text, obj_description(oid) FROM pg_namespace WHERE nspname = 'public'";
+    List<List<String>> before = PgKit.rows(dst, acl);
+    PgKit.Run run = porter("import", archive, "--db", dst).expect(0);
+    assertTrue(
+        run.out()
+            .contains(
+                "not recreated: function public.stamp (function \"stamp\" already exists with"
+                    + " same argument types)"),
+        run.out());
+    assertEquals(before, PgKit.rows(dst, acl), "public's access list and comment are the target's");
+    // the trigger came back, and calls the function the target has
+    PgKit.sql(dst, "INSERT INTO t (id) VALUES (1)");
+    assertEquals("target", PgKit.value(dst, "SELECT at FROM t WHERE id = 1"));
+  }
 }

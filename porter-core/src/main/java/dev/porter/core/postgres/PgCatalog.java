@@ -691,12 +691,15 @@ final class PgCatalog {
       // comments, on what a restore creates (an extension's objects carry their own)
       try (PreparedStatement ps =
           c.prepareStatement(
-              "SELECT o.type, o.identity, d.description, o.schema"
-                  + " FROM pg_description d, LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o"
+              "SELECT o.type, o.identity, d.description, coalesce(o.schema, n.nspname)"
+                  + " FROM pg_description d"
+                  + " CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o"
+                  + " LEFT JOIN pg_namespace n ON d.classoid = 'pg_namespace'::regclass"
+                  + " AND n.oid = d.objoid"
                   + " WHERE o.type IN ('table', 'table column', 'view', 'view column',"
                   + " 'materialized view', 'function', 'procedure', 'aggregate', 'type', 'domain',"
                   + " 'index', 'sequence', 'schema')"
-                  + " AND coalesce(o.schema, o.identity) = ANY (?)"
+                  + " AND coalesce(o.schema, n.nspname) = ANY (?)"
                   // every new database's own: nothing to restore
                   + " AND NOT (o.type = 'schema' AND o.identity = 'public'"
                   + " AND d.description = 'standard public schema')"
@@ -715,7 +718,7 @@ final class PgCatalog {
             out.add(
                 new PostgresSchema.SchemaObject(
                     "comment",
-                    r.getString(4) != null ? r.getString(4) : r.getString(2),
+                    r.getString(4),
                     r.getString(2),
                     null,
                     List.of(

@@ -102,6 +102,9 @@ final class PgTarget implements Target {
 
   private final List<String> objectsMissing = new ArrayList<>();
 
+  /** The user schemas that held objects of the target's own when this import began. */
+  private final Set<String> targetSchemas = new java.util.HashSet<>();
+
   /** Why each schema object that failed did, in its last attempt. */
   private final Map<PostgresSchema.SchemaObject, String> objectReasons = new java.util.HashMap<>();
 
@@ -192,7 +195,17 @@ final class PgTarget implements Target {
       return List.of();
     }
     endActiveCopy();
-    List<PostgresSchema.SchemaObject> pending = new ArrayList<>(objects);
+    List<PostgresSchema.SchemaObject> pending = new ArrayList<>();
+    for (PostgresSchema.SchemaObject o : objects) {
+      boolean ofSchema =
+          !o.sql().isEmpty()
+              && (o.sql().get(0).startsWith("REVOKE ALL ON SCHEMA ")
+                  || o.sql().get(0).startsWith("COMMENT ON SCHEMA "));
+      if (!(ofSchema && targetSchemas.contains(o.schema()))) {
+        pending.add(o);
+      }
+    }
+    objects = List.copyOf(pending);
     Map<PostgresSchema.SchemaObject, String> reasons = objectReasons;
     try {
       String checkBodies = Pg.string(conn, "SHOW check_function_bodies");
@@ -205,7 +218,9 @@ final class PgTarget implements Target {
           Pg.exec(conn, "SAVEPOINT porter_object");
           try {
             for (String sql : o.sql()) {
-              Pg.exec(conn, sql);
+              // never replace a function the target has already: fail, and be reported
+              Pg.exec(
+                  conn, sql.replaceFirst("^CREATE OR REPLACE (FUNCTION|PROCEDURE) ", "CREATE $1 "));
             }
             Pg.exec(conn, "RELEASE SAVEPOINT porter_object");
             it.remove();
@@ -393,6 +408,16 @@ final class PgTarget implements Target {
       }
       ddl =
           header.postgresql() != null ? PgDdl.fromPostgres(header) : PgDdl.fromOtherEngine(header);
+      // Schemas that already hold the target's own objects (only without --mode replace, which
+      // recreates the archive's schemas): their access lists and comments are the target's, not
+      // the archive's to change. An empty one, such as a new database's public, takes them.
+      if (options.mode() != ImportMode.REPLACE) {
+        for (String schema : PgCatalog.userSchemas(conn)) {
+          if (schemaHasObjects(schema)) {
+            targetSchemas.add(schema);
+          }
+        }
+      }
       List<PostgresSchema.SchemaObject> waiting = List.of();
       for (int i = 0; i <= ddl.before.size(); i++) {
         if (i == ddl.routinesAt) {

@@ -92,6 +92,7 @@ final class InspectCommand implements Callable<Integer> {
             switch (k.getKey()) {
               case "row security" -> Fmt.plural(k.getValue(), "table") + " with row-level security";
               case "privileges" -> Fmt.plural(k.getValue(), "access list");
+              case "owner" -> Fmt.plural(k.getValue(), "owner") + " by schema";
               default -> Fmt.plural(k.getValue(), k.getKey());
             });
       }

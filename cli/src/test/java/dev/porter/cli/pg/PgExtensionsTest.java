@@ -42,7 +42,8 @@ class PgExtensionsTest {
     String dst = TestPostgres.newDatabase();
     PgKit.Run run = porter("import", archive, "--db", dst).expect(0);
     assertTrue(
-        run.out().contains("check schema objects     3 of 3 recreated (extensions, privileges)"),
+        run.out()
+            .contains("check schema objects     6 of 6 recreated (extensions, privileges, owners)"),
         run.out());
     assertEquals(
         List.of(List.of("citext", "public"), List.of("uuid-ossp", "ext")),

@@ -77,6 +77,9 @@ class PgSchemaObjectsTest {
     "GRANT USAGE ON SEQUENCE app.code_seq TO porter_app",
     "REVOKE EXECUTE ON FUNCTION app.next_code() FROM PUBLIC",
     "GRANT EXECUTE ON FUNCTION app.next_code() TO porter_app",
+    // objects of another owner than the role that restores them
+    "ALTER TABLE app.priced OWNER TO porter_app",
+    "ALTER FUNCTION app.add_state(bigint, int) OWNER TO porter_app",
   };
 
   static String source() throws Exception {
@@ -111,7 +114,7 @@ class PgSchemaObjectsTest {
             .contains(
                 "objects        2 types, 6 functions, 1 procedure, 4 views, 1 materialized view,"
                     + " 1 aggregate, 2 triggers, 1 table with row-level security,"
-                    + " 6 access lists, 4 comments\n"),
+                    + " 6 access lists, 4 owners by schema, 4 comments\n"),
         porter("inspect", archive).out());
     String dst = TestPostgres.newDatabase();
     PgKit.Run run = porter("import", archive, "--db", dst).expect(0);
@@ -125,9 +128,9 @@ class PgSchemaObjectsTest {
     assertTrue(
         run.out()
             .contains(
-                "check schema objects     28 of 28 recreated (types, functions, procedures, aggregates,"
+                "check schema objects     32 of 32 recreated (types, functions, procedures, aggregates,"
                     + " views, materialized views, triggers, row-level security, comments,"
-                    + " privileges)\n"),
+                    + " privileges, owners)\n"),
         run.out());
     // the policies and flags are back, and the forced policy did not filter the load
     String policies =
@@ -156,6 +159,18 @@ class PgSchemaObjectsTest {
             + " UNION ALL SELECT nspname, nspacl::text FROM pg_namespace"
             + " WHERE nspname IN ('public', 'app') ORDER BY 1";
     assertEquals(PgKit.rows(src, acls), PgKit.rows(dst, acls));
+    String owners =
+        "SELECT c.relname, pg_get_userbyid(c.relowner) FROM pg_class c"
+            + " WHERE c.relnamespace IN ('public'::regnamespace, 'app'::regnamespace)"
+            + " UNION ALL SELECT p.proname, pg_get_userbyid(p.proowner) FROM pg_proc p"
+            + " WHERE p.pronamespace IN ('public'::regnamespace, 'app'::regnamespace)"
+            + " UNION ALL SELECT nspname, pg_get_userbyid(nspowner) FROM pg_namespace"
+            + " WHERE nspname IN ('public', 'app') ORDER BY 1, 2";
+    assertEquals(PgKit.rows(src, owners), PgKit.rows(dst, owners));
+    assertEquals(
+        "porter_app",
+        PgKit.value(
+            dst, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'priced'"));
     assertTrue(
         PgKit.value(dst, "SELECT proacl::text FROM pg_proc WHERE proname = 'next_code'")
             .contains("porter_app=X/"));
@@ -206,7 +221,7 @@ class PgSchemaObjectsTest {
     assertTrue(
         run.out()
             .contains(
-                "check schema objects     2 of 4 recreated (views, privileges);"
+                "check schema objects     4 of 6 recreated (views, privileges, owners);"
                     + " not recreated: view public.outside (relation \"other.o\" does not exist);"
                     + " privileges public.t (role \"porter_gone\" does not exist)\n"),
         run.out());

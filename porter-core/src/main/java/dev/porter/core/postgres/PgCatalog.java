@@ -688,6 +688,51 @@ final class PgCatalog {
           }
         }
       }
+      // owners, one object per role and schema: setting them needs the right to become that role,
+      // which a restore has for all of a role's objects or for none
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT x.owner, x.schema, string_agg('ALTER ' || x.kind || ' ' || x.identity || ' OWNER TO '"
+                  + " || quote_ident(x.owner), E'\\n' ORDER BY x.o, x.id) FROM ("
+                  + " SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'"
+                  + " WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind,"
+                  + " quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS identity,"
+                  + " pg_get_userbyid(c.relowner) AS owner, 2 AS o, c.oid AS id, n.nspname AS schema"
+                  + " FROM pg_class c"
+                  + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                  + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND n.nspname = ANY (?)"
+                  + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
+                  + " AND d.objid = c.oid AND d.deptype IN ('e', 'a', 'i'))"
+                  + " UNION ALL SELECT 'ROUTINE', p.oid::regprocedure::text,"
+                  + " pg_get_userbyid(p.proowner), 3, p.oid, n.nspname FROM pg_proc p"
+                  + " JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ANY (?)"
+                  + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass"
+                  + " AND d.objid = p.oid AND d.deptype IN ('e', 'i'))"
+                  + " UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END,"
+                  + " t.oid::regtype::text, pg_get_userbyid(t.typowner), 4, t.oid, n.nspname FROM pg_type t"
+                  + " JOIN pg_namespace n ON n.oid = t.typnamespace"
+                  + " WHERE t.typtype IN ('e', 'd', 'c', 'r') AND n.nspname = ANY (?)"
+                  + " AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')"
+                  + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass"
+                  + " AND d.objid = t.oid AND d.deptype IN ('e', 'i'))"
+                  + " UNION ALL SELECT 'SCHEMA', quote_ident(n.nspname), pg_get_userbyid(n.nspowner),"
+                  + " 1, n.oid, n.nspname FROM pg_namespace n WHERE n.nspname = ANY (?)"
+                  + " ) x GROUP BY x.owner, x.schema ORDER BY x.schema, x.owner")) {
+        for (int i = 1; i <= 4; i++) {
+          ps.setArray(i, names);
+        }
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    "owner",
+                    r.getString(2),
+                    r.getString(1),
+                    null,
+                    List.of(r.getString(3).split("\n"))));
+          }
+        }
+      }
       // comments, on what a restore creates (an extension's objects carry their own)
       try (PreparedStatement ps =
           c.prepareStatement(

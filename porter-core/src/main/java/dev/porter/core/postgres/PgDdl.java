@@ -88,7 +88,7 @@ final class PgDdl {
         d.afterRows.add(o);
       }
     }
-    for (String kind : List.of("trigger", "row security", "comment", "privileges")) {
+    for (String kind : List.of("trigger", "row security", "comment", "privileges", "owner")) {
       for (PostgresSchema.SchemaObject o : s.objects()) {
         if (o.kind().equals(kind)) {
           d.afterRows.add(o);

@@ -198,9 +198,10 @@ final class PgTarget implements Target {
     List<PostgresSchema.SchemaObject> pending = new ArrayList<>();
     for (PostgresSchema.SchemaObject o : objects) {
       boolean ofSchema =
-          !o.sql().isEmpty()
-              && (o.sql().get(0).startsWith("REVOKE ALL ON SCHEMA ")
-                  || o.sql().get(0).startsWith("COMMENT ON SCHEMA "));
+          o.kind().equals("owner")
+              || !o.sql().isEmpty()
+                  && (o.sql().get(0).startsWith("REVOKE ALL ON SCHEMA ")
+                      || o.sql().get(0).startsWith("COMMENT ON SCHEMA "));
       if (!(ofSchema && targetSchemas.contains(o.schema()))) {
         pending.add(o);
       }
@@ -215,6 +216,16 @@ final class PgTarget implements Target {
         progress = false;
         for (var it = pending.iterator(); it.hasNext(); ) {
           PostgresSchema.SchemaObject o = it.next();
+          if (o.kind().equals("owner")) {
+            String failed = setOwners(o.sql());
+            if (failed == null) {
+              it.remove();
+              progress = true;
+            } else {
+              reasons.put(o, failed);
+            }
+            continue;
+          }
           Pg.exec(conn, "SAVEPOINT porter_object");
           try {
             for (String sql : o.sql()) {
@@ -246,6 +257,7 @@ final class PgTarget implements Target {
             case "row security" -> "row-level security";
             case "comment" -> "comments";
             case "privileges" -> "privileges";
+            case "owner" -> "owners";
             default -> o.kind() + "s";
           };
       if (!objectKinds.contains(kinds)) {
@@ -261,7 +273,9 @@ final class PgTarget implements Target {
                     ? o.name() + " on " + o.schema() + "." + o.on()
                     : o.kind().equals("comment") || o.kind().equals("privileges")
                         ? o.name() // already qualified
-                        : o.schema() + "." + o.name())
+                        : o.kind().equals("owner")
+                            ? o.name() + " in " + o.schema()
+                            : o.schema() + "." + o.name())
                 + " ("
                 + reason(reasons.get(o))
                 + ")");
@@ -269,6 +283,30 @@ final class PgTarget implements Target {
       return List.of();
     }
     return pending;
+  }
+
+  /**
+   * Gives one role its objects, each statement in a savepoint. An object that is not there (it
+   * could not be recreated, and is reported as such) is passed over; a role that does not exist, or
+   * that this session may not give objects to, fails them all: returns the server's reason.
+   */
+  private String setOwners(List<String> statements) throws SQLException {
+    for (String sql : statements) {
+      Pg.exec(conn, "SAVEPOINT porter_owner");
+      try {
+        Pg.exec(conn, sql);
+        Pg.exec(conn, "RELEASE SAVEPOINT porter_owner");
+      } catch (SQLException e) {
+        Pg.exec(conn, "ROLLBACK TO SAVEPOINT porter_owner");
+        // 42704 "role … does not exist", 42501 "must be able to SET ROLE …": the role's fault;
+        // anything else is this one object's (not there, reported already)
+        if (("42704".equals(e.getSQLState()) || "42501".equals(e.getSQLState()))
+            && Pg.oneLine(e).contains("role \"")) {
+          return Pg.oneLine(e);
+        }
+      }
+    }
+    return null;
   }
 
   /**

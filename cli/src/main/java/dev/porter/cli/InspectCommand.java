@@ -93,6 +93,7 @@ final class InspectCommand implements Callable<Integer> {
               case "row security" -> Fmt.plural(k.getValue(), "table") + " with row-level security";
               case "privileges" -> Fmt.plural(k.getValue(), "access list");
               case "owner" -> Fmt.plural(k.getValue(), "owner") + " by schema";
+              case "default privileges" -> Fmt.plural(k.getValue(), "default access list");
               default -> Fmt.plural(k.getValue(), k.getKey());
             });
       }

@@ -80,6 +80,9 @@ class PgSchemaObjectsTest {
     // objects of another owner than the role that restores them
     "ALTER TABLE app.priced OWNER TO porter_app",
     "ALTER FUNCTION app.add_state(bigint, int) OWNER TO porter_app",
+    // what the objects created later get: in schema app, and database-wide
+    "ALTER DEFAULT PRIVILEGES FOR ROLE porter_app IN SCHEMA app GRANT SELECT ON TABLES TO PUBLIC",
+    "ALTER DEFAULT PRIVILEGES FOR ROLE postgres REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC",
   };
 
   static String source() throws Exception {
@@ -114,7 +117,7 @@ class PgSchemaObjectsTest {
             .contains(
                 "objects        2 types, 6 functions, 1 procedure, 4 views, 1 materialized view,"
                     + " 1 aggregate, 2 triggers, 1 table with row-level security,"
-                    + " 6 access lists, 4 owners by schema, 4 comments\n"),
+                    + " 6 access lists, 2 default access lists, 4 owners by schema, 4 comments\n"),
         porter("inspect", archive).out());
     String dst = TestPostgres.newDatabase();
     PgKit.Run run = porter("import", archive, "--db", dst).expect(0);
@@ -128,9 +131,9 @@ class PgSchemaObjectsTest {
     assertTrue(
         run.out()
             .contains(
-                "check schema objects     32 of 32 recreated (types, functions, procedures, aggregates,"
+                "check schema objects     34 of 34 recreated (types, functions, procedures, aggregates,"
                     + " views, materialized views, triggers, row-level security, comments,"
-                    + " privileges, owners)\n"),
+                    + " privileges, default privileges, owners)\n"),
         run.out());
     // the policies and flags are back, and the forced policy did not filter the load
     String policies =
@@ -167,6 +170,11 @@ class PgSchemaObjectsTest {
             + " UNION ALL SELECT nspname, pg_get_userbyid(nspowner) FROM pg_namespace"
             + " WHERE nspname IN ('public', 'app') ORDER BY 1, 2";
     assertEquals(PgKit.rows(src, owners), PgKit.rows(dst, owners));
+    String defaults =
+        "SELECT pg_get_userbyid(defaclrole), defaclnamespace::regnamespace::text,"
+            + " defaclobjtype::text, defaclacl::text FROM pg_default_acl ORDER BY 1, 2, 3";
+    assertEquals(2, PgKit.rows(src, defaults).size());
+    assertEquals(PgKit.rows(src, defaults), PgKit.rows(dst, defaults));
     assertEquals(
         "porter_app",
         PgKit.value(

@@ -688,6 +688,75 @@ final class PgCatalog {
           }
         }
       }
+      // default privileges: what the objects a role creates later get, in an exported schema or
+      // anywhere in the database. A global entry is the whole list (PUBLIC's default taken away
+      // first); a schema's only adds to it.
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT pg_get_userbyid(d.defaclrole), n.nspname, d.defaclobjtype::text,"
+                  + " (SELECT array_agg(ARRAY[CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
+                  + " ELSE quote_ident(r.rolname) END, a.privilege_type, a.is_grantable::text]"
+                  + " ORDER BY a.grantee, a.privilege_type) FROM aclexplode(d.defaclacl) a"
+                  + " LEFT JOIN pg_roles r ON r.oid = a.grantee)"
+                  + " FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace"
+                  + " WHERE d.defaclnamespace = 0 OR n.nspname = ANY (?) ORDER BY d.oid")) {
+        ps.setArray(1, names);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            String on =
+                switch (r.getString(3)) {
+                  case "r" -> "TABLES";
+                  case "S" -> "SEQUENCES";
+                  case "f" -> "FUNCTIONS";
+                  case "T" -> "TYPES";
+                  case "n" -> "SCHEMAS";
+                  default -> null;
+                };
+            if (on == null) {
+              continue;
+            }
+            String prefix =
+                "ALTER DEFAULT PRIVILEGES FOR ROLE "
+                    + Pg.quote(r.getString(1))
+                    + (r.getString(2) != null ? " IN SCHEMA " + Pg.quote(r.getString(2)) : "");
+            List<String> sql = new ArrayList<>();
+            if (r.getString(2) == null && !on.equals("SCHEMAS")) {
+              sql.add(prefix + " REVOKE ALL ON " + on + " FROM PUBLIC");
+            }
+            Map<String, List<String>> grants = new LinkedHashMap<>();
+            Array acl = r.getArray(4);
+            if (acl != null) {
+              for (Object o : (Object[]) acl.getArray()) {
+                Object[] g = (Object[]) o;
+                if (g[0] != null) {
+                  grants
+                      .computeIfAbsent(
+                          g[0] + ("true".equals(String.valueOf(g[2])) ? " WITH GRANT OPTION" : ""),
+                          k -> new ArrayList<>())
+                      .add(String.valueOf(g[1]));
+                }
+              }
+            }
+            for (Map.Entry<String, List<String>> g : grants.entrySet()) {
+              sql.add(
+                  prefix
+                      + " GRANT "
+                      + String.join(", ", g.getValue())
+                      + " ON "
+                      + on
+                      + " TO "
+                      + g.getKey());
+            }
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    "default privileges",
+                    r.getString(2),
+                    r.getString(1) + " on " + on.toLowerCase(java.util.Locale.ROOT),
+                    null,
+                    sql));
+          }
+        }
+      }
       // owners, one object per role and schema: setting them needs the right to become that role,
       // which a restore has for all of a role's objects or for none
       try (PreparedStatement ps =

@@ -88,7 +88,9 @@ final class PgDdl {
         d.afterRows.add(o);
       }
     }
-    for (String kind : List.of("trigger", "row security", "comment", "privileges", "owner")) {
+    for (String kind :
+        List.of(
+            "trigger", "row security", "comment", "privileges", "default privileges", "owner")) {
       for (PostgresSchema.SchemaObject o : s.objects()) {
         if (o.kind().equals(kind)) {
           d.afterRows.add(o);

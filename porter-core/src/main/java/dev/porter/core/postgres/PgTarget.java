@@ -199,10 +199,14 @@ final class PgTarget implements Target {
     for (PostgresSchema.SchemaObject o : objects) {
       boolean ofSchema =
           o.kind().equals("owner")
+              || o.kind().equals("default privileges")
               || !o.sql().isEmpty()
                   && (o.sql().get(0).startsWith("REVOKE ALL ON SCHEMA ")
                       || o.sql().get(0).startsWith("COMMENT ON SCHEMA "));
-      if (!(ofSchema && targetSchemas.contains(o.schema()))) {
+      // a database-wide default (no schema) is the target's too, unless it holds nothing of its own
+      boolean ofDatabase =
+          o.kind().equals("default privileges") && o.schema() == null && !targetSchemas.isEmpty();
+      if (!(ofSchema && targetSchemas.contains(o.schema())) && !ofDatabase) {
         pending.add(o);
       }
     }
@@ -258,6 +262,7 @@ final class PgTarget implements Target {
             case "comment" -> "comments";
             case "privileges" -> "privileges";
             case "owner" -> "owners";
+            case "default privileges" -> "default privileges";
             default -> o.kind() + "s";
           };
       if (!objectKinds.contains(kinds)) {
@@ -273,8 +278,8 @@ final class PgTarget implements Target {
                     ? o.name() + " on " + o.schema() + "." + o.on()
                     : o.kind().equals("comment") || o.kind().equals("privileges")
                         ? o.name() // already qualified
-                        : o.kind().equals("owner")
-                            ? o.name() + " in " + o.schema()
+                        : o.kind().equals("owner") || o.kind().equals("default privileges")
+                            ? o.name() + (o.schema() != null ? " in " + o.schema() : "")
                             : o.schema() + "." + o.name())
                 + " ("
                 + reason(reasons.get(o))

@@ -2,7 +2,6 @@ package dev.porter.cli.pg;
 
 import static dev.porter.cli.pg.PgKit.porter;
 import static dev.porter.cli.pg.PgUpgradeWritersTest.count;
-import static dev.porter.cli.pg.PgUpgradeWritersTest.pid;
 import static dev.porter.cli.pg.PgUpgradeWritersTest.release1;
 import static dev.porter.cli.pg.PgUpgradeWritersTest.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,12 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,10 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PgReplaceWritersTest {
   @TempDir Path dir;
 
-  static final String HELD =
-      "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
-          + " WHERE c.relname = 'status' AND l.mode = 'ShareLock' AND l.granted";
-
   @Test
   void aWriterWaitsForAReplaceImportAndItsRowLandsInTheNewTables() throws Exception {
     String url = release1(40);
@@ -41,37 +34,16 @@ class PgReplaceWritersTest {
     CompletableFuture<PgKit.Run> replace =
         CompletableFuture.supplyAsync(
             () -> porter("import", archive, "--db", url, "--mode", "replace"));
-    waitUntil(() -> replace.isDone() || count(url, HELD) > 0, "the import's hold on the writers");
+    waitUntil(
+        () -> replace.isDone() || count(url, PgUpgradeWritersTest.STATUS_HELD) > 0,
+        "the import's hold on the writers");
     assertTrue(!replace.isDone(), "the import was over before its hold could be seen");
     try (Connection w = TestPostgres.connect(url)) {
-      long writerPid = pid(w);
-      CompletableFuture<Integer> writer =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try (Statement st = w.createStatement()) {
-                  return st.executeUpdate(
-                      "INSERT INTO status VALUES ('held-off-writer', 'Held off')");
-                } catch (SQLException e) {
-                  throw new IllegalStateException(e);
-                }
-              });
-      AtomicBoolean waited = new AtomicBoolean();
-      waitUntil(
-          () -> {
-            if (count(
-                    url,
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        + " AND pid = "
-                        + writerPid)
-                > 0) {
-              waited.set(true);
-            }
-            return waited.get() || writer.isDone();
-          },
-          "the writer waiting");
-      assertTrue(waited.get(), "the writer waited for a lock while the import ran");
+      PgUpgradeWritersTest.Writer writer = PgUpgradeWritersTest.heldOffWriter(w, url);
+      assertTrue(writer.waited(), "the writer waited for a lock while the import ran");
       replace.get(120, TimeUnit.SECONDS).expect(0);
-      assertEquals(1, writer.get(60, TimeUnit.SECONDS), "the writer's insert went through after");
+      assertEquals(
+          1, writer.insert().get(60, TimeUnit.SECONDS), "the writer's insert went through after");
     }
     assertEquals(
         1, PgKit.count(url, "SELECT count(*) FROM public.status WHERE code = 'held-off-writer'"));

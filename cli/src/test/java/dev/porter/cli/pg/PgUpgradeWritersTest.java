@@ -63,45 +63,14 @@ class PgUpgradeWritersTest {
     CompletableFuture<PgKit.Run> upgrade =
         CompletableFuture.supplyAsync(() -> porterIn(dir, "upgrade", "--db", url, "--app", app));
     waitUntil(
-        () ->
-            upgrade.isDone()
-                || count(
-                        url,
-                        "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
-                            + " WHERE c.relname = 'status' AND l.mode = 'ShareLock' AND l.granted")
-                    > 0,
-        "the upgrade's hold on the writers");
+        () -> upgrade.isDone() || count(url, STATUS_HELD) > 0, "the upgrade's hold on the writers");
     assertTrue(!upgrade.isDone(), "the upgrade was over before its hold could be seen");
     try (Connection w = TestPostgres.connect(url)) {
-      long writerPid = pid(w);
-      CompletableFuture<Integer> writer =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try (Statement st = w.createStatement()) {
-                  return st.executeUpdate(
-                      "INSERT INTO status VALUES ('held-off-writer', 'Held off')");
-                } catch (SQLException e) {
-                  throw new IllegalStateException(e);
-                }
-              });
-      java.util.concurrent.atomic.AtomicBoolean waited =
-          new java.util.concurrent.atomic.AtomicBoolean();
-      waitUntil(
-          () -> {
-            if (count(
-                    url,
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        + " AND pid = "
-                        + writerPid)
-                > 0) {
-              waited.set(true);
-            }
-            return waited.get() || writer.isDone();
-          },
-          "the writer waiting");
-      assertTrue(waited.get(), "the writer waited for a lock while the upgrade ran");
+      Writer writer = heldOffWriter(w, url);
+      assertTrue(writer.waited(), "the writer waited for a lock while the upgrade ran");
       upgrade.get(120, TimeUnit.SECONDS).expect(0);
-      assertEquals(1, writer.get(60, TimeUnit.SECONDS), "the writer's insert went through after");
+      assertEquals(
+          1, writer.insert().get(60, TimeUnit.SECONDS), "the writer's insert went through after");
     }
     assertEquals("4", PgKit.value(url, "SELECT value FROM app_meta WHERE key = 'schema_version'"));
     assertEquals(
@@ -142,6 +111,47 @@ class PgUpgradeWritersTest {
       assertTrue(
           files.noneMatch(f -> f.getFileName().toString().endsWith(".porter")), "no backup left");
     }
+  }
+
+  /** Whether porter holds the writers of table status off (its SHARE lock is granted). */
+  static final String STATUS_HELD =
+      "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+          + " WHERE c.relname = 'status' AND l.mode = 'ShareLock' AND l.granted";
+
+  /** A writer's insert into status, and whether it was seen waiting for a lock. */
+  record Writer(CompletableFuture<Integer> insert, boolean waited) {}
+
+  /**
+   * Starts an insert into status on {@code w} and watches it until it waits for a lock or is done.
+   */
+  static Writer heldOffWriter(Connection w, String url) throws Exception {
+    long writerPid = pid(w);
+    CompletableFuture<Integer> insert =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (Statement st = w.createStatement()) {
+                return st.executeUpdate(
+                    "INSERT INTO status VALUES ('held-off-writer', 'Held off')");
+              } catch (SQLException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    java.util.concurrent.atomic.AtomicBoolean waited =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    waitUntil(
+        () -> {
+          if (count(
+                  url,
+                  "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                      + " AND pid = "
+                      + writerPid)
+              > 0) {
+            waited.set(true);
+          }
+          return waited.get() || insert.isDone();
+        },
+        "the writer waiting");
+    return new Writer(insert, waited.get());
   }
 
   static long pid(Connection c) throws SQLException {

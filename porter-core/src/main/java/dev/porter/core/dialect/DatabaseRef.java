@@ -87,11 +87,7 @@ public record DatabaseRef(String engine, String jdbcUrl, Path file) {
     if (file != null) {
       return file.getFileName().toString();
     }
-    String rest = jdbcUrl.replaceFirst("(?i)^jdbc:postgresql://", "");
-    int q = rest.indexOf('?');
-    if (q >= 0) {
-      rest = rest.substring(0, q);
-    }
+    String rest = hostAndPath();
     int slash = rest.indexOf('/');
     return slash >= 0 ? rest.substring(slash + 1) + " on " + rest.substring(0, slash) : rest;
   }
@@ -105,11 +101,7 @@ public record DatabaseRef(String engine, String jdbcUrl, Path file) {
     if (file != null) {
       return file.getFileName().toString();
     }
-    String rest = jdbcUrl.replaceFirst("(?i)^jdbc:postgresql://", "");
-    int q = rest.indexOf('?');
-    if (q >= 0) {
-      rest = rest.substring(0, q);
-    }
+    String rest = hostAndPath();
     int slash = rest.indexOf('/');
     String name = slash >= 0 ? rest.substring(slash + 1) : "";
     try {
@@ -119,6 +111,13 @@ public record DatabaseRef(String engine, String jdbcUrl, Path file) {
     }
     name = name.replaceAll("[^A-Za-z0-9._-]", "_");
     return name.isEmpty() || name.startsWith(".") ? "postgresql" + name : name;
+  }
+
+  /** A PostgreSQL URL's "host:port/database", without the scheme and the parameters. */
+  private String hostAndPath() {
+    String rest = jdbcUrl.replaceFirst("(?i)^jdbc:postgresql://", "");
+    int q = rest.indexOf('?');
+    return q >= 0 ? rest.substring(0, q) : rest;
   }
 
   /** A name for messages: the file, or the URL without its password. */

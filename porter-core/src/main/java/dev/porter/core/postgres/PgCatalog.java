@@ -273,6 +273,55 @@ final class PgCatalog {
   }
 
   /**
+   * An access list ({@code ACL} stands for its expression) as an array of {grantee, privilege, is
+   * grantable}, the grantee quoted or PUBLIC, null for a role that no longer exists.
+   */
+  private static final String ACL_ITEMS =
+      "(SELECT array_agg(ARRAY[CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname)"
+          + " END, a.privilege_type, a.is_grantable::text] ORDER BY a.grantee, a.privilege_type)"
+          + " FROM aclexplode(ACL) a LEFT JOIN pg_roles r ON r.oid = a.grantee)";
+
+  /**
+   * The GRANTs of an access list read with {@link #ACL_ITEMS}: one per grantee and grant option,
+   * its privileges in one list, each statement starting with {@code prefix}.
+   */
+  private static List<String> grants(String prefix, String on, Array acl) throws SQLException {
+    Map<String, List<String>> grants = new LinkedHashMap<>();
+    if (acl != null) {
+      for (Object o : (Object[]) acl.getArray()) {
+        Object[] g = (Object[]) o;
+        if (g[0] != null) { // a role that no longer exists has nothing to get back
+          grants
+              .computeIfAbsent(
+                  g[0] + ("true".equals(String.valueOf(g[2])) ? " WITH GRANT OPTION" : ""),
+                  k -> new ArrayList<>())
+              .add(String.valueOf(g[1]));
+        }
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, List<String>> g : grants.entrySet()) {
+      out.add(
+          prefix + "GRANT " + String.join(", ", g.getValue()) + " ON " + on + " TO " + g.getKey());
+    }
+    return out;
+  }
+
+  /**
+   * A condition: the object {@code objid} of catalog {@code classid} has no dependency of the
+   * {@code deptypes} ('e' an extension's member, 'i' internal, 'a' automatic).
+   */
+  private static String notDependent(String classid, String objid, String deptypes) {
+    return " AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = "
+        + classid
+        + " AND dep.objid = "
+        + objid
+        + " AND dep.deptype IN ("
+        + deptypes
+        + "))";
+  }
+
+  /**
    * The functions, procedures and ordinary aggregates (not an extension's), views, materialized
    * views and triggers (not internal ones, not the clones a partitioned table's trigger makes on
    * its partitions) of {@code schemas}, each kind in creation order. Their definitions are printed
@@ -284,6 +333,7 @@ final class PgCatalog {
     String path = Pg.string(c, "SELECT current_setting('search_path')");
     boolean inTransaction = !c.getAutoCommit();
     Pg.exec(c, "SELECT set_config('search_path', '', " + inTransaction + ")");
+    long serverVersion = Pg.number(c, "SELECT current_setting('server_version_num')::int");
     {
       // extensions first, wherever they live: the tables and functions may need them
       try (java.sql.Statement st = c.createStatement();
@@ -308,9 +358,7 @@ final class PgCatalog {
         }
       }
       Array names = c.createArrayOf("text", schemas.toArray());
-      String notOfExtension =
-          " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass"
-              + " AND d.objid = t.oid AND d.deptype = 'e')";
+      String notOfExtension = notDependent("'pg_type'::regclass", "t.oid", "'e'");
       // composite types, then range types: a column or a function may have them as its type
       try (PreparedStatement ps =
           c.prepareStatement(
@@ -341,8 +389,7 @@ final class PgCatalog {
           }
         }
       }
-      boolean multiranges =
-          Pg.number(c, "SELECT current_setting('server_version_num')::int") >= 140000;
+      boolean multiranges = serverVersion >= 140000;
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT n.nspname, t.typname, format_type(r.rngsubtype, NULL),"
@@ -393,8 +440,8 @@ final class PgCatalog {
                   + " JOIN pg_namespace n ON n.oid = p.pronamespace"
                   + " WHERE n.nspname = ANY (?) AND p.prokind IN ('f', 'p', 'w')"
                   // not an extension's, nor one a type made for itself (a range's constructors)
-                  + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass"
-                  + " AND d.objid = p.oid AND d.deptype IN ('e', 'i')) ORDER BY p.oid")) {
+                  + notDependent("'pg_proc'::regclass", "p.oid", "'e', 'i'")
+                  + " ORDER BY p.oid")) {
         ps.setArray(1, names);
         try (ResultSet r = ps.executeQuery()) {
           while (r.next()) {
@@ -414,8 +461,8 @@ final class PgCatalog {
                   + " array_to_string(c.reloptions, ', '), c.relispopulated FROM pg_class c"
                   + " JOIN pg_namespace n ON n.oid = c.relnamespace"
                   + " WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY (?)"
-                  + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
-                  + " AND d.objid = c.oid AND d.deptype = 'e') ORDER BY c.oid")) {
+                  + notDependent("'pg_class'::regclass", "c.oid", "'e'")
+                  + " ORDER BY c.oid")) {
         ps.setArray(1, names);
         try (ResultSet r = ps.executeQuery()) {
           while (r.next()) {
@@ -470,8 +517,8 @@ final class PgCatalog {
                   + " FROM pg_proc p JOIN pg_aggregate a ON a.aggfnoid = p.oid"
                   + " JOIN pg_namespace n ON n.oid = p.pronamespace"
                   + " WHERE n.nspname = ANY (?) AND p.prokind = 'a' AND a.aggkind = 'n'"
-                  + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass"
-                  + " AND d.objid = p.oid AND d.deptype = 'e') ORDER BY p.oid")) {
+                  + notDependent("'pg_proc'::regclass", "p.oid", "'e'")
+                  + " ORDER BY p.oid")) {
         ps.setArray(1, names);
         try (ResultSet r = ps.executeQuery()) {
           while (r.next()) {
@@ -532,8 +579,7 @@ final class PgCatalog {
           }
         }
       }
-      boolean clonesHaveParents =
-          Pg.number(c, "SELECT current_setting('server_version_num')::int") >= 130000;
+      boolean clonesHaveParents = serverVersion >= 130000;
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled"
@@ -627,10 +673,8 @@ final class PgCatalog {
       // has by default; an extension's objects and a type's own functions keep their defaults
       try (PreparedStatement ps =
           c.prepareStatement(
-              "SELECT kind, schema, name, identity, (SELECT array_agg(ARRAY["
-                  + " CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END,"
-                  + " a.privilege_type, a.is_grantable::text] ORDER BY a.grantee, a.privilege_type)"
-                  + " FROM aclexplode(acl) a LEFT JOIN pg_roles r ON r.oid = a.grantee)"
+              "SELECT kind, schema, name, identity, "
+                  + ACL_ITEMS.replace("ACL", "acl")
                   + " FROM ("
                   + " SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind,"
                   + " n.nspname AS schema, c.relname AS name,"
@@ -638,18 +682,17 @@ final class PgCatalog {
                   + " c.relacl AS acl, 1 AS o, c.oid AS id FROM pg_class c"
                   + " JOIN pg_namespace n ON n.oid = c.relnamespace"
                   + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relacl IS NOT NULL"
-                  + " AND n.nspname = ANY (?) AND NOT EXISTS (SELECT 1 FROM pg_depend d"
-                  + " WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')"
+                  + " AND n.nspname = ANY (?)"
+                  + notDependent("'pg_class'::regclass", "c.oid", "'e'")
                   + " UNION ALL SELECT 'ROUTINE', n.nspname, p.proname, p.oid::regprocedure::text,"
                   + " p.proacl, 2, p.oid FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                  + " WHERE p.proacl IS NOT NULL AND n.nspname = ANY (?) AND NOT EXISTS (SELECT 1"
-                  + " FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid"
-                  + " AND d.deptype IN ('e', 'i'))"
+                  + " WHERE p.proacl IS NOT NULL AND n.nspname = ANY (?)"
+                  + notDependent("'pg_proc'::regclass", "p.oid", "'e', 'i'")
                   + " UNION ALL SELECT 'TYPE', n.nspname, t.typname, t.oid::regtype::text, t.typacl,"
                   + " 3, t.oid FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
                   + " WHERE t.typacl IS NOT NULL AND t.typtype IN ('e', 'd', 'c', 'r')"
-                  + " AND n.nspname = ANY (?) AND NOT EXISTS (SELECT 1 FROM pg_depend d"
-                  + " WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')"
+                  + " AND n.nspname = ANY (?)"
+                  + notDependent("'pg_type'::regclass", "t.oid", "'e'")
                   + " UNION ALL SELECT 'SCHEMA', n.nspname, n.nspname, quote_ident(n.nspname),"
                   + " n.nspacl, 4, n.oid FROM pg_namespace n"
                   + " WHERE n.nspacl IS NOT NULL AND n.nspname = ANY (?)"
@@ -660,28 +703,9 @@ final class PgCatalog {
         try (ResultSet r = ps.executeQuery()) {
           while (r.next()) {
             String on = r.getString(1) + " " + r.getString(4);
-            // one GRANT per grantee and grant option, its privileges in one list
-            Map<String, List<String>> grants = new LinkedHashMap<>();
-            Array acl = r.getArray(5);
-            if (acl != null) {
-              for (Object o : (Object[]) acl.getArray()) {
-                Object[] g = (Object[]) o;
-                if (g[0] == null) {
-                  continue; // a role that no longer exists
-                }
-                grants
-                    .computeIfAbsent(
-                        g[0] + ("true".equals(String.valueOf(g[2])) ? " WITH GRANT OPTION" : ""),
-                        k -> new ArrayList<>())
-                    .add(String.valueOf(g[1]));
-              }
-            }
             List<String> sql = new ArrayList<>();
             sql.add("REVOKE ALL ON " + on + " FROM PUBLIC");
-            for (Map.Entry<String, List<String>> g : grants.entrySet()) {
-              sql.add(
-                  "GRANT " + String.join(", ", g.getValue()) + " ON " + on + " TO " + g.getKey());
-            }
+            sql.addAll(grants("", on, r.getArray(5)));
             out.add(
                 new PostgresSchema.SchemaObject(
                     "privileges", r.getString(2), r.getString(4), null, sql));
@@ -694,10 +718,8 @@ final class PgCatalog {
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT pg_get_userbyid(d.defaclrole), n.nspname, d.defaclobjtype::text,"
-                  + " (SELECT array_agg(ARRAY[CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
-                  + " ELSE quote_ident(r.rolname) END, a.privilege_type, a.is_grantable::text]"
-                  + " ORDER BY a.grantee, a.privilege_type) FROM aclexplode(d.defaclacl) a"
-                  + " LEFT JOIN pg_roles r ON r.oid = a.grantee)"
+                  + " "
+                  + ACL_ITEMS.replace("ACL", "d.defaclacl")
                   + " FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace"
                   + " WHERE d.defaclnamespace = 0 OR n.nspname = ANY (?) ORDER BY d.oid")) {
         ps.setArray(1, names);
@@ -723,30 +745,7 @@ final class PgCatalog {
             if (r.getString(2) == null && !on.equals("SCHEMAS")) {
               sql.add(prefix + " REVOKE ALL ON " + on + " FROM PUBLIC");
             }
-            Map<String, List<String>> grants = new LinkedHashMap<>();
-            Array acl = r.getArray(4);
-            if (acl != null) {
-              for (Object o : (Object[]) acl.getArray()) {
-                Object[] g = (Object[]) o;
-                if (g[0] != null) {
-                  grants
-                      .computeIfAbsent(
-                          g[0] + ("true".equals(String.valueOf(g[2])) ? " WITH GRANT OPTION" : ""),
-                          k -> new ArrayList<>())
-                      .add(String.valueOf(g[1]));
-                }
-              }
-            }
-            for (Map.Entry<String, List<String>> g : grants.entrySet()) {
-              sql.add(
-                  prefix
-                      + " GRANT "
-                      + String.join(", ", g.getValue())
-                      + " ON "
-                      + on
-                      + " TO "
-                      + g.getKey());
-            }
+            sql.addAll(grants(prefix + " ", on, r.getArray(4)));
             out.add(
                 new PostgresSchema.SchemaObject(
                     "default privileges",
@@ -770,20 +769,17 @@ final class PgCatalog {
                   + " FROM pg_class c"
                   + " JOIN pg_namespace n ON n.oid = c.relnamespace"
                   + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND n.nspname = ANY (?)"
-                  + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
-                  + " AND d.objid = c.oid AND d.deptype IN ('e', 'a', 'i'))"
+                  + notDependent("'pg_class'::regclass", "c.oid", "'e', 'a', 'i'")
                   + " UNION ALL SELECT 'ROUTINE', p.oid::regprocedure::text,"
                   + " pg_get_userbyid(p.proowner), 3, p.oid, n.nspname FROM pg_proc p"
                   + " JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ANY (?)"
-                  + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass"
-                  + " AND d.objid = p.oid AND d.deptype IN ('e', 'i'))"
+                  + notDependent("'pg_proc'::regclass", "p.oid", "'e', 'i'")
                   + " UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END,"
                   + " t.oid::regtype::text, pg_get_userbyid(t.typowner), 4, t.oid, n.nspname FROM pg_type t"
                   + " JOIN pg_namespace n ON n.oid = t.typnamespace"
                   + " WHERE t.typtype IN ('e', 'd', 'c', 'r') AND n.nspname = ANY (?)"
                   + " AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')"
-                  + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass"
-                  + " AND d.objid = t.oid AND d.deptype IN ('e', 'i'))"
+                  + notDependent("'pg_type'::regclass", "t.oid", "'e', 'i'")
                   + " UNION ALL SELECT 'SCHEMA', quote_ident(n.nspname), pg_get_userbyid(n.nspowner),"
                   + " 1, n.oid, n.nspname FROM pg_namespace n WHERE n.nspname = ANY (?)"
                   + " ) x GROUP BY x.owner, x.schema ORDER BY x.schema, x.owner")) {
@@ -817,8 +813,7 @@ final class PgCatalog {
                   // every new database's own: nothing to restore
                   + " AND NOT (o.type = 'schema' AND o.identity = 'public'"
                   + " AND d.description = 'standard public schema')"
-                  + " AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = d.classoid"
-                  + " AND x.objid = d.objoid AND x.deptype = 'e')"
+                  + notDependent("d.classoid", "d.objoid", "'e'")
                   + " ORDER BY d.classoid, d.objoid, d.objsubid")) {
         ps.setArray(1, names);
         try (ResultSet r = ps.executeQuery()) {

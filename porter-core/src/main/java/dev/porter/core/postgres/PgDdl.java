@@ -69,34 +69,18 @@ final class PgDdl {
               + ")");
     }
     d.routinesAt = d.before.size();
-    for (String kind : List.of("extension", "type")) {
-      for (PostgresSchema.SchemaObject o : s.objects()) {
-        if (o.kind().equals(kind)) {
-          d.routines.add(o);
-        }
-      }
-    }
-    for (PostgresSchema.SchemaObject o : s.objects()) {
-      if (o.kind().equals("function")
-          || o.kind().equals("procedure")
-          || o.kind().equals("aggregate")) {
-        d.routines.add(o);
-      }
-    }
-    for (PostgresSchema.SchemaObject o : s.objects()) {
-      if (o.kind().endsWith("view")) {
-        d.afterRows.add(o);
-      }
-    }
-    for (String kind :
-        List.of(
-            "trigger", "row security", "comment", "privileges", "default privileges", "owner")) {
-      for (PostgresSchema.SchemaObject o : s.objects()) {
-        if (o.kind().equals(kind)) {
-          d.afterRows.add(o);
-        }
-      }
-    }
+    take(s, d.routines, Set.of("extension"), Set.of("type"));
+    take(s, d.routines, Set.of("function", "procedure", "aggregate"));
+    take(
+        s,
+        d.afterRows,
+        Set.of("view", "materialized view"),
+        Set.of("trigger"),
+        Set.of("row security"),
+        Set.of("comment"),
+        Set.of("privileges"),
+        Set.of("default privileges"),
+        Set.of("owner"));
     for (PostgresSchema.Domain dom : s.domains()) {
       StringBuilder b =
           new StringBuilder(
@@ -241,6 +225,22 @@ final class PgDdl {
       }
     }
     return d;
+  }
+
+  /**
+   * Adds the archive's schema objects to {@code to}, group after group, each group's kinds in the
+   * archive's (creation) order.
+   */
+  @SafeVarargs
+  private static void take(
+      PostgresSchema s, List<PostgresSchema.SchemaObject> to, Set<String>... groups) {
+    for (Set<String> kinds : groups) {
+      for (PostgresSchema.SchemaObject o : s.objects()) {
+        if (kinds.contains(o.kind())) {
+          to.add(o);
+        }
+      }
+    }
   }
 
   /** Whether a parent of {@code t} (INHERITS) has the CHECK constraint {@code c} by its name. */

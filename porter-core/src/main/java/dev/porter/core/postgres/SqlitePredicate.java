@@ -89,15 +89,7 @@ final class SqlitePredicate {
           seenList = true;
         }
       } else if (seenList && depth == 0 && t.kind() == 'w' && t.text().equalsIgnoreCase("where")) {
-        StringBuilder b = new StringBuilder();
-        for (Token u : tokens.subList(i + 1, tokens.size())) {
-          b.append(u.text());
-        }
-        String clause = b.toString().strip();
-        while (clause.endsWith(";")) {
-          clause = clause.substring(0, clause.length() - 1).strip();
-        }
-        return clause.isEmpty() ? null : clause;
+        return rest(tokens, i + 1);
       }
     }
     return null;
@@ -150,10 +142,7 @@ final class SqlitePredicate {
     if (createView == null) {
       return null;
     }
-    List<Token> tokens = new ArrayList<>();
-    for (Token t : tokens(createView)) {
-      tokens.add(t);
-    }
+    List<Token> tokens = tokens(createView);
     int i = 0;
     while (i < tokens.size()
         && !(tokens.get(i).kind() == 'w' && tokens.get(i).text().equalsIgnoreCase("view"))) {
@@ -172,15 +161,22 @@ final class SqlitePredicate {
     if (i < tokens.size() && tokens.get(i).text().equals(".")) { // schema.name
       i = skipSpace(tokens, i + 1) + 1;
     }
+    return rest(tokens, Math.min(i, tokens.size()));
+  }
+
+  /**
+   * The statement's text from token {@code from} on, without the final semicolons; null if empty.
+   */
+  private static String rest(List<Token> tokens, int from) {
     StringBuilder b = new StringBuilder();
-    for (Token t : tokens.subList(Math.min(i, tokens.size()), tokens.size())) {
+    for (Token t : tokens.subList(from, tokens.size())) {
       b.append(t.text());
     }
-    String body = b.toString().strip();
-    while (body.endsWith(";")) {
-      body = body.substring(0, body.length() - 1).strip();
+    String text = b.toString().strip();
+    while (text.endsWith(";")) {
+      text = text.substring(0, text.length() - 1).strip();
     }
-    return body.isEmpty() ? null : body;
+    return text.isEmpty() ? null : text;
   }
 
   private static int skipSpace(List<Token> tokens, int i) {

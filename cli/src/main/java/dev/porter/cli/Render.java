@@ -185,7 +185,9 @@ final class Render {
       }
     }
     for (Check c : r.checks()) {
-      out.printf("  check %-18s %s%n", c.name(), c.detail());
+      // a check that did not pass (the rows are in, something else is not) must not read as one
+      // that did
+      out.printf("  check %-18s %s%s%n", c.name(), c.passed() ? "" : "FAILED: ", c.detail());
     }
     if (r.preImage() != null) {
       out.printf("  previous database kept as %s%n", r.preImage());

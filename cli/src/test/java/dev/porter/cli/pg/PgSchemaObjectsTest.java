@@ -229,7 +229,7 @@ class PgSchemaObjectsTest {
     assertTrue(
         run.out()
             .contains(
-                "check schema objects     4 of 6 recreated (views, privileges, owners);"
+                "check schema objects     FAILED: 4 of 6 recreated (views, privileges, owners);"
                     + " not recreated: view public.outside (relation \"other.o\" does not exist);"
                     + " privileges public.t (role \"porter_gone\" does not exist)\n"),
         run.out());

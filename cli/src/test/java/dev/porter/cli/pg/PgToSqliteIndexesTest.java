@@ -44,7 +44,7 @@ class PgToSqliteIndexesTest {
     assertTrue(
         run.out()
             .contains(
-                "check indexes            3 of 5 PostgreSQL unique constraints and indexes recreated;"
+                "check indexes            FAILED: 3 of 5 PostgreSQL unique constraints and indexes recreated;"
                     + " not recreated: by_email on member (an expression index);"
                     + " hashed on member (a hash index)\n"),
         run.out());

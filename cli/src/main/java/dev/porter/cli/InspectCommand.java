@@ -94,10 +94,14 @@ final class InspectCommand implements Callable<Integer> {
               case "privileges" -> Fmt.plural(k.getValue(), "access list");
               case "owner" -> Fmt.plural(k.getValue(), "owner") + " by schema";
               case "default privileges" -> Fmt.plural(k.getValue(), "default access list");
+              case "statistics" -> Fmt.plural(k.getValue(), "statistics object");
               default -> Fmt.plural(k.getValue(), k.getKey());
             });
       }
       out.printf("objects        %s%n", String.join(", ", parts));
+    }
+    if (h.postgresql() != null && !h.postgresql().notCarried().isEmpty()) {
+      out.printf("not carried    %s%n", String.join("; ", h.postgresql().notCarried()));
     }
     Map<String, TableSummary> byMember = new HashMap<>();
     for (TableSummary s : t.tables()) {

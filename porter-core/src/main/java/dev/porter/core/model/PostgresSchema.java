@@ -12,9 +12,12 @@ import java.util.List;
  * @param sequences sequences with their current values
  * @param tables per table (partitions included): its schema-qualified identity and the definitions
  *     of what porter recreates after the rows
- * @param objects extensions, functions, procedures, aggregates, views, materialized views and
- *     triggers, each with the statements that create it; absent (empty) in archives written before
- *     porter recorded them
+ * @param objects extensions, collations, functions, procedures, aggregates, views, materialized
+ *     views, triggers, rules and the rest a plain restore recreates, each with the statements that
+ *     create it; absent (empty) in archives written before porter recorded them
+ * @param notCarried what the source held that the archive does not carry, one line each ("operator
+ *     public.=== (integer, integer)", "3 large objects"): a restore reports them, never silently
+ *     leaves them out; absent (empty) in archives written before 2026-12-03
  */
 public record PostgresSchema(
     List<String> schemas,
@@ -22,7 +25,8 @@ public record PostgresSchema(
     List<Domain> domains,
     List<Sequence> sequences,
     List<Table> tables,
-    List<SchemaObject> objects) {
+    List<SchemaObject> objects,
+    List<String> notCarried) {
 
   public PostgresSchema {
     schemas = List.copyOf(schemas);
@@ -31,6 +35,7 @@ public record PostgresSchema(
     sequences = List.copyOf(sequences);
     tables = List.copyOf(tables);
     objects = objects == null ? List.of() : List.copyOf(objects);
+    notCarried = notCarried == null ? List.of() : List.copyOf(notCarried);
   }
 
   public PostgresSchema(
@@ -39,16 +44,18 @@ public record PostgresSchema(
       List<Domain> domains,
       List<Sequence> sequences,
       List<Table> tables) {
-    this(schemas, enums, domains, sequences, tables, List.of());
+    this(schemas, enums, domains, sequences, tables, List.of(), List.of());
   }
 
   /**
    * A schema object a plain restore recreates from its definition, as the source server printed it
    * with every name schema-qualified.
    *
-   * @param kind {@code extension}, {@code function}, {@code procedure}, {@code aggregate}, {@code
-   *     view}, {@code materialized view} or {@code trigger} (and, from a SQLite archive, {@code
-   *     partial index})
+   * @param kind {@code extension}, {@code collation}, {@code type}, {@code function}, {@code
+   *     procedure}, {@code aggregate}, {@code view}, {@code materialized view}, {@code trigger},
+   *     {@code rule}, {@code statistics}, {@code row security}, {@code comment}, {@code
+   *     privileges}, {@code default privileges} or {@code owner} (and, from a SQLite archive,
+   *     {@code partial index} or {@code expression index})
    * @param schema its schema (a trigger's: its table's)
    * @param name its name (a function's without its arguments)
    * @param on a trigger's table or view, else null
@@ -121,6 +128,8 @@ public record PostgresSchema(
    * @param indexes other indexes as their full CREATE INDEX statements
    * @param inherits the porter names of the tables it inherits from ({@code INHERITS}), in order;
    *     empty for most tables, and in archives written before 2026-12-03
+   * @param collations column → its collation, schema-qualified, where it is not its type's default
+   *     ({@code COLLATE "C"}); empty in archives written before 2026-12-03
    */
   public record Table(
       String name,
@@ -133,7 +142,8 @@ public record PostgresSchema(
       java.util.Map<String, String> generated,
       List<Constraint> constraints,
       List<String> indexes,
-      List<String> inherits) {
+      List<String> inherits,
+      java.util.Map<String, String> collations) {
     public Table(
         String name,
         String schema,
@@ -156,11 +166,16 @@ public record PostgresSchema(
           generated,
           constraints,
           indexes,
-          List.of());
+          List.of(),
+          java.util.Map.of());
     }
 
     public Table {
       inherits = inherits == null ? List.of() : List.copyOf(inherits);
+      collations =
+          collations == null
+              ? java.util.Map.of()
+              : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(collations));
       identities =
           identities == null
               ? java.util.Map.of()

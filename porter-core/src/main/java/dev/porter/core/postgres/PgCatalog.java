@@ -120,10 +120,17 @@ final class PgCatalog {
       Map<String, String> generated = new LinkedHashMap<>();
       Map<String, String> defaults = new LinkedHashMap<>();
       Map<String, Boolean> notNull = new LinkedHashMap<>();
+      Map<String, String> collations = new LinkedHashMap<>();
       try (PreparedStatement ps =
           c.prepareStatement(
-              "SELECT a.attname, a.attnotnull, a.attidentity, a.attgenerated, pg_get_expr(d.adbin, d.adrelid)"
+              "SELECT a.attname, a.attnotnull, a.attidentity, a.attgenerated, pg_get_expr(d.adbin, d.adrelid),"
+                  // a collation other than the type's own, as pg_dump writes it
+                  + " CASE WHEN a.attcollation <> t.typcollation THEN"
+                  + " quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END"
                   + " FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+                  + " JOIN pg_type t ON t.oid = a.atttypid"
+                  + " LEFT JOIN pg_collation co ON co.oid = a.attcollation"
+                  + " LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace"
                   + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
         ps.setLong(1, rel.oid());
         try (ResultSet r = ps.executeQuery()) {
@@ -139,6 +146,9 @@ final class PgCatalog {
               generated.put(n, r.getString(5));
             } else if (r.getString(5) != null) {
               defaults.put(n, r.getString(5));
+            }
+            if (r.getString(6) != null) {
+              collations.put(n, r.getString(6));
             }
           }
         }
@@ -243,7 +253,8 @@ final class PgCatalog {
               generated,
               constraints,
               indexes,
-              inherits(c, rel, byOid)));
+              inherits(c, rel, byOid),
+              collations));
       if (!rel.partition()) {
         tables.add(
             new TableDef(
@@ -266,7 +277,8 @@ final class PgCatalog {
             domains(c, schemas),
             sequences(c, schemas, byOid),
             pgTables,
-            objects(c, schemas));
+            objects(c, schemas),
+            notCarried(c, schemas));
     String version = Pg.string(c, "SHOW server_version");
     SourceInfo info = new SourceInfo(DatabaseRef.POSTGRESQL, version, ref.displayName());
     return new SourceSchema(info, TableOrder.referencedFirst(tables), null, extras);
@@ -358,12 +370,71 @@ final class PgCatalog {
         }
       }
       Array names = c.createArrayOf("text", schemas.toArray());
+      // collations: a column, a domain or a type may sort by one. The locale columns differ by
+      // server version (colliculocale in 15, colllocale from 17), so they are read by name.
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT n.nspname, co.collname, co.collprovider::text, co.collisdeterministic,"
+                  + " j->>'collcollate', j->>'collctype', coalesce(j->>'colllocale', j->>'colliculocale'),"
+                  + " j->>'collicurules' FROM pg_collation co"
+                  + " JOIN pg_namespace n ON n.oid = co.collnamespace"
+                  + " CROSS JOIN LATERAL to_jsonb(co) j WHERE n.nspname = ANY (?)"
+                  + notDependent("'pg_collation'::regclass", "co.oid", "'e'")
+                  + " ORDER BY co.oid")) {
+        ps.setArray(1, names);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            List<String> parts = new ArrayList<>();
+            String provider = r.getString(3);
+            switch (provider) {
+              case "i" -> {
+                parts.add("PROVIDER = icu");
+                parts.add(
+                    "LOCALE = "
+                        + Pg.literal(r.getString(7) != null ? r.getString(7) : r.getString(5)));
+                if (r.getString(8) != null) {
+                  parts.add("RULES = " + Pg.literal(r.getString(8)));
+                }
+              }
+              case "b" -> {
+                parts.add("PROVIDER = builtin");
+                parts.add("LOCALE = " + Pg.literal(r.getString(7)));
+              }
+              default -> {
+                parts.add("PROVIDER = libc");
+                parts.add("LC_COLLATE = " + Pg.literal(r.getString(5)));
+                parts.add("LC_CTYPE = " + Pg.literal(r.getString(6)));
+              }
+            }
+            if (!r.getBoolean(4)) {
+              parts.add("DETERMINISTIC = false");
+            }
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    "collation",
+                    r.getString(1),
+                    r.getString(2),
+                    null,
+                    List.of(
+                        "CREATE COLLATION "
+                            + Pg.qualified(r.getString(1), r.getString(2))
+                            + " ("
+                            + String.join(", ", parts)
+                            + ")")));
+          }
+        }
+      }
       String notOfExtension = notDependent("'pg_type'::regclass", "t.oid", "'e'");
       // composite types, then range types: a column or a function may have them as its type
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT n.nspname, t.typname, (SELECT string_agg(quote_ident(a.attname) || ' '"
-                  + " || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)"
+                  + " || format_type(a.atttypid, a.atttypmod) || coalesce((SELECT ' COLLATE '"
+                  + " || quote_ident(cn.nspname) || '.' || quote_ident(co.collname)"
+                  + " FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace"
+                  + " JOIN pg_type at ON at.oid = a.atttypid"
+                  + " WHERE co.oid = a.attcollation AND a.attcollation <> at.typcollation), ''),"
+                  + " ', ' ORDER BY a.attnum)"
                   + " FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0"
                   + " AND NOT a.attisdropped) FROM pg_type t"
                   + " JOIN pg_namespace n ON n.oid = t.typnamespace"
@@ -503,7 +574,7 @@ final class PgCatalog {
           }
         }
       }
-      // aggregates (ordinary ones; ordered-set and hypothetical-set ones are not recreated)
+      // aggregates: ordinary, ordered-set and hypothetical-set ones
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT n.nspname, p.proname, p.oid::regprocedure::text, p.pronargs,"
@@ -513,17 +584,26 @@ final class PgCatalog {
                   + " nullif(a.aggdeserialfn, 0)::regproc::text, p.proparallel,"
                   + " nullif(a.aggmtransfn, 0)::regproc::text, nullif(a.aggminvtransfn, 0)::regproc::text,"
                   + " CASE WHEN a.aggmtranstype <> 0 THEN format_type(a.aggmtranstype, NULL) END,"
-                  + " nullif(a.aggmfinalfn, 0)::regproc::text, a.aggminitval, a.aggmfinalextra"
+                  + " nullif(a.aggmfinalfn, 0)::regproc::text, a.aggminitval, a.aggmfinalextra,"
+                  + " a.aggkind::text, pg_get_function_arguments(p.oid), a.aggfinalmodify::text,"
+                  + " a.aggmfinalmodify::text, (SELECT 'OPERATOR(' || quote_ident(opn.nspname) || '.'"
+                  + " || o.oprname || ')' FROM pg_operator o JOIN pg_namespace opn ON opn.oid = o.oprnamespace"
+                  + " WHERE o.oid = a.aggsortop)"
                   + " FROM pg_proc p JOIN pg_aggregate a ON a.aggfnoid = p.oid"
                   + " JOIN pg_namespace n ON n.oid = p.pronamespace"
-                  + " WHERE n.nspname = ANY (?) AND p.prokind = 'a' AND a.aggkind = 'n'"
+                  + " WHERE n.nspname = ANY (?) AND p.prokind = 'a'"
                   + notDependent("'pg_proc'::regclass", "p.oid", "'e'")
                   + " ORDER BY p.oid")) {
         ps.setArray(1, names);
         try (ResultSet r = ps.executeQuery()) {
           while (r.next()) {
             String signature = r.getString(3);
-            if (r.getInt(4) == 0) {
+            boolean ordinary = "n".equals(r.getString(20));
+            if (!ordinary) {
+              // "direct arguments ORDER BY aggregated arguments", which only this function prints
+              signature =
+                  Pg.qualified(r.getString(1), r.getString(2)) + "(" + r.getString(21) + ")";
+            } else if (r.getInt(4) == 0) {
               signature = signature.substring(0, signature.lastIndexOf('(')) + "(*)";
             }
             List<String> parts = new ArrayList<>();
@@ -534,6 +614,9 @@ final class PgCatalog {
             }
             if (r.getBoolean(9)) {
               parts.add("FINALFUNC_EXTRA");
+            }
+            if (r.getString(7) != null) {
+              parts.add("FINALFUNC_MODIFY = " + finalModify(r.getString(22)));
             }
             if (r.getString(8) != null) {
               parts.add("INITCOND = " + Pg.literal(r.getString(8)));
@@ -557,9 +640,18 @@ final class PgCatalog {
               if (r.getBoolean(19)) {
                 parts.add("MFINALFUNC_EXTRA");
               }
+              if (r.getString(17) != null) {
+                parts.add("MFINALFUNC_MODIFY = " + finalModify(r.getString(23)));
+              }
               if (r.getString(18) != null) {
                 parts.add("MINITCOND = " + Pg.literal(r.getString(18)));
               }
+            }
+            if (r.getString(24) != null) {
+              parts.add("SORTOP = " + r.getString(24));
+            }
+            if ("h".equals(r.getString(20))) {
+              parts.add("HYPOTHETICAL");
             }
             parts.add(
                 "PARALLEL = "
@@ -607,6 +699,73 @@ final class PgCatalog {
             out.add(
                 new PostgresSchema.SchemaObject(
                     "trigger", r.getString(1), r.getString(3), r.getString(2), sql));
+          }
+        }
+      }
+      // rules (a view's own _RETURN rule is the view), with their enabled state
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid), r.ev_enabled::text"
+                  + " FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class"
+                  + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                  + " WHERE r.rulename <> '_RETURN' AND n.nspname = ANY (?)"
+                  + notDependent("'pg_rewrite'::regclass", "r.oid", "'e'")
+                  + " ORDER BY r.oid")) {
+        ps.setArray(1, names);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            String definition = r.getString(4).strip();
+            if (definition.endsWith(";")) {
+              definition = definition.substring(0, definition.length() - 1);
+            }
+            List<String> sql = new ArrayList<>();
+            sql.add(definition);
+            String state =
+                switch (r.getString(5)) {
+                  case "D" -> "DISABLE RULE ";
+                  case "R" -> "ENABLE REPLICA RULE ";
+                  case "A" -> "ENABLE ALWAYS RULE ";
+                  default -> null;
+                };
+            if (state != null) {
+              sql.add(
+                  "ALTER TABLE "
+                      + Pg.qualified(r.getString(1), r.getString(2))
+                      + " "
+                      + state
+                      + Pg.quote(r.getString(3)));
+            }
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    "rule", r.getString(1), r.getString(3), r.getString(2), sql));
+          }
+        }
+      }
+      // extended statistics (CREATE STATISTICS), with a statistics target set on them
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT n.nspname, s.stxname, pg_get_statisticsobjdef(s.oid),"
+                  + " (to_jsonb(s)->>'stxstattarget')::int"
+                  + " FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace"
+                  + " WHERE n.nspname = ANY (?)"
+                  + notDependent("'pg_statistic_ext'::regclass", "s.oid", "'e'")
+                  + " ORDER BY s.oid")) {
+        ps.setArray(1, names);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            List<String> sql = new ArrayList<>();
+            sql.add(r.getString(3));
+            int target = r.getInt(4);
+            if (!r.wasNull() && target >= 0) {
+              sql.add(
+                  "ALTER STATISTICS "
+                      + Pg.qualified(r.getString(1), r.getString(2))
+                      + " SET STATISTICS "
+                      + target);
+            }
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    "statistics", r.getString(1), r.getString(2), null, sql));
           }
         }
       }
@@ -709,6 +868,45 @@ final class PgCatalog {
             out.add(
                 new PostgresSchema.SchemaObject(
                     "privileges", r.getString(2), r.getString(4), null, sql));
+          }
+        }
+      }
+      // column privileges, after the table's own (revoking a table's privileges takes its
+      // columns' too)
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT n.nspname, quote_ident(n.nspname) || '.' || quote_ident(c.relname),"
+                  + " a.attname, "
+                  + ACL_ITEMS.replace("ACL", "a.attacl")
+                  + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                  + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                  + " WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped"
+                  + " AND c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname = ANY (?)"
+                  + notDependent("'pg_class'::regclass", "c.oid", "'e'")
+                  + " ORDER BY c.oid, a.attnum")) {
+        ps.setArray(1, names);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            List<String> sql = new ArrayList<>();
+            for (String g : grants("", "TABLE " + r.getString(2), r.getArray(4))) {
+              // GRANT SELECT, UPDATE ON … → GRANT SELECT (col), UPDATE (col) ON …
+              int on = g.indexOf(" ON TABLE ");
+              String privileges = g.substring("GRANT ".length(), on);
+              List<String> each = new ArrayList<>();
+              for (String p : privileges.split(", ")) {
+                each.add(p + " (" + Pg.quote(r.getString(3)) + ")");
+              }
+              sql.add("GRANT " + String.join(", ", each) + g.substring(on));
+            }
+            if (!sql.isEmpty()) {
+              out.add(
+                  new PostgresSchema.SchemaObject(
+                      "privileges",
+                      r.getString(1),
+                      r.getString(2) + "." + Pg.quote(r.getString(3)),
+                      null,
+                      sql));
+            }
           }
         }
       }
@@ -841,9 +1039,177 @@ final class PgCatalog {
         }
       }
     }
+    out.addAll(publications(c, schemas, serverVersion));
     // not in a finally: after a failure the transaction is aborted, and the error is what matters
     Pg.exec(c, "SELECT set_config('search_path', " + Pg.literal(path) + ", " + inTransaction + ")");
     return out;
+  }
+
+  /** Catalogs of schema objects a restore does not recreate, by their namespace column. */
+  private static final String[][] UNCARRIED_IN_SCHEMAS = {
+    {"pg_operator", "oprnamespace", "true"},
+    {"pg_opclass", "opcnamespace", "true"},
+    {"pg_opfamily", "opfnamespace", "true"},
+    {"pg_conversion", "connamespace", "true"},
+    {"pg_ts_config", "cfgnamespace", "true"},
+    {"pg_ts_dict", "dictnamespace", "true"},
+    {"pg_ts_parser", "prsnamespace", "true"},
+    {"pg_ts_template", "tmplnamespace", "true"},
+    {"pg_class", "relnamespace", "x.relkind = 'f'"},
+    {"pg_type", "typnamespace", "x.typtype IN ('b', 'p', 'm')"},
+  };
+
+  /** Database-wide catalogs of objects a restore does not recreate; user-made ones only. */
+  private static final String[] UNCARRIED_IN_DATABASE = {
+    "pg_cast",
+    "pg_transform",
+    "pg_language",
+    "pg_foreign_data_wrapper",
+    "pg_foreign_server",
+    "pg_event_trigger",
+  };
+
+  /**
+   * What the source holds that the archive does not carry: operators and operator classes, text
+   * search configurations, foreign tables, base types (in the exported schemas), casts, languages,
+   * foreign servers and event triggers (database-wide), and large objects. Not an extension's own,
+   * nor one an object made for itself (a type's array): the extension brings those back. Each as
+   * "type identity", as the server names it.
+   */
+  static List<String> notCarried(Connection c, List<String> schemas) throws SQLException {
+    StringBuilder union = new StringBuilder();
+    for (String[] k : UNCARRIED_IN_SCHEMAS) {
+      union
+          .append(union.length() == 0 ? "" : " UNION ALL ")
+          .append("SELECT '")
+          .append(k[0])
+          .append("'::regclass AS classid, x.oid AS objid FROM ")
+          .append(k[0])
+          .append(" x JOIN pg_namespace n ON n.oid = x.")
+          .append(k[1])
+          .append(" WHERE n.nspname = ANY (?) AND ")
+          .append(k[2]);
+    }
+    for (String k : UNCARRIED_IN_DATABASE) {
+      // 16384: the first object id a user's objects get (FirstNormalObjectId)
+      union
+          .append(" UNION ALL SELECT '")
+          .append(k)
+          .append("'::regclass, x.oid FROM ")
+          .append(k)
+          .append(" x WHERE x.oid >= 16384");
+    }
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT o.type || ' ' || o.identity FROM ("
+                + union
+                + ") u CROSS JOIN LATERAL pg_identify_object(u.classid, u.objid, 0) o"
+                + " WHERE NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = u.classid"
+                + " AND dep.objid = u.objid AND dep.deptype IN ('e', 'i'))"
+                + " ORDER BY u.classid, u.objid")) {
+      Array names = c.createArrayOf("text", schemas.toArray());
+      for (int i = 1; i <= UNCARRIED_IN_SCHEMAS.length; i++) {
+        ps.setArray(i, names);
+      }
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          out.add(r.getString(1));
+        }
+      }
+    }
+    long largeObjects = Pg.number(c, "SELECT count(*) FROM pg_largeobject_metadata");
+    if (largeObjects > 0) {
+      out.add(
+          largeObjects
+              + (largeObjects == 1 ? " large object" : " large objects")
+              + " (pg_largeobject)");
+    }
+    return out;
+  }
+
+  /**
+   * Publications (logical replication), database-wide: each with what it publishes, and the tables
+   * (with their column lists and row filters) and schemas it holds of the exported schemas. Called
+   * with an empty search path, so every name is schema-qualified.
+   */
+  private static List<PostgresSchema.SchemaObject> publications(
+      Connection c, List<String> schemas, long serverVersion) throws SQLException {
+    List<PostgresSchema.SchemaObject> out = new ArrayList<>();
+    boolean filters = serverVersion >= 150000; // row filters, column lists, TABLES IN SCHEMA
+    Array names = c.createArrayOf("text", schemas.toArray());
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT p.oid, p.pubname, p.puballtables, concat_ws(', ',"
+                    + " CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END,"
+                    + " CASE WHEN p.pubdelete THEN 'delete' END,"
+                    + " CASE WHEN (to_jsonb(p)->>'pubtruncate')::boolean THEN 'truncate' END),"
+                    + " coalesce((to_jsonb(p)->>'pubviaroot')::boolean, false)"
+                    + " FROM pg_publication p ORDER BY p.oid");
+        PreparedStatement tables =
+            c.prepareStatement(
+                "SELECT quote_ident(n.nspname) || '.' || quote_ident(cl.relname),"
+                    + (filters
+                        ? " pg_get_expr(pr.prqual, pr.prrelid), (SELECT string_agg(quote_ident(a.attname),"
+                            + " ', ' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = pr.prrelid"
+                            + " AND a.attnum = ANY (pr.prattrs::int2[]))"
+                        : " NULL, NULL")
+                    + " FROM pg_publication_rel pr JOIN pg_class cl ON cl.oid = pr.prrelid"
+                    + " JOIN pg_namespace n ON n.oid = cl.relnamespace"
+                    + " WHERE pr.prpubid = ? AND n.nspname = ANY (?) ORDER BY pr.oid");
+        PreparedStatement inSchemas =
+            c.prepareStatement(
+                filters
+                    ? "SELECT quote_ident(n.nspname) FROM pg_publication_namespace pn"
+                        + " JOIN pg_namespace n ON n.oid = pn.pnnspid"
+                        + " WHERE pn.pnpubid = ? AND n.nspname = ANY (?) ORDER BY pn.oid"
+                    : "SELECT NULL WHERE ?::oid IS NULL AND ?::text[] IS NULL")) {
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          String name = Pg.quote(r.getString(2));
+          List<String> sql = new ArrayList<>();
+          sql.add(
+              "CREATE PUBLICATION "
+                  + name
+                  + (r.getBoolean(3) ? " FOR ALL TABLES" : "")
+                  + " WITH (publish = "
+                  + Pg.literal(r.getString(4))
+                  + (r.getBoolean(5) ? ", publish_via_partition_root = true" : "")
+                  + ")");
+          for (PreparedStatement q : List.of(tables, inSchemas)) {
+            q.setLong(1, r.getLong(1));
+            q.setArray(2, names);
+          }
+          try (ResultSet t = tables.executeQuery()) {
+            while (t.next()) {
+              sql.add(
+                  "ALTER PUBLICATION "
+                      + name
+                      + " ADD TABLE "
+                      + t.getString(1)
+                      + (t.getString(3) != null ? " (" + t.getString(3) + ")" : "")
+                      + (t.getString(2) != null ? " WHERE (" + t.getString(2) + ")" : ""));
+            }
+          }
+          try (ResultSet t = inSchemas.executeQuery()) {
+            while (t.next()) {
+              sql.add("ALTER PUBLICATION " + name + " ADD TABLES IN SCHEMA " + t.getString(1));
+            }
+          }
+          out.add(new PostgresSchema.SchemaObject("publication", null, r.getString(2), null, sql));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** An aggregate's {@code aggfinalmodify} as CREATE AGGREGATE spells it. */
+  private static String finalModify(String code) {
+    return switch (code) {
+      case "s" -> "SHAREABLE";
+      case "w" -> "READ_WRITE";
+      default -> "READ_ONLY";
+    };
   }
 
   /** The porter names of the exported tables {@code rel} inherits from (not a partition's). */
@@ -953,7 +1319,11 @@ final class PgCatalog {
     List<PostgresSchema.Domain> out = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typdefault, t.typnotnull,"
+            "SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod)"
+                + " || CASE WHEN t.typcollation <> (SELECT b.typcollation FROM pg_type b WHERE b.oid = t.typbasetype)"
+                + " THEN ' COLLATE ' || (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)"
+                + " FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace"
+                + " WHERE co.oid = t.typcollation) ELSE '' END, t.typdefault, t.typnotnull,"
                 + " coalesce((SELECT array_agg(pg_get_constraintdef(co.oid) ORDER BY co.oid)::text[] FROM pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c'), '{}')"
                 + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND n.nspname = ANY (?) ORDER BY t.oid")) {
       ps.setArray(1, c.createArrayOf("text", schemas.toArray()));

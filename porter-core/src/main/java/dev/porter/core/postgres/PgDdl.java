@@ -69,18 +69,21 @@ final class PgDdl {
               + ")");
     }
     d.routinesAt = d.before.size();
-    take(s, d.routines, Set.of("extension"), Set.of("type"));
+    take(s, d.routines, Set.of("extension"), Set.of("collation"), Set.of("type"));
     take(s, d.routines, Set.of("function", "procedure", "aggregate"));
     take(
         s,
         d.afterRows,
         Set.of("view", "materialized view"),
         Set.of("trigger"),
+        Set.of("rule"),
+        Set.of("statistics"),
         Set.of("row security"),
         Set.of("comment"),
         Set.of("privileges"),
         Set.of("default privileges"),
-        Set.of("owner"));
+        Set.of("owner"),
+        Set.of("publication"));
     for (PostgresSchema.Domain dom : s.domains()) {
       StringBuilder b =
           new StringBuilder(
@@ -153,6 +156,10 @@ final class PgDdl {
         for (ColumnDef c : def.columns()) {
           StringBuilder b =
               new StringBuilder(Pg.quote(c.name())).append(' ').append(c.declaredType());
+          String collation = t.collations().get(c.name());
+          if (collation != null) {
+            b.append(" COLLATE ").append(collation);
+          }
           String gen = t.generated().get(c.name());
           String ident = t.identities().get(c.name());
           if (gen != null) {

@@ -108,6 +108,9 @@ final class PgTarget implements Target {
   /** Why each schema object that failed did, in its last attempt. */
   private final Map<PostgresSchema.SchemaObject, String> objectReasons = new java.util.HashMap<>();
 
+  /** What the source held that its archive does not carry, reported by the check. */
+  private final List<String> notCarried = new ArrayList<>();
+
   /** The kinds of schema objects attempted, plural, in the order first met. */
   private final List<String> objectKinds = new ArrayList<>();
 
@@ -205,7 +208,9 @@ final class PgTarget implements Target {
                       || o.sql().get(0).startsWith("COMMENT ON SCHEMA "));
       // a database-wide default (no schema) is the target's too, unless it holds nothing of its own
       boolean ofDatabase =
-          o.kind().equals("default privileges") && o.schema() == null && !targetSchemas.isEmpty();
+          (o.kind().equals("default privileges") && o.schema() == null
+                  || o.kind().equals("publication"))
+              && !targetSchemas.isEmpty();
       if (!(ofSchema && targetSchemas.contains(o.schema())) && !ofDatabase) {
         pending.add(o);
       }
@@ -263,6 +268,7 @@ final class PgTarget implements Target {
             case "privileges" -> "privileges";
             case "owner" -> "owners";
             case "default privileges" -> "default privileges";
+            case "statistics" -> "statistics";
             default -> o.kind() + "s";
           };
       if (!objectKinds.contains(kinds)) {
@@ -278,7 +284,9 @@ final class PgTarget implements Target {
                     ? o.name() + " on " + o.schema() + "." + o.on()
                     : o.kind().equals("comment") || o.kind().equals("privileges")
                         ? o.name() // already qualified
-                        : o.kind().equals("owner") || o.kind().equals("default privileges")
+                        : o.kind().equals("owner")
+                                || o.kind().equals("default privileges")
+                                || o.kind().equals("publication")
                             ? o.name() + (o.schema() != null ? " in " + o.schema() : "")
                             : o.schema() + "." + o.name())
                 + " ("
@@ -322,8 +330,8 @@ final class PgTarget implements Target {
       PorterException e, List<PostgresSchema.SchemaObject> waiting) {
     List<String> missing = new ArrayList<>();
     for (PostgresSchema.SchemaObject o : waiting) {
-      if (o.kind().equals("extension")) {
-        missing.add(o.name() + " (" + reason(objectReasons.get(o)) + ")");
+      if (o.kind().equals("extension") || o.kind().equals("collation")) {
+        missing.add(o.kind() + " " + o.name() + " (" + reason(objectReasons.get(o)) + ")");
       }
     }
     if (missing.isEmpty()) {
@@ -332,7 +340,7 @@ final class PgTarget implements Target {
     return new PorterException(
         e.category(),
         e.getMessage()
-            + "; the source database had extensions that could not be created here: "
+            + "; the source database had extensions or collations that could not be created here: "
             + String.join(", ", missing),
         e);
   }
@@ -451,6 +459,9 @@ final class PgTarget implements Target {
       }
       ddl =
           header.postgresql() != null ? PgDdl.fromPostgres(header) : PgDdl.fromOtherEngine(header);
+      if (header.postgresql() != null) {
+        notCarried.addAll(header.postgresql().notCarried());
+      }
       // Schemas that already hold the target's own objects (only without --mode replace, which
       // recreates the archive's schemas): their access lists and comments are the target's, not
       // the archive's to change. An empty one, such as a new database's public, takes them.
@@ -1230,20 +1241,22 @@ final class PgTarget implements Target {
                   + (foreignKeysAccepted == 0
                       ? ""
                       : ", " + foreignKeysAccepted + " with violations accepted (NOT VALID)")));
-      if (objectsCreated + objectsMissing.size() > 0) {
+      if (objectsCreated + objectsMissing.size() + notCarried.size() > 0) {
         checks.add(
             new Check(
                 "schema objects",
-                objectsMissing.isEmpty(),
+                objectsMissing.isEmpty() && notCarried.isEmpty(),
                 objectsCreated
                     + " of "
                     + (objectsCreated + objectsMissing.size())
-                    + " recreated ("
-                    + String.join(", ", objectKinds)
-                    + ")"
+                    + " recreated"
+                    + (objectKinds.isEmpty() ? "" : " (" + String.join(", ", objectKinds) + ")")
                     + (objectsMissing.isEmpty()
                         ? ""
-                        : "; not recreated: " + String.join("; ", objectsMissing))));
+                        : "; not recreated: " + String.join("; ", objectsMissing))
+                    + (notCarried.isEmpty()
+                        ? ""
+                        : "; not in the archive: " + String.join("; ", notCarried))));
       }
       return checks;
     } catch (SQLException e) {

@@ -63,6 +63,13 @@ final class ExportCommand implements Callable<Integer> {
           "PostgreSQL: export this schema (repeatable; default: every non-system schema).")
   java.util.List<String> schemas = java.util.List.of();
 
+  @Option(
+      names = "--without-large-objects",
+      description =
+          "PostgreSQL: write the archive although the database holds large objects, which it does"
+              + " not carry (without this, such an export is refused).")
+  boolean withoutLargeObjects;
+
   @Option(names = "--force", description = "Replace an existing archive of the same name.")
   boolean force;
 
@@ -96,6 +103,9 @@ final class ExportCommand implements Callable<Integer> {
     ExportJob job = new ExportJob(dialect, ref, null, Clock.systemUTC(), printer);
     if (app != null) {
       job.forApp(dev.porter.core.app.AppLoader.load(app));
+    }
+    if (withoutLargeObjects) {
+      job.withoutLargeObjects();
     }
     ExportResult result;
     try (ArchiveWriter writer =

@@ -137,6 +137,18 @@ class PgHelpdeskTest {
   }
 
   @Test
+  void anUpgradeLeavesLargeObjectsWhereTheyAre() throws Exception {
+    String pg = release1Postgres();
+    PgKit.sql(pg, "SELECT lo_from_bytea(424242, 'kept by the upgrade'::bytea)");
+    // a plain export would lose their contents: refused; an upgrade keeps them in place
+    porter("export", "--db", pg, "-o", dir.resolve("lo.porter")).expect(3);
+    porter("upgrade", "--db", pg, "--app", app, "--backup-dir", dir).expect(0);
+    assertEquals("4", release(pg));
+    assertEquals(
+        "kept by the upgrade", PgKit.value(pg, "SELECT convert_from(lo_get(424242), 'UTF8')"));
+  }
+
+  @Test
   void aSqliteReleaseOneArchiveImportsIntoAnEmptyPostgresDatabaseAtReleaseFour() throws Exception {
     Path source = release1Sqlite("source.db");
     Path archive = dir.resolve("release-1.porter");

@@ -53,6 +53,18 @@ public final class ExportJob {
     return this;
   }
 
+  private boolean withoutLargeObjects;
+
+  /**
+   * Writes the archive even when the PostgreSQL source holds large objects, which an archive does
+   * not carry; without it such an export is refused. An upgrade leaves them where they are (they
+   * live outside every schema it replaces), so it asks for this.
+   */
+  public ExportJob withoutLargeObjects() {
+    this.withoutLargeObjects = true;
+    return this;
+  }
+
   /** Tables read at once when the engine can share its snapshot between connections. */
   private static final int PARALLEL = 2;
 
@@ -152,6 +164,17 @@ public final class ExportJob {
     long start = System.nanoTime();
     try (Source source = dialect.openSource(database)) {
       SourceSchema schema = source.schema();
+      long largeObjects = schema.postgresql() == null ? 0 : schema.postgresql().largeObjects();
+      if (largeObjects > 0 && !withoutLargeObjects) {
+        // their contents would be missing from the backup: only when asked for by name
+        throw PorterException.refused(
+            database.display()
+                + " holds "
+                + largeObjects
+                + (largeObjects == 1 ? " large object" : " large objects")
+                + " (pg_largeobject), whose contents an archive does not carry: export"
+                + " --without-large-objects leaves them out knowingly; nothing was written");
+      }
       AppInfo appInfo = app;
       if (appDefinition != null) {
         VersionProbe probe = appDefinition.probe(dialect.engine());

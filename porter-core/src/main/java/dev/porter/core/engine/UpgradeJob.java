@@ -131,7 +131,10 @@ public final class UpgradeJob {
         Path backup = backupPath(now);
         progress.phase("backing up to " + backup.getFileName());
         try (ArchiveWriter w = codec.write(backup, options.tempDir(), false)) {
-          new ExportJob(dialect, database, null, fixed, progress).forApp(app).run(w);
+          new ExportJob(dialect, database, null, fixed, progress)
+              .forApp(app)
+              .withoutLargeObjects()
+              .run(w);
         }
         ImportOptions io = options.withTarget(targetOptions).withFrom(null);
         ImportReport report;

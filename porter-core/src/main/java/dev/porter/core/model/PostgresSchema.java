@@ -18,6 +18,8 @@ import java.util.List;
  * @param notCarried what the source held that the archive does not carry, one line each ("operator
  *     public.=== (integer, integer)", "3 large objects"): a restore reports them, never silently
  *     leaves them out; absent (empty) in archives written before 2026-12-03
+ * @param largeObjects how many large objects the source held (none of them is in the archive: an
+ *     export leaves them out only when asked to by name)
  */
 public record PostgresSchema(
     List<String> schemas,
@@ -26,7 +28,8 @@ public record PostgresSchema(
     List<Sequence> sequences,
     List<Table> tables,
     List<SchemaObject> objects,
-    List<String> notCarried) {
+    List<String> notCarried,
+    long largeObjects) {
 
   public PostgresSchema {
     schemas = List.copyOf(schemas);
@@ -44,7 +47,7 @@ public record PostgresSchema(
       List<Domain> domains,
       List<Sequence> sequences,
       List<Table> tables) {
-    this(schemas, enums, domains, sequences, tables, List.of(), List.of());
+    this(schemas, enums, domains, sequences, tables, List.of(), List.of(), 0);
   }
 
   /**

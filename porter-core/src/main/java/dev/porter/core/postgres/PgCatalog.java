@@ -278,7 +278,8 @@ final class PgCatalog {
             sequences(c, schemas, byOid),
             pgTables,
             objects(c, schemas),
-            notCarried(c, schemas));
+            notCarried(c, schemas),
+            Pg.number(c, "SELECT count(*) FROM pg_largeobject_metadata"));
     String version = Pg.string(c, "SHOW server_version");
     SourceInfo info = new SourceInfo(DatabaseRef.POSTGRESQL, version, ref.displayName());
     return new SourceSchema(info, TableOrder.referencedFirst(tables), null, extras);

@@ -133,6 +133,9 @@ public record PostgresSchema(
    *     empty for most tables, and in archives written before 2026-12-03
    * @param collations column → its collation, schema-qualified, where it is not its type's default
    *     ({@code COLLATE "C"}); empty in archives written before 2026-12-03
+   * @param unlogged an {@code UNLOGGED} table; absent (false) in archives written before 2026-12-03
+   * @param storage its storage parameters as {@code name=value} ({@code fillfactor=70}), in the
+   *     order the server lists them; empty when none
    */
   public record Table(
       String name,
@@ -146,7 +149,9 @@ public record PostgresSchema(
       List<Constraint> constraints,
       List<String> indexes,
       List<String> inherits,
-      java.util.Map<String, String> collations) {
+      java.util.Map<String, String> collations,
+      boolean unlogged,
+      List<String> storage) {
     public Table(
         String name,
         String schema,
@@ -170,11 +175,14 @@ public record PostgresSchema(
           constraints,
           indexes,
           List.of(),
-          java.util.Map.of());
+          java.util.Map.of(),
+          false,
+          List.of());
     }
 
     public Table {
       inherits = inherits == null ? List.of() : List.copyOf(inherits);
+      storage = storage == null ? List.of() : List.copyOf(storage);
       collations =
           collations == null
               ? java.util.Map.of()

@@ -78,13 +78,21 @@ final class PgCatalog {
 
   /** A relation: its oid, schema, name and kind. */
   record Rel(
-      long oid, String schema, String name, char kind, boolean partition, String porterName) {}
+      long oid,
+      String schema,
+      String name,
+      char kind,
+      boolean partition,
+      String porterName,
+      boolean unlogged,
+      List<String> storage) {}
 
   static List<Rel> relations(Connection c, List<String> schemas) throws SQLException {
     List<Rel> out = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition FROM pg_class c"
+            "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition,"
+                + " c.relpersistence = 'u', coalesce(c.reloptions, '{}') FROM pg_class c"
                 + " JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY (?) ORDER BY c.oid")) {
       Array a = c.createArrayOf("text", schemas.toArray());
@@ -98,7 +106,9 @@ final class PgCatalog {
                   r.getString(3),
                   r.getString(4).charAt(0),
                   r.getBoolean(5),
-                  Pg.porterName(r.getString(2), r.getString(3))));
+                  Pg.porterName(r.getString(2), r.getString(3)),
+                  r.getBoolean(6),
+                  Arrays.asList((String[]) r.getArray(7).getArray())));
         }
       }
     }
@@ -254,7 +264,9 @@ final class PgCatalog {
               constraints,
               indexes,
               inherits(c, rel, byOid),
-              collations));
+              collations,
+              rel.unlogged(),
+              rel.storage()));
       if (!rel.partition()) {
         tables.add(
             new TableDef(

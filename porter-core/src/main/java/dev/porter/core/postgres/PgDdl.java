@@ -149,7 +149,8 @@ final class PgDdl {
                 + Pg.qualified(parent.schema(), parent.table())
                 + " "
                 + t.partitionBound()
-                + (t.partitionKey() != null ? " PARTITION BY " + t.partitionKey() : ""));
+                + (t.partitionKey() != null ? " PARTITION BY " + t.partitionKey() : "")
+                + storage(t));
       } else {
         TableDef def = defs.get(t.name());
         List<String> cols = new ArrayList<>();
@@ -167,7 +168,8 @@ final class PgDdl {
           } else if (ident != null) {
             b.append(" GENERATED ")
                 .append(ident.equals("a") ? "ALWAYS" : "BY DEFAULT")
-                .append(" AS IDENTITY");
+                .append(" AS IDENTITY")
+                .append(identityOptions(s, t.name() + "." + c.name()));
           } else if (c.defaultSql() != null) {
             b.append(" DEFAULT ").append(c.defaultSql());
           }
@@ -184,13 +186,16 @@ final class PgDdl {
           }
         }
         d.before.add(
-            "CREATE TABLE "
+            "CREATE "
+                + (t.unlogged() ? "UNLOGGED " : "")
+                + "TABLE "
                 + q
                 + " ("
                 + String.join(", ", cols)
                 + ")"
                 + (parents.isEmpty() ? "" : " INHERITS (" + String.join(", ", parents) + ")")
-                + (t.partitionKey() != null ? " PARTITION BY " + t.partitionKey() : ""));
+                + (t.partitionKey() != null ? " PARTITION BY " + t.partitionKey() : "")
+                + storage(t));
       }
       for (PostgresSchema.Constraint c : t.constraints()) {
         if (c.type().equals("c") && inheritedCheck(s, t, c)) {
@@ -248,6 +253,46 @@ final class PgDdl {
         }
       }
     }
+  }
+
+  /**
+   * A table's storage parameters as a WITH clause ({@code fillfactor=70} → {@code 'fillfactor' =
+   * '70'}).
+   */
+  private static String storage(PostgresSchema.Table t) {
+    List<String> options = new ArrayList<>();
+    for (String o : t.storage()) {
+      int eq = o.indexOf('=');
+      options.add(o.substring(0, eq) + " = " + Pg.literal(o.substring(eq + 1)));
+    }
+    return options.isEmpty() ? "" : " WITH (" + String.join(", ", options) + ")";
+  }
+
+  /**
+   * The options of an identity column's sequence, as the source had them (its name, start,
+   * increment, bounds, cache, cycle): an application that counts by tens still does after a
+   * restore. Empty where the archive has no record of it.
+   */
+  private static String identityOptions(PostgresSchema s, String ownedBy) {
+    for (PostgresSchema.Sequence q : s.sequences()) {
+      if (q.identity() && ownedBy.equals(q.ownedBy())) {
+        return " (SEQUENCE NAME "
+            + Pg.qualified(q.schema(), q.name())
+            + " START WITH "
+            + q.start()
+            + " INCREMENT BY "
+            + q.increment()
+            + " MINVALUE "
+            + q.min()
+            + " MAXVALUE "
+            + q.max()
+            + " CACHE "
+            + q.cache()
+            + (q.cycle() ? " CYCLE" : " NO CYCLE")
+            + ")";
+      }
+    }
+    return "";
   }
 
   /** Whether a parent of {@code t} (INHERITS) has the CHECK constraint {@code c} by its name. */

@@ -55,7 +55,35 @@ class ForeignKeyPrecheckTest {
 
   @Test
   void neverClearsWhatThePragmaRefusesAndClearsThePlainCases() throws SQLException {
-    Path db = dir.resolve("fk.db");
+    check(dir.resolve("fk.db"), false);
+  }
+
+  /** The same with an index on every child's column: each distinct value is looked up once. */
+  @Test
+  void throughAnIndexOfTheChildItNeverClearsWhatThePragmaRefuses() throws SQLException {
+    Path db = dir.resolve("fk-indexed.db");
+    check(db, true);
+    try (Connection c = Sqlite.connect(db, false);
+        Statement st = c.createStatement()) {
+      assertTrue(SqliteTarget.leadsAnIndex(c, "c_int_ok", "fk"));
+      assertTrue(SqliteTarget.leadsAnIndex(c, "c_int_ok", "FK"), "names are case-blind");
+      assertFalse(SqliteTarget.leadsAnIndex(c, "c_int_ok", "id"));
+      // an index that merges values the check tells apart, or leaves rows out, is not used
+      st.execute("CREATE TABLE folded (id INTEGER PRIMARY KEY, fk TEXT REFERENCES p(id))");
+      st.execute("CREATE INDEX folded_fk ON folded (fk COLLATE NOCASE)");
+      st.execute("CREATE TABLE partial (id INTEGER PRIMARY KEY, fk INTEGER REFERENCES p(id))");
+      st.execute("CREATE INDEX partial_fk ON partial (fk) WHERE fk > 10");
+      st.execute("CREATE TABLE second (id INTEGER PRIMARY KEY, a, fk INTEGER REFERENCES p(id))");
+      st.execute("CREATE INDEX second_a_fk ON second (a, fk)");
+      assertFalse(SqliteTarget.leadsAnIndex(c, "folded", "fk"));
+      assertFalse(SqliteTarget.leadsAnIndex(c, "partial", "fk"));
+      assertFalse(SqliteTarget.leadsAnIndex(c, "second", "fk"));
+      st.execute("INSERT INTO partial (fk) VALUES (5), (500)");
+      assertFalse(SqliteTarget.keySetClears(c, "partial", 1_000_000, 0), "500 has no parent");
+    }
+  }
+
+  private void check(Path db, boolean indexed) throws SQLException {
     try (Connection c = Sqlite.connect(db, false);
         Statement st = c.createStatement()) {
       st.execute("PRAGMA foreign_keys = OFF");
@@ -84,6 +112,12 @@ class ForeignKeyPrecheckTest {
                   + parts[i]
                   + (two ? ", " + parts[i] : "")
                   + ")");
+        }
+        if (indexed) {
+          st.execute("CREATE INDEX " + e.getKey() + "_fk ON " + e.getKey() + " (fk)");
+          if (two) {
+            st.execute("CREATE INDEX " + e.getKey() + "_fk2 ON " + e.getKey() + " (fk2)");
+          }
         }
       }
     }

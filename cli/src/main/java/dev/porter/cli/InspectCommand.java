@@ -95,6 +95,11 @@ final class InspectCommand implements Callable<Integer> {
               case "owner" -> Fmt.plural(k.getValue(), "owner") + " by schema";
               case "default privileges" -> Fmt.plural(k.getValue(), "default access list");
               case "statistics" -> Fmt.plural(k.getValue(), "statistics object");
+              case "text search dictionary" ->
+                  k.getValue()
+                      + (k.getValue() == 1
+                          ? " text search dictionary"
+                          : " text search dictionaries");
               default -> Fmt.plural(k.getValue(), k.getKey());
             });
       }

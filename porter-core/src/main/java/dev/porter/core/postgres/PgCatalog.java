@@ -437,6 +437,70 @@ final class PgCatalog {
           }
         }
       }
+      // text search dictionaries, then configurations: a column's default, a generated column or
+      // an index may name one
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT n.nspname, d.dictname, quote_ident(tn.nspname) || '.' || quote_ident(t.tmplname),"
+                  + " d.dictinitoption FROM pg_ts_dict d JOIN pg_namespace n ON n.oid = d.dictnamespace"
+                  + " JOIN pg_ts_template t ON t.oid = d.dicttemplate"
+                  + " JOIN pg_namespace tn ON tn.oid = t.tmplnamespace WHERE n.nspname = ANY (?)"
+                  + notDependent("'pg_ts_dict'::regclass", "d.oid", "'e'")
+                  + " ORDER BY d.oid")) {
+        ps.setArray(1, names);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            String options = r.getString(4);
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    "text search dictionary",
+                    r.getString(1),
+                    r.getString(2),
+                    null,
+                    List.of(
+                        "CREATE TEXT SEARCH DICTIONARY "
+                            + Pg.qualified(r.getString(1), r.getString(2))
+                            + " (TEMPLATE = "
+                            + r.getString(3)
+                            + (options == null || options.isBlank() ? "" : ", " + options)
+                            + ")")));
+          }
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT n.nspname, cf.cfgname, quote_ident(pn.nspname) || '.' || quote_ident(p.prsname),"
+                  + " (SELECT array_agg(m.alias || ' WITH ' || m.dicts ORDER BY m.tokid) FROM ("
+                  + " SELECT tt.tokid, tt.alias, string_agg(quote_ident(dn.nspname) || '.'"
+                  + " || quote_ident(d.dictname), ', ' ORDER BY cm.mapseqno) AS dicts"
+                  + " FROM pg_ts_config_map cm JOIN pg_ts_dict d ON d.oid = cm.mapdict"
+                  + " JOIN pg_namespace dn ON dn.oid = d.dictnamespace"
+                  + " JOIN ts_token_type(cf.cfgparser) tt ON tt.tokid = cm.maptokentype"
+                  + " WHERE cm.mapcfg = cf.oid GROUP BY tt.tokid, tt.alias) m)"
+                  + " FROM pg_ts_config cf JOIN pg_namespace n ON n.oid = cf.cfgnamespace"
+                  + " JOIN pg_ts_parser p ON p.oid = cf.cfgparser"
+                  + " JOIN pg_namespace pn ON pn.oid = p.prsnamespace WHERE n.nspname = ANY (?)"
+                  + notDependent("'pg_ts_config'::regclass", "cf.oid", "'e'")
+                  + " ORDER BY cf.oid")) {
+        ps.setArray(1, names);
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            String name = Pg.qualified(r.getString(1), r.getString(2));
+            List<String> sql = new ArrayList<>();
+            sql.add(
+                "CREATE TEXT SEARCH CONFIGURATION " + name + " (PARSER = " + r.getString(3) + ")");
+            Array mappings = r.getArray(4);
+            if (mappings != null) {
+              for (Object m : (Object[]) mappings.getArray()) {
+                sql.add("ALTER TEXT SEARCH CONFIGURATION " + name + " ADD MAPPING FOR " + m);
+              }
+            }
+            out.add(
+                new PostgresSchema.SchemaObject(
+                    "text search configuration", r.getString(1), r.getString(2), null, sql));
+          }
+        }
+      }
       String notOfExtension = notDependent("'pg_type'::regclass", "t.oid", "'e'");
       // composite types, then range types: a column or a function may have them as its type
       try (PreparedStatement ps =
@@ -1064,8 +1128,6 @@ final class PgCatalog {
     {"pg_opclass", "opcnamespace", "true"},
     {"pg_opfamily", "opfnamespace", "true"},
     {"pg_conversion", "connamespace", "true"},
-    {"pg_ts_config", "cfgnamespace", "true"},
-    {"pg_ts_dict", "dictnamespace", "true"},
     {"pg_ts_parser", "prsnamespace", "true"},
     {"pg_ts_template", "tmplnamespace", "true"},
     {"pg_class", "relnamespace", "x.relkind = 'f'"},
@@ -1084,10 +1146,10 @@ final class PgCatalog {
 
   /**
    * What the source holds that the archive does not carry: operators and operator classes, text
-   * search configurations, foreign tables, base types (in the exported schemas), casts, languages,
-   * foreign servers and event triggers (database-wide), and large objects. Not an extension's own,
-   * nor one an object made for itself (a type's array): the extension brings those back. Each as
-   * "type identity", as the server names it.
+   * search parsers and templates, foreign tables, base types (in the exported schemas), casts,
+   * languages, foreign servers and event triggers (database-wide), and large objects. Not an
+   * extension's own, nor one an object made for itself (a type's array): the extension brings those
+   * back. Each as "type identity", as the server names it.
    */
   static List<String> notCarried(Connection c, List<String> schemas) throws SQLException {
     StringBuilder union = new StringBuilder();

@@ -69,7 +69,14 @@ final class PgDdl {
               + ")");
     }
     d.routinesAt = d.before.size();
-    take(s, d.routines, Set.of("extension"), Set.of("collation"), Set.of("type"));
+    take(
+        s,
+        d.routines,
+        Set.of("extension"),
+        Set.of("collation"),
+        Set.of("text search dictionary"),
+        Set.of("text search configuration"),
+        Set.of("type"));
     take(s, d.routines, Set.of("function", "procedure", "aggregate"));
     take(
         s,

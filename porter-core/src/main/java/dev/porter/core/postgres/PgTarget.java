@@ -269,6 +269,8 @@ final class PgTarget implements Target {
             case "owner" -> "owners";
             case "default privileges" -> "default privileges";
             case "statistics" -> "statistics";
+            case "text search dictionary" -> "text search dictionaries";
+            case "text search configuration" -> "text search configurations";
             default -> o.kind() + "s";
           };
       if (!objectKinds.contains(kinds)) {

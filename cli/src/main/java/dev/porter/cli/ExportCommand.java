@@ -66,8 +66,8 @@ final class ExportCommand implements Callable<Integer> {
   @Option(
       names = "--without-large-objects",
       description =
-          "PostgreSQL: write the archive although the database holds large objects, which it does"
-              + " not carry (without this, such an export is refused).")
+          "PostgreSQL: leave the database's large objects out of the archive; it then names them"
+              + " as not carried (an archive with them is format version 2).")
   boolean withoutLargeObjects;
 
   @Option(names = "--force", description = "Replace an existing archive of the same name.")

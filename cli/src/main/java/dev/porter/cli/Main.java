@@ -140,7 +140,11 @@ public final class Main implements Runnable {
     public String[] getVersion() {
       return new String[] {
         "porter " + PorterVersion.current(),
-        "archive format " + dev.porter.core.model.ArchiveHeader.CURRENT_FORMAT_VERSION,
+        "archive format "
+            + dev.porter.core.model.ArchiveHeader.CURRENT_FORMAT_VERSION
+            + " ("
+            + dev.porter.core.model.ArchiveHeader.LARGE_OBJECTS_FORMAT_VERSION
+            + " with PostgreSQL large objects)",
         "Java " + System.getProperty("java.version")
       };
     }

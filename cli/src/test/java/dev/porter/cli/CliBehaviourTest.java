@@ -90,7 +90,7 @@ class CliBehaviourTest {
     Cli.Result r = Cli.ok("--version");
     List<String> lines = r.out().lines().toList();
     assertTrue(lines.get(0).matches("porter \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), r::toString);
-    assertEquals("archive format 1", lines.get(1));
+    assertEquals("archive format 1 (2 with PostgreSQL large objects)", lines.get(1));
     assertEquals("", r.err());
   }
 

@@ -105,7 +105,7 @@ final class PorterArchiveReader implements ArchiveReader {
       throw PorterException.corrupt(
           "archive " + name + ": missing or invalid formatVersion in " + m.name());
     }
-    if (version > ArchiveHeader.CURRENT_FORMAT_VERSION) {
+    if (version > ArchiveHeader.HIGHEST_READABLE_FORMAT_VERSION) {
       throw new PorterException(
           ErrorCategory.REFUSED,
           "archive "
@@ -117,7 +117,7 @@ final class PorterArchiveReader implements ArchiveReader {
               + "; this porter ("
               + PorterVersion.current()
               + ") reads format versions up to "
-              + ArchiveHeader.CURRENT_FORMAT_VERSION
+              + ArchiveHeader.HIGHEST_READABLE_FORMAT_VERSION
               + ": use a newer porter");
     }
     ArchiveHeader h;

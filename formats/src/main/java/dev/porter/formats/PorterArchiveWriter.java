@@ -309,7 +309,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
         OutputStream file = Files.newOutputStream(spool);
         out = new DigestOutputStream(new BufferedOutputStream(file, 1 << 16), digest);
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("porter.format", Integer.toString(ArchiveHeader.CURRENT_FORMAT_VERSION));
+        meta.put("porter.format", Integer.toString(header.formatVersion()));
         meta.put(AvroSchemas.PROP_TABLE, entry.table().name());
         avro =
             new AvroContainerWriter(

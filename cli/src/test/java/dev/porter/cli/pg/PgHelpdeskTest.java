@@ -140,12 +140,35 @@ class PgHelpdeskTest {
   void anUpgradeLeavesLargeObjectsWhereTheyAre() throws Exception {
     String pg = release1Postgres();
     PgKit.sql(pg, "SELECT lo_from_bytea(424242, 'kept by the upgrade'::bytea)");
-    // a plain export would lose their contents: refused; an upgrade keeps them in place
-    porter("export", "--db", pg, "-o", dir.resolve("lo.porter")).expect(3);
-    porter("upgrade", "--db", pg, "--app", app, "--backup-dir", dir).expect(0);
+    // the upgrade's backup leaves them out, and the upgrade leaves them in place
+    Path backups = java.nio.file.Files.createDirectories(dir.resolve("lo-backups"));
+    porter("upgrade", "--db", pg, "--app", app, "--backup-dir", backups).expect(0);
     assertEquals("4", release(pg));
     assertEquals(
         "kept by the upgrade", PgKit.value(pg, "SELECT convert_from(lo_get(424242), 'UTF8')"));
+  }
+
+  @Test
+  void anAppImportCarriesLargeObjectsPastTheChain() throws Exception {
+    String pg = release1Postgres();
+    PgKit.sql(pg, "SELECT lo_from_bytea(424243, 'through the chain'::bytea)");
+    Path archive = dir.resolve("r1-lo.porter");
+    porter("export", "--db", pg, "--app", app, "-o", archive).expect(0);
+    String fresh = TestPostgres.newDatabase();
+    PgKit.Run run = porter("import", archive, "--db", fresh, "--app", app).expect(0);
+    assertEquals("4", release(fresh));
+    assertTrue(
+        run.out().contains("check large objects      1 created, 0 already there"), run.out());
+    assertEquals(
+        "through the chain", PgKit.value(fresh, "SELECT convert_from(lo_get(424243), 'UTF8')"));
+    // into SQLite they have nowhere to go, and the report says so
+    PgKit.Run sqlite =
+        porter("import", archive, "--db", dir.resolve("lo.db"), "--app", app).expect(0);
+    assertTrue(
+        sqlite
+            .out()
+            .contains("not migrated: PostgreSQL's large objects, which SQLite has no place for"),
+        sqlite.out());
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.porter.core.app.AppDefinition;
 import dev.porter.core.app.SchemaVersion;
 import dev.porter.core.app.SeedPolicy;
 import dev.porter.core.dialect.Baseline;
+import dev.porter.core.dialect.DatabaseRef;
 import dev.porter.core.dialect.Dialect;
 import dev.porter.core.model.ArchiveHeader;
 import dev.porter.core.model.ArchiveTrailer;
@@ -67,6 +68,13 @@ final class ChainPlan {
   final Set<String> rowidFirst = new LinkedHashSet<>();
 
   final List<String> refusals = new ArrayList<>();
+
+  /**
+   * The archive's table of PostgreSQL large objects when they load into a PostgreSQL target as they
+   * are (they belong to the database, not to any release's schema), else null.
+   */
+  String largeObjects;
+
   private final ImportPlan view;
 
   private ChainPlan(
@@ -90,7 +98,11 @@ final class ChainPlan {
     }
     this.steps = chain;
     Map<String, String> notMigrated = new LinkedHashMap<>();
-    catalogs.add(inputCatalog(header, notMigrated));
+    catalogs.add(
+        inputCatalog(
+            header,
+            notMigrated,
+            dialect != null && DatabaseRef.POSTGRESQL.equals(dialect.engine())));
     if (refusals.isEmpty()) {
       runSchemaPasses();
     }
@@ -129,10 +141,19 @@ final class ChainPlan {
     }
   }
 
-  private Catalog inputCatalog(ArchiveHeader header, Map<String, String> notMigrated) {
+  private Catalog inputCatalog(
+      ArchiveHeader header, Map<String, String> notMigrated, boolean intoPostgres) {
     List<FlowTable> tables = new ArrayList<>();
     for (TableEntry e : header.tables()) {
       TableDef t = e.table();
+      if (t.kind() == TableKind.LARGE_OBJECTS) {
+        if (intoPostgres) {
+          largeObjects = t.name(); // past the chain, into the target as they are
+        } else {
+          notMigrated.put(t.name(), "PostgreSQL's large objects, which SQLite has no place for");
+        }
+        continue;
+      }
       if (t.kind() != TableKind.TABLE) {
         notMigrated.put(t.name(), t.kind() + " table: the target release's DDL recreates it");
         continue;
@@ -471,6 +492,11 @@ final class ChainPlan {
     for (String a : inputs) {
       Lineage l = lineage(a);
       sources.add(new ImportPlan.PlannedSource(a, rows.get(a), l.destinations, l.dropped));
+    }
+    if (largeObjects != null) {
+      sources.add(
+          new ImportPlan.PlannedSource(
+              largeObjects, rows.get(largeObjects), List.of("large objects"), null));
     }
     List<ImportPlan.PlannedTarget> targets = new ArrayList<>();
     if (baseline != null) {

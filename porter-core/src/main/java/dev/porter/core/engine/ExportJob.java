@@ -13,9 +13,11 @@ import dev.porter.core.dialect.Source;
 import dev.porter.core.model.AppInfo;
 import dev.porter.core.model.ArchiveHeader;
 import dev.porter.core.model.ArchiveTrailer;
+import dev.porter.core.model.PostgresSchema;
 import dev.porter.core.model.SourceSchema;
 import dev.porter.core.model.TableDef;
 import dev.porter.core.model.TableEntry;
+import dev.porter.core.model.TableKind;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,9 +58,9 @@ public final class ExportJob {
   private boolean withoutLargeObjects;
 
   /**
-   * Writes the archive even when the PostgreSQL source holds large objects, which an archive does
-   * not carry; without it such an export is refused. An upgrade leaves them where they are (they
-   * live outside every schema it replaces), so it asks for this.
+   * Leaves a PostgreSQL source's large objects out of the archive, which then names them as not
+   * carried. An upgrade asks for this: they live outside every schema it replaces, and stay where
+   * they are.
    */
   public ExportJob withoutLargeObjects() {
     this.withoutLargeObjects = true;
@@ -160,20 +162,44 @@ public final class ExportJob {
     };
   }
 
+  /** The schema without its large objects, which it then names as not carried. */
+  private static SourceSchema withoutLargeObjects(SourceSchema schema) {
+    PostgresSchema pg = schema.postgresql();
+    if (pg == null || pg.largeObjects() == 0) {
+      return schema;
+    }
+    List<TableDef> tables = new ArrayList<>();
+    for (TableDef t : schema.tables()) {
+      if (t.kind() != TableKind.LARGE_OBJECTS) {
+        tables.add(t);
+      }
+    }
+    List<String> notCarried = new ArrayList<>(pg.notCarried());
+    notCarried.add(
+        pg.largeObjects()
+            + (pg.largeObjects() == 1 ? " large object" : " large objects")
+            + " (pg_largeobject), left out of the archive");
+    return new SourceSchema(
+        schema.source(),
+        tables,
+        schema.sqlite(),
+        new PostgresSchema(
+            pg.schemas(),
+            pg.enums(),
+            pg.domains(),
+            pg.sequences(),
+            pg.tables(),
+            pg.objects(),
+            notCarried,
+            pg.largeObjects()));
+  }
+
   public ExportResult run(ArchiveWriter writer) {
     long start = System.nanoTime();
     try (Source source = dialect.openSource(database)) {
       SourceSchema schema = source.schema();
-      long largeObjects = schema.postgresql() == null ? 0 : schema.postgresql().largeObjects();
-      if (largeObjects > 0 && !withoutLargeObjects) {
-        // their contents would be missing from the backup: only when asked for by name
-        throw PorterException.refused(
-            database.display()
-                + " holds "
-                + largeObjects
-                + (largeObjects == 1 ? " large object" : " large objects")
-                + " (pg_largeobject), whose contents an archive does not carry: export"
-                + " --without-large-objects leaves them out knowingly; nothing was written");
+      if (withoutLargeObjects) {
+        schema = withoutLargeObjects(schema);
       }
       AppInfo appInfo = app;
       if (appDefinition != null) {
@@ -193,14 +219,18 @@ public final class ExportJob {
       }
       List<TableEntry> entries = new ArrayList<>();
       int ordinal = 0;
+      int formatVersion = ArchiveHeader.CURRENT_FORMAT_VERSION;
       for (TableDef t : schema.tables()) {
         entries.add(new TableEntry(++ordinal, null, t));
+        if (t.kind() == TableKind.LARGE_OBJECTS) {
+          formatVersion = ArchiveHeader.LARGE_OBJECTS_FORMAT_VERSION;
+        }
       }
       ArchiveHeader header =
           writer.begin(
               new ArchiveHeader(
                   ArchiveHeader.FORMAT_NAME,
-                  ArchiveHeader.CURRENT_FORMAT_VERSION,
+                  formatVersion,
                   PorterVersion.current(),
                   Instant.now(clock).toString(),
                   appInfo,

@@ -29,8 +29,17 @@ public record ArchiveHeader(
 
   public static final String FORMAT_NAME = "porter-archive";
 
-  /** The format version this porter writes. */
+  /** The format version this porter writes, unless the archive holds large objects. */
   public static final int CURRENT_FORMAT_VERSION = 1;
+
+  /**
+   * The format version of an archive that holds a PostgreSQL database's large objects (a member of
+   * kind {@code large_objects}): version 1 has no such kind, so older readers refuse it whole.
+   */
+  public static final int LARGE_OBJECTS_FORMAT_VERSION = 2;
+
+  /** The highest format version this porter reads. */
+  public static final int HIGHEST_READABLE_FORMAT_VERSION = 2;
 
   public ArchiveHeader {
     tables = List.copyOf(tables);

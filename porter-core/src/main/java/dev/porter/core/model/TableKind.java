@@ -12,7 +12,12 @@ public enum TableKind {
   /**
    * A table a virtual table keeps its data in; restored verbatim after the virtual table exists.
    */
-  SHADOW;
+  SHADOW,
+  /**
+   * A PostgreSQL database's large objects ({@code pg_largeobject}), each in chunks: not a table of
+   * any schema, restored with {@code lo_create} and {@code lo_put}. Format version 2.
+   */
+  LARGE_OBJECTS;
 
   /** The lower-case name used in the archive manifest. */
   @Override

@@ -5,6 +5,7 @@ import dev.porter.core.model.ColumnDef;
 import dev.porter.core.model.ForeignKeyDef;
 import dev.porter.core.model.Generated;
 import dev.porter.core.model.IndexDef;
+import dev.porter.core.model.LogicalType;
 import dev.porter.core.model.PostgresSchema;
 import dev.porter.core.model.SourceInfo;
 import dev.porter.core.model.SourceSchema;
@@ -294,7 +295,11 @@ final class PgCatalog {
             Pg.number(c, "SELECT count(*) FROM pg_largeobject_metadata"));
     String version = Pg.string(c, "SHOW server_version");
     SourceInfo info = new SourceInfo(DatabaseRef.POSTGRESQL, version, ref.displayName());
-    return new SourceSchema(info, TableOrder.referencedFirst(tables), null, extras);
+    List<TableDef> ordered = new ArrayList<>(TableOrder.referencedFirst(tables));
+    if (extras.largeObjects() > 0) {
+      ordered.add(LARGE_OBJECTS_TABLE); // last: nothing refers to it
+    }
+    return new SourceSchema(info, ordered, null, extras);
   }
 
   /**
@@ -1122,6 +1127,31 @@ final class PgCatalog {
     return out;
   }
 
+  /**
+   * The archive's table of a database's large objects: each object in chunks of at most {@link
+   * #LARGE_OBJECT_CHUNK} bytes, in order of object id and offset; an empty object is one chunk of
+   * no bytes. Its owner comes with its first chunk.
+   */
+  static final TableDef LARGE_OBJECTS_TABLE =
+      new TableDef(
+          "pg_catalog.pg_largeobject",
+          TableKind.LARGE_OBJECTS,
+          List.of(
+              new ColumnDef("loid", "oid", LogicalType.INTEGER, false, Generated.NO, null),
+              new ColumnDef("offset", "bigint", LogicalType.INTEGER, false, Generated.NO, null),
+              new ColumnDef("data", "bytea", LogicalType.BLOB, false, Generated.NO, null),
+              new ColumnDef("owner", "name", LogicalType.TEXT, true, Generated.NO, null)),
+          List.of("loid", "offset"),
+          List.of(),
+          List.of(),
+          null,
+          false,
+          false,
+          false);
+
+  /** The largest chunk of a large object in the archive: 256 KiB. */
+  static final int LARGE_OBJECT_CHUNK = 1 << 18;
+
   /** Catalogs of schema objects a restore does not recreate, by their namespace column. */
   private static final String[][] UNCARRIED_IN_SCHEMAS = {
     {"pg_operator", "oprnamespace", "true"},
@@ -1193,12 +1223,15 @@ final class PgCatalog {
         }
       }
     }
-    long largeObjects = Pg.number(c, "SELECT count(*) FROM pg_largeobject_metadata");
-    if (largeObjects > 0) {
+    // large objects are carried (LARGE_OBJECTS_TABLE) with their owners, not their access lists
+    long withAcl =
+        Pg.number(c, "SELECT count(*) FROM pg_largeobject_metadata WHERE lomacl IS NOT NULL");
+    if (withAcl > 0) {
       out.add(
-          largeObjects
-              + (largeObjects == 1 ? " large object" : " large objects")
-              + " (pg_largeobject)");
+          "the access lists of "
+              + withAcl
+              + (withAcl == 1 ? " large object" : " large objects")
+              + " (GRANT … ON LARGE OBJECT)");
     }
     return out;
   }

@@ -108,6 +108,193 @@ final class PgTarget implements Target {
   /** Why each schema object that failed did, in its last attempt. */
   private final Map<PostgresSchema.SchemaObject, String> objectReasons = new java.util.HashMap<>();
 
+  /** The archive's large objects, once their member has been loaded. */
+  private LargeObjectSink largeObjects;
+
+  /**
+   * Recreates large objects chunk by chunk ({@code lo_create}, {@code lo_put}) in the import's
+   * transaction, with their owners. One the target already has is compared chunk by chunk instead:
+   * the same contents are kept as they are, other contents refuse the import (large objects belong
+   * to no schema, so a replace has no pre-image to keep them in).
+   */
+  private final class LargeObjectSink implements RowSink {
+    private final String table;
+    private long rows;
+    private long created;
+    private long unchanged;
+    private long bytes;
+    private long oid = -1;
+    private boolean existed;
+    private long size;
+    private final Map<String, Boolean> ownerUsable = new java.util.HashMap<>();
+    private final Set<String> ownersNotSet = new LinkedHashSet<>();
+
+    LargeObjectSink(String table) {
+      this.table = table;
+    }
+
+    @Override
+    public void accept(Object[] row) {
+      long id = (Long) row[0];
+      long offset = (Long) row[1];
+      byte[] data = (byte[]) row[2];
+      try {
+        if (offset == 0) {
+          endObject();
+          begin(id, (String) row[3]);
+        } else if (id != oid || offset != size) {
+          throw PorterException.corrupt(
+              "archive table "
+                  + table
+                  + ": a chunk of large object "
+                  + id
+                  + " at offset "
+                  + offset
+                  + " does not follow the one before it");
+        }
+        if (existed) {
+          try (PreparedStatement ps =
+              conn.prepareStatement("SELECT lo_get(?::bigint::oid, ?, ?) = ?")) {
+            ps.setLong(1, id);
+            ps.setLong(2, offset);
+            ps.setInt(3, data.length);
+            ps.setBytes(4, data);
+            try (ResultSet r = ps.executeQuery()) {
+              r.next();
+              if (!r.getBoolean(1)) {
+                throw differs(id);
+              }
+            }
+          }
+        } else if (data.length > 0) {
+          try (PreparedStatement ps =
+              conn.prepareStatement("SELECT lo_put(?::bigint::oid, ?, ?)")) {
+            ps.setLong(1, id);
+            ps.setLong(2, offset);
+            ps.setBytes(3, data);
+            ps.execute();
+          }
+        }
+        size += data.length;
+        bytes += data.length;
+        rows++;
+      } catch (SQLException e) {
+        throw Pg.failure("cannot restore large object " + id + " into", ref, e);
+      }
+    }
+
+    private void begin(long id, String owner) throws SQLException {
+      oid = id;
+      size = 0;
+      try (PreparedStatement ps =
+          conn.prepareStatement(
+              "SELECT EXISTS (SELECT 1 FROM pg_largeobject_metadata WHERE oid = ?::bigint::oid)")) {
+        ps.setLong(1, id);
+        try (ResultSet r = ps.executeQuery()) {
+          r.next();
+          existed = r.getBoolean(1);
+        }
+      }
+      if (existed) {
+        return; // the target's own: its owner too
+      }
+      try (PreparedStatement ps = conn.prepareStatement("SELECT lo_create(?::bigint::oid)")) {
+        ps.setLong(1, id);
+        ps.execute();
+      }
+      created++;
+      if (owner != null && ownerUsable.computeIfAbsent(owner, this::mayOwn)) {
+        Pg.exec(conn, "SAVEPOINT porter_lo_owner");
+        try {
+          Pg.exec(conn, "ALTER LARGE OBJECT " + id + " OWNER TO " + Pg.quote(owner));
+          Pg.exec(conn, "RELEASE SAVEPOINT porter_lo_owner");
+        } catch (SQLException e) {
+          Pg.exec(conn, "ROLLBACK TO SAVEPOINT porter_lo_owner");
+          ownerUsable.put(owner, false);
+          ownersNotSet.add(owner + " (" + reason(Pg.oneLine(e)) + ")");
+        }
+      } else if (owner != null && !ownerUsable.get(owner)) {
+        ownersNotSet.add(owner + " (not a role this session may give objects to)");
+      }
+    }
+
+    /**
+     * Whether the role exists and this session may make it an owner (it is that role, or can become
+     * it).
+     */
+    private boolean mayOwn(String role) {
+      try (PreparedStatement ps =
+          conn.prepareStatement(
+              "SELECT coalesce((SELECT r.rolname = current_user OR pg_has_role(current_user, r.oid, 'MEMBER')"
+                  + " OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
+                  + " FROM pg_roles r WHERE r.rolname = ?), false)")) {
+        ps.setString(1, role);
+        try (ResultSet r = ps.executeQuery()) {
+          r.next();
+          return r.getBoolean(1);
+        }
+      } catch (SQLException e) {
+        throw Pg.failure("cannot look up role " + role + " in", ref, e);
+      }
+    }
+
+    /** An object the target had: it must not be longer than the archive's either. */
+    private void endObject() throws SQLException {
+      if (oid < 0 || !existed) {
+        return;
+      }
+      try (PreparedStatement ps =
+          conn.prepareStatement("SELECT octet_length(lo_get(?::bigint::oid, ?, 1))")) {
+        ps.setLong(1, oid);
+        ps.setLong(2, size);
+        try (ResultSet r = ps.executeQuery()) {
+          r.next();
+          if (r.getLong(1) != 0) {
+            throw differs(oid);
+          }
+        }
+      }
+      unchanged++;
+    }
+
+    private PorterException differs(long id) {
+      return PorterException.refused(
+          "large object "
+              + id
+              + " of "
+              + ref.display()
+              + " holds other contents than the archive's; a restore does not replace large"
+              + " objects (they belong to no schema, so nothing would keep the old ones): remove it"
+              + " or restore into another database; the target was not changed");
+    }
+
+    @Override
+    public long finish() {
+      try {
+        endObject();
+      } catch (SQLException e) {
+        throw Pg.failure("cannot restore large object " + oid + " into", ref, e);
+      }
+      oid = -1;
+      return rows;
+    }
+
+    Check check() {
+      return new Check(
+          "large objects",
+          ownersNotSet.isEmpty(),
+          created
+              + " created, "
+              + unchanged
+              + " already there with the same contents ("
+              + bytes
+              + " bytes)"
+              + (ownersNotSet.isEmpty()
+                  ? ""
+                  : "; left to the importing role instead of " + String.join(", ", ownersNotSet)));
+    }
+  }
+
   /** What the source held that its archive does not carry, reported by the check. */
   private final List<String> notCarried = new ArrayList<>();
 
@@ -160,12 +347,17 @@ final class PgTarget implements Target {
     var schema =
         PgCatalog.read(c, DatabaseRef.parse("jdbc:postgresql://localhost/baseline"), schemas);
     Map<String, Long> rows = new LinkedHashMap<>();
+    List<TableDef> tables = new ArrayList<>();
     for (TableDef t : schema.tables()) {
+      if (t.kind() == TableKind.LARGE_OBJECTS) {
+        continue; // the database's, not the release's: a baseline has tables only
+      }
       PostgresSchema.Table pt = PgSource.pgTable(schema.postgresql(), t.name());
       rows.put(
           t.name(), Pg.number(c, "SELECT count(*) FROM " + Pg.qualified(pt.schema(), pt.table())));
+      tables.add(t);
     }
-    return new Baseline(schema.tables(), rows);
+    return new Baseline(tables, rows);
   }
 
   private void exec(String sql) {
@@ -679,6 +871,10 @@ final class PgTarget implements Target {
   @Override
   public RowSink loader(TableDef table, List<String> columns, LoadMode mode) {
     endActiveCopy();
+    if (table.kind() == TableKind.LARGE_OBJECTS) {
+      largeObjects = new LargeObjectSink(table.name());
+      return largeObjects;
+    }
     try {
       String[] st = resolve(table.name());
       String qualified = Pg.qualified(st[0], st[1]);
@@ -1214,6 +1410,18 @@ final class PgTarget implements Target {
         counts.put(f.qualified(), f.rows());
       }
       for (Map.Entry<String, Long> e : expectedRows.entrySet()) {
+        if (largeObjects != null && e.getKey().equals(largeObjects.table)) {
+          if (largeObjects.rows != e.getValue()) {
+            throw new PorterException(
+                ErrorCategory.VERIFICATION_FAILED,
+                "large objects: "
+                    + largeObjects.rows
+                    + " chunks restored, the archive holds "
+                    + e.getValue()
+                    + "; the target was not changed");
+          }
+          continue;
+        }
         String[] st = resolve(e.getKey());
         String qualified = Pg.qualified(st[0], st[1]);
         Long counted = counts.get(qualified);
@@ -1234,6 +1442,9 @@ final class PgTarget implements Target {
       fingerprint = PgPreImages.fingerprint(conn, facts);
       List<Check> checks = new ArrayList<>();
       checks.add(new Check("row counts", true, expectedRows.size() + " tables as expected"));
+      if (largeObjects != null) {
+        checks.add(largeObjects.check());
+      }
       checks.add(
           new Check(
               "foreign keys",

@@ -112,13 +112,22 @@ final class InspectCommand implements Callable<Integer> {
     for (TableSummary s : t.tables()) {
       byMember.put(s.member(), s);
     }
+    int kindWidth = 7; // "virtual"; "large_objects" widens the column
+    for (TableEntry e : h.tables()) {
+      kindWidth = Math.max(kindWidth, e.table().kind().toString().length());
+    }
     out.printf(
-        "%n  %-32s %-7s %7s %12s %10s  %s%n",
-        "table", "kind", "columns", "rows", "bytes", "sha256");
+        "%n  %-32s %-" + kindWidth + "s %7s %12s %10s  %s%n",
+        "table",
+        "kind",
+        "columns",
+        "rows",
+        "bytes",
+        "sha256");
     for (TableEntry e : h.tables()) {
       TableSummary s = e.member() == null ? null : byMember.get(e.member());
       out.printf(
-          "  %-32s %-7s %7d %12s %10s  %s%n",
+          "  %-32s %-" + kindWidth + "s %7d %12s %10s  %s%n",
           e.table().name(),
           e.table().kind(),
           e.table().columns().size(),

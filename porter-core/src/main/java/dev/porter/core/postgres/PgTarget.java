@@ -186,21 +186,24 @@ final class PgTarget implements Target {
     private void begin(long id, String owner) throws SQLException {
       oid = id;
       size = 0;
+      // one round trip: created here, or the target's own already
       try (PreparedStatement ps =
           conn.prepareStatement(
-              "SELECT EXISTS (SELECT 1 FROM pg_largeobject_metadata WHERE oid = ?::bigint::oid)")) {
+              "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_largeobject_metadata"
+                  + " WHERE oid = ?::bigint::oid) THEN false"
+                  + " ELSE lo_create(?::bigint::oid) IS NOT NULL END, current_user")) {
         ps.setLong(1, id);
+        ps.setLong(2, id);
         try (ResultSet r = ps.executeQuery()) {
           r.next();
-          existed = r.getBoolean(1);
+          existed = !r.getBoolean(1);
+          if (owner != null && owner.equals(r.getString(2))) {
+            owner = null; // created as its owner already
+          }
         }
       }
       if (existed) {
         return; // the target's own: its owner too
-      }
-      try (PreparedStatement ps = conn.prepareStatement("SELECT lo_create(?::bigint::oid)")) {
-        ps.setLong(1, id);
-        ps.execute();
       }
       created++;
       if (owner != null && ownerUsable.computeIfAbsent(owner, this::mayOwn)) {

@@ -69,6 +69,28 @@ final class PgObjects {
         + "))";
   }
 
+  /** What is done with each row of a catalog query. */
+  @FunctionalInterface
+  private interface RowAction {
+    void accept(ResultSet r) throws SQLException;
+  }
+
+  /** Runs {@code sql}, its every parameter the exported schemas' names, and acts on each row. */
+  private static void eachRow(Connection c, String sql, Array names, RowAction action)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int parameters = (int) sql.chars().filter(ch -> ch == '?').count();
+      for (int i = 1; i <= parameters; i++) {
+        ps.setArray(i, names);
+      }
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          action.accept(r);
+        }
+      }
+    }
+  }
+
   /**
    * The schema objects of {@code schemas} a plain restore recreates (and the database's extensions
    * and publications), kind after kind, each kind in creation order; none that belongs to an
@@ -140,18 +162,17 @@ final class PgObjects {
       throws SQLException {
     // collations: a column, a domain or a type may sort by one. The locale columns differ by
     // server version (colliculocale in 15, colllocale from 17), so they are read by name.
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT n.nspname, co.collname, co.collprovider::text, co.collisdeterministic,"
-                + " j->>'collcollate', j->>'collctype', coalesce(j->>'colllocale', j->>'colliculocale'),"
-                + " j->>'collicurules' FROM pg_collation co"
-                + " JOIN pg_namespace n ON n.oid = co.collnamespace"
-                + " CROSS JOIN LATERAL to_jsonb(co) j WHERE n.nspname = ANY (?)"
-                + notDependent("'pg_collation'::regclass", "co.oid", "'e'")
-                + " ORDER BY co.oid")) {
-      ps.setArray(1, names);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT n.nspname, co.collname, co.collprovider::text, co.collisdeterministic,"
+            + " j->>'collcollate', j->>'collctype', coalesce(j->>'colllocale', j->>'colliculocale'),"
+            + " j->>'collicurules' FROM pg_collation co"
+            + " JOIN pg_namespace n ON n.oid = co.collnamespace"
+            + " CROSS JOIN LATERAL to_jsonb(co) j WHERE n.nspname = ANY (?)"
+            + notDependent("'pg_collation'::regclass", "co.oid", "'e'")
+            + " ORDER BY co.oid",
+        names,
+        r -> {
           List<String> parts = new ArrayList<>();
           String provider = r.getString(3);
           switch (provider) {
@@ -189,9 +210,7 @@ final class PgObjects {
                           + " ("
                           + String.join(", ", parts)
                           + ")")));
-        }
-      }
-    }
+        });
   }
 
   /** Text search dictionaries, then configurations with their token mappings. */
@@ -199,17 +218,16 @@ final class PgObjects {
       throws SQLException {
     // text search dictionaries, then configurations: a column's default, a generated column or
     // an index may name one
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT n.nspname, d.dictname, quote_ident(tn.nspname) || '.' || quote_ident(t.tmplname),"
-                + " d.dictinitoption FROM pg_ts_dict d JOIN pg_namespace n ON n.oid = d.dictnamespace"
-                + " JOIN pg_ts_template t ON t.oid = d.dicttemplate"
-                + " JOIN pg_namespace tn ON tn.oid = t.tmplnamespace WHERE n.nspname = ANY (?)"
-                + notDependent("'pg_ts_dict'::regclass", "d.oid", "'e'")
-                + " ORDER BY d.oid")) {
-      ps.setArray(1, names);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT n.nspname, d.dictname, quote_ident(tn.nspname) || '.' || quote_ident(t.tmplname),"
+            + " d.dictinitoption FROM pg_ts_dict d JOIN pg_namespace n ON n.oid = d.dictnamespace"
+            + " JOIN pg_ts_template t ON t.oid = d.dicttemplate"
+            + " JOIN pg_namespace tn ON tn.oid = t.tmplnamespace WHERE n.nspname = ANY (?)"
+            + notDependent("'pg_ts_dict'::regclass", "d.oid", "'e'")
+            + " ORDER BY d.oid",
+        names,
+        r -> {
           String options = r.getString(4);
           out.add(
               new PostgresSchema.SchemaObject(
@@ -224,27 +242,24 @@ final class PgObjects {
                           + r.getString(3)
                           + (options == null || options.isBlank() ? "" : ", " + options)
                           + ")")));
-        }
-      }
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT n.nspname, cf.cfgname, quote_ident(pn.nspname) || '.' || quote_ident(p.prsname),"
-                + " (SELECT array_agg(m.alias || ' WITH ' || m.dicts ORDER BY m.tokid) FROM ("
-                + " SELECT tt.tokid, tt.alias, string_agg(quote_ident(dn.nspname) || '.'"
-                + " || quote_ident(d.dictname), ', ' ORDER BY cm.mapseqno) AS dicts"
-                + " FROM pg_ts_config_map cm JOIN pg_ts_dict d ON d.oid = cm.mapdict"
-                + " JOIN pg_namespace dn ON dn.oid = d.dictnamespace"
-                + " JOIN ts_token_type(cf.cfgparser) tt ON tt.tokid = cm.maptokentype"
-                + " WHERE cm.mapcfg = cf.oid GROUP BY tt.tokid, tt.alias) m)"
-                + " FROM pg_ts_config cf JOIN pg_namespace n ON n.oid = cf.cfgnamespace"
-                + " JOIN pg_ts_parser p ON p.oid = cf.cfgparser"
-                + " JOIN pg_namespace pn ON pn.oid = p.prsnamespace WHERE n.nspname = ANY (?)"
-                + notDependent("'pg_ts_config'::regclass", "cf.oid", "'e'")
-                + " ORDER BY cf.oid")) {
-      ps.setArray(1, names);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+        });
+    eachRow(
+        c,
+        "SELECT n.nspname, cf.cfgname, quote_ident(pn.nspname) || '.' || quote_ident(p.prsname),"
+            + " (SELECT array_agg(m.alias || ' WITH ' || m.dicts ORDER BY m.tokid) FROM ("
+            + " SELECT tt.tokid, tt.alias, string_agg(quote_ident(dn.nspname) || '.'"
+            + " || quote_ident(d.dictname), ', ' ORDER BY cm.mapseqno) AS dicts"
+            + " FROM pg_ts_config_map cm JOIN pg_ts_dict d ON d.oid = cm.mapdict"
+            + " JOIN pg_namespace dn ON dn.oid = d.dictnamespace"
+            + " JOIN ts_token_type(cf.cfgparser) tt ON tt.tokid = cm.maptokentype"
+            + " WHERE cm.mapcfg = cf.oid GROUP BY tt.tokid, tt.alias) m)"
+            + " FROM pg_ts_config cf JOIN pg_namespace n ON n.oid = cf.cfgnamespace"
+            + " JOIN pg_ts_parser p ON p.oid = cf.cfgparser"
+            + " JOIN pg_namespace pn ON pn.oid = p.prsnamespace WHERE n.nspname = ANY (?)"
+            + notDependent("'pg_ts_config'::regclass", "cf.oid", "'e'")
+            + " ORDER BY cf.oid",
+        names,
+        r -> {
           String name = Pg.qualified(r.getString(1), r.getString(2));
           List<String> sql = new ArrayList<>();
           sql.add(
@@ -258,9 +273,7 @@ final class PgObjects {
           out.add(
               new PostgresSchema.SchemaObject(
                   "text search configuration", r.getString(1), r.getString(2), null, sql));
-        }
-      }
-    }
+        });
   }
 
   /** Composite types, then range types (not an extension's). */
@@ -269,25 +282,24 @@ final class PgObjects {
       throws SQLException {
     String notOfExtension = notDependent("'pg_type'::regclass", "t.oid", "'e'");
     // composite types, then range types: a column or a function may have them as its type
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT n.nspname, t.typname, (SELECT string_agg(quote_ident(a.attname) || ' '"
-                + " || format_type(a.atttypid, a.atttypmod) || coalesce((SELECT ' COLLATE '"
-                + " || quote_ident(cn.nspname) || '.' || quote_ident(co.collname)"
-                + " FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace"
-                + " JOIN pg_type at ON at.oid = a.atttypid"
-                + " WHERE co.oid = a.attcollation AND a.attcollation <> at.typcollation), ''),"
-                + " ', ' ORDER BY a.attnum)"
-                + " FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0"
-                + " AND NOT a.attisdropped) FROM pg_type t"
-                + " JOIN pg_namespace n ON n.oid = t.typnamespace"
-                + " JOIN pg_class c ON c.oid = t.typrelid"
-                + " WHERE c.relkind = 'c' AND n.nspname = ANY (?)"
-                + notOfExtension
-                + " ORDER BY t.oid")) {
-      ps.setArray(1, names);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT n.nspname, t.typname, (SELECT string_agg(quote_ident(a.attname) || ' '"
+            + " || format_type(a.atttypid, a.atttypmod) || coalesce((SELECT ' COLLATE '"
+            + " || quote_ident(cn.nspname) || '.' || quote_ident(co.collname)"
+            + " FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace"
+            + " JOIN pg_type at ON at.oid = a.atttypid"
+            + " WHERE co.oid = a.attcollation AND a.attcollation <> at.typcollation), ''),"
+            + " ', ' ORDER BY a.attnum)"
+            + " FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0"
+            + " AND NOT a.attisdropped) FROM pg_type t"
+            + " JOIN pg_namespace n ON n.oid = t.typnamespace"
+            + " JOIN pg_class c ON c.oid = t.typrelid"
+            + " WHERE c.relkind = 'c' AND n.nspname = ANY (?)"
+            + notOfExtension
+            + " ORDER BY t.oid",
+        names,
+        r -> {
           out.add(
               new PostgresSchema.SchemaObject(
                   "type",
@@ -300,28 +312,25 @@ final class PgObjects {
                           + " AS ("
                           + (r.getString(3) == null ? "" : r.getString(3))
                           + ")")));
-        }
-      }
-    }
+        });
     boolean multiranges = serverVersion >= 140000;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT n.nspname, t.typname, format_type(r.rngsubtype, NULL),"
-                + " nullif(r.rngsubdiff, 0)::regproc::text,"
-                + " (SELECT quote_ident(on2.nspname) || '.' || quote_ident(o.opcname) FROM pg_opclass o"
-                + " JOIN pg_namespace on2 ON on2.oid = o.opcnamespace"
-                + " WHERE o.oid = r.rngsubopc AND NOT o.opcdefault),"
-                + (multiranges
-                    ? " (SELECT quote_ident(mn.nspname) || '.' || quote_ident(m.typname) FROM pg_type m"
-                        + " JOIN pg_namespace mn ON mn.oid = m.typnamespace WHERE m.oid = r.rngmultitypid)"
-                    : " NULL")
-                + " FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid"
-                + " JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ANY (?)"
-                + notOfExtension
-                + " ORDER BY t.oid")) {
-      ps.setArray(1, names);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT n.nspname, t.typname, format_type(r.rngsubtype, NULL),"
+            + " nullif(r.rngsubdiff, 0)::regproc::text,"
+            + " (SELECT quote_ident(on2.nspname) || '.' || quote_ident(o.opcname) FROM pg_opclass o"
+            + " JOIN pg_namespace on2 ON on2.oid = o.opcnamespace"
+            + " WHERE o.oid = r.rngsubopc AND NOT o.opcdefault),"
+            + (multiranges
+                ? " (SELECT quote_ident(mn.nspname) || '.' || quote_ident(m.typname) FROM pg_type m"
+                    + " JOIN pg_namespace mn ON mn.oid = m.typnamespace WHERE m.oid = r.rngmultitypid)"
+                : " NULL")
+            + " FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid"
+            + " JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ANY (?)"
+            + notOfExtension
+            + " ORDER BY t.oid",
+        names,
+        r -> {
           List<String> parts = new ArrayList<>();
           parts.add("SUBTYPE = " + r.getString(3));
           if (r.getString(5) != null) {
@@ -345,25 +354,22 @@ final class PgObjects {
                           + " AS RANGE ("
                           + String.join(", ", parts)
                           + ")")));
-        }
-      }
-    }
+        });
   }
 
   /** Functions and procedures (not an extension's, nor those a type made for itself). */
   private static void routines(Connection c, Array names, List<PostgresSchema.SchemaObject> out)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT n.nspname, p.proname, p.prokind, pg_get_functiondef(p.oid) FROM pg_proc p"
-                + " JOIN pg_namespace n ON n.oid = p.pronamespace"
-                + " WHERE n.nspname = ANY (?) AND p.prokind IN ('f', 'p', 'w')"
-                // not an extension's, nor one a type made for itself (a range's constructors)
-                + notDependent("'pg_proc'::regclass", "p.oid", "'e', 'i'")
-                + " ORDER BY p.oid")) {
-      ps.setArray(1, names);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT n.nspname, p.proname, p.prokind, pg_get_functiondef(p.oid) FROM pg_proc p"
+            + " JOIN pg_namespace n ON n.oid = p.pronamespace"
+            + " WHERE n.nspname = ANY (?) AND p.prokind IN ('f', 'p', 'w')"
+            // not an extension's, nor one a type made for itself (a range's constructors)
+            + notDependent("'pg_proc'::regclass", "p.oid", "'e', 'i'")
+            + " ORDER BY p.oid",
+        names,
+        r -> {
           out.add(
               new PostgresSchema.SchemaObject(
                   "p".equals(r.getString(3)) ? "procedure" : "function",
@@ -371,25 +377,22 @@ final class PgObjects {
                   r.getString(2),
                   null,
                   List.of(r.getString(4).strip())));
-        }
-      }
-    }
+        });
   }
 
   /** Views and materialized views, with their options, data state and indexes. */
   private static void views(Connection c, Array names, List<PostgresSchema.SchemaObject> out)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT c.oid, n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid),"
-                + " array_to_string(c.reloptions, ', '), c.relispopulated FROM pg_class c"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY (?)"
-                + notDependent("'pg_class'::regclass", "c.oid", "'e'")
-                + " ORDER BY c.oid")) {
-      ps.setArray(1, names);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT c.oid, n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid),"
+            + " array_to_string(c.reloptions, ', '), c.relispopulated FROM pg_class c"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY (?)"
+            + notDependent("'pg_class'::regclass", "c.oid", "'e'")
+            + " ORDER BY c.oid",
+        names,
+        r -> {
           boolean materialized = "m".equals(r.getString(4));
           String query = r.getString(5).strip();
           if (query.endsWith(";")) {
@@ -424,37 +427,34 @@ final class PgObjects {
                   r.getString(3),
                   null,
                   sql));
-        }
-      }
-    }
+        });
   }
 
   /** Aggregates: ordinary, ordered-set and hypothetical-set ones. */
   private static void aggregates(Connection c, Array names, List<PostgresSchema.SchemaObject> out)
       throws SQLException {
     // aggregates: ordinary, ordered-set and hypothetical-set ones
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT n.nspname, p.proname, p.oid::regprocedure::text, p.pronargs,"
-                + " a.aggtransfn::regproc::text, format_type(a.aggtranstype, NULL),"
-                + " nullif(a.aggfinalfn, 0)::regproc::text, a.agginitval, a.aggfinalextra,"
-                + " nullif(a.aggcombinefn, 0)::regproc::text, nullif(a.aggserialfn, 0)::regproc::text,"
-                + " nullif(a.aggdeserialfn, 0)::regproc::text, p.proparallel,"
-                + " nullif(a.aggmtransfn, 0)::regproc::text, nullif(a.aggminvtransfn, 0)::regproc::text,"
-                + " CASE WHEN a.aggmtranstype <> 0 THEN format_type(a.aggmtranstype, NULL) END,"
-                + " nullif(a.aggmfinalfn, 0)::regproc::text, a.aggminitval, a.aggmfinalextra,"
-                + " a.aggkind::text, pg_get_function_arguments(p.oid), a.aggfinalmodify::text,"
-                + " a.aggmfinalmodify::text, (SELECT 'OPERATOR(' || quote_ident(opn.nspname) || '.'"
-                + " || o.oprname || ')' FROM pg_operator o JOIN pg_namespace opn ON opn.oid = o.oprnamespace"
-                + " WHERE o.oid = a.aggsortop)"
-                + " FROM pg_proc p JOIN pg_aggregate a ON a.aggfnoid = p.oid"
-                + " JOIN pg_namespace n ON n.oid = p.pronamespace"
-                + " WHERE n.nspname = ANY (?) AND p.prokind = 'a'"
-                + notDependent("'pg_proc'::regclass", "p.oid", "'e'")
-                + " ORDER BY p.oid")) {
-      ps.setArray(1, names);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT n.nspname, p.proname, p.oid::regprocedure::text, p.pronargs,"
+            + " a.aggtransfn::regproc::text, format_type(a.aggtranstype, NULL),"
+            + " nullif(a.aggfinalfn, 0)::regproc::text, a.agginitval, a.aggfinalextra,"
+            + " nullif(a.aggcombinefn, 0)::regproc::text, nullif(a.aggserialfn, 0)::regproc::text,"
+            + " nullif(a.aggdeserialfn, 0)::regproc::text, p.proparallel,"
+            + " nullif(a.aggmtransfn, 0)::regproc::text, nullif(a.aggminvtransfn, 0)::regproc::text,"
+            + " CASE WHEN a.aggmtranstype <> 0 THEN format_type(a.aggmtranstype, NULL) END,"
+            + " nullif(a.aggmfinalfn, 0)::regproc::text, a.aggminitval, a.aggmfinalextra,"
+            + " a.aggkind::text, pg_get_function_arguments(p.oid), a.aggfinalmodify::text,"
+            + " a.aggmfinalmodify::text, (SELECT 'OPERATOR(' || quote_ident(opn.nspname) || '.'"
+            + " || o.oprname || ')' FROM pg_operator o JOIN pg_namespace opn ON opn.oid = o.oprnamespace"
+            + " WHERE o.oid = a.aggsortop)"
+            + " FROM pg_proc p JOIN pg_aggregate a ON a.aggfnoid = p.oid"
+            + " JOIN pg_namespace n ON n.oid = p.pronamespace"
+            + " WHERE n.nspname = ANY (?) AND p.prokind = 'a'"
+            + notDependent("'pg_proc'::regclass", "p.oid", "'e'")
+            + " ORDER BY p.oid",
+        names,
+        r -> {
           String signature = r.getString(3);
           boolean ordinary = "n".equals(r.getString(20));
           if (!ordinary) {
@@ -525,9 +525,7 @@ final class PgObjects {
                   null,
                   List.of(
                       "CREATE AGGREGATE " + signature + " (" + String.join(", ", parts) + ")")));
-        }
-      }
-    }
+        });
   }
 
   /** Triggers (not internal ones, nor the clones of a partitioned table's), with their state. */
@@ -535,17 +533,16 @@ final class PgObjects {
       Connection c, Array names, long serverVersion, List<PostgresSchema.SchemaObject> out)
       throws SQLException {
     boolean clonesHaveParents = serverVersion >= 130000;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled"
-                + " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE NOT t.tgisinternal AND n.nspname = ANY (?)"
-                + (clonesHaveParents ? " AND t.tgparentid = 0" : "")
-                + " ORDER BY t.oid")) {
-      ps.setArray(1, names);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled"
+            + " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE NOT t.tgisinternal AND n.nspname = ANY (?)"
+            + (clonesHaveParents ? " AND t.tgparentid = 0" : "")
+            + " ORDER BY t.oid",
+        names,
+        r -> {
           String table = Pg.qualified(r.getString(1), r.getString(2));
           List<String> sql = new ArrayList<>();
           sql.add(r.getString(4));
@@ -562,26 +559,23 @@ final class PgObjects {
           out.add(
               new PostgresSchema.SchemaObject(
                   "trigger", r.getString(1), r.getString(3), r.getString(2), sql));
-        }
-      }
-    }
+        });
   }
 
   /** Rules (a view's own _RETURN rule is the view), with their enabled state. */
   private static void rules(Connection c, Array names, List<PostgresSchema.SchemaObject> out)
       throws SQLException {
     // rules (a view's own _RETURN rule is the view), with their enabled state
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid), r.ev_enabled::text"
-                + " FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE r.rulename <> '_RETURN' AND n.nspname = ANY (?)"
-                + notDependent("'pg_rewrite'::regclass", "r.oid", "'e'")
-                + " ORDER BY r.oid")) {
-      ps.setArray(1, names);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid), r.ev_enabled::text"
+            + " FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE r.rulename <> '_RETURN' AND n.nspname = ANY (?)"
+            + notDependent("'pg_rewrite'::regclass", "r.oid", "'e'")
+            + " ORDER BY r.oid",
+        names,
+        r -> {
           String definition = r.getString(4).strip();
           if (definition.endsWith(";")) {
             definition = definition.substring(0, definition.length() - 1);
@@ -606,26 +600,23 @@ final class PgObjects {
           out.add(
               new PostgresSchema.SchemaObject(
                   "rule", r.getString(1), r.getString(3), r.getString(2), sql));
-        }
-      }
-    }
+        });
   }
 
   /** Extended statistics, with a statistics target set on them. */
   private static void statistics(Connection c, Array names, List<PostgresSchema.SchemaObject> out)
       throws SQLException {
     // extended statistics (CREATE STATISTICS), with a statistics target set on them
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT n.nspname, s.stxname, pg_get_statisticsobjdef(s.oid),"
-                + " (to_jsonb(s)->>'stxstattarget')::int"
-                + " FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace"
-                + " WHERE n.nspname = ANY (?)"
-                + notDependent("'pg_statistic_ext'::regclass", "s.oid", "'e'")
-                + " ORDER BY s.oid")) {
-      ps.setArray(1, names);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT n.nspname, s.stxname, pg_get_statisticsobjdef(s.oid),"
+            + " (to_jsonb(s)->>'stxstattarget')::int"
+            + " FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace"
+            + " WHERE n.nspname = ANY (?)"
+            + notDependent("'pg_statistic_ext'::regclass", "s.oid", "'e'")
+            + " ORDER BY s.oid",
+        names,
+        r -> {
           List<String> sql = new ArrayList<>();
           sql.add(r.getString(3));
           int target = r.getInt(4);
@@ -639,32 +630,29 @@ final class PgObjects {
           out.add(
               new PostgresSchema.SchemaObject(
                   "statistics", r.getString(1), r.getString(2), null, sql));
-        }
-      }
-    }
+        });
   }
 
   /** Row-level security: each table's policies, then its ENABLE and FORCE flags. */
   private static void rowSecurity(Connection c, Array names, List<PostgresSchema.SchemaObject> out)
       throws SQLException {
     // row-level security: each table's policies, then its ENABLE and FORCE flags
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity,"
-                + " (SELECT array_agg(ARRAY[p.polname, p.polcmd::text, p.polpermissive::text,"
-                + " coalesce((SELECT string_agg(CASE WHEN r.oid = 0 THEN 'PUBLIC'"
-                + " ELSE quote_ident(a.rolname) END, ', ' ORDER BY r.i)"
-                + " FROM unnest(p.polroles) WITH ORDINALITY AS r(oid, i)"
-                + " LEFT JOIN pg_roles a ON a.oid = r.oid), 'PUBLIC'),"
-                + " pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)]"
-                + " ORDER BY p.oid) FROM pg_policy p WHERE p.polrelid = c.oid)"
-                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p')"
-                + " AND (c.relrowsecurity OR c.relforcerowsecurity"
-                + " OR EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)) ORDER BY c.oid")) {
-      ps.setArray(1, names);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity,"
+            + " (SELECT array_agg(ARRAY[p.polname, p.polcmd::text, p.polpermissive::text,"
+            + " coalesce((SELECT string_agg(CASE WHEN r.oid = 0 THEN 'PUBLIC'"
+            + " ELSE quote_ident(a.rolname) END, ', ' ORDER BY r.i)"
+            + " FROM unnest(p.polroles) WITH ORDINALITY AS r(oid, i)"
+            + " LEFT JOIN pg_roles a ON a.oid = r.oid), 'PUBLIC'),"
+            + " pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)]"
+            + " ORDER BY p.oid) FROM pg_policy p WHERE p.polrelid = c.oid)"
+            + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p')"
+            + " AND (c.relrowsecurity OR c.relforcerowsecurity"
+            + " OR EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)) ORDER BY c.oid",
+        names,
+        r -> {
           String table = Pg.qualified(r.getString(1), r.getString(2));
           List<String> sql = new ArrayList<>();
           Array policies = r.getArray(5);
@@ -703,9 +691,7 @@ final class PgObjects {
           out.add(
               new PostgresSchema.SchemaObject(
                   "row security", r.getString(1), r.getString(2), r.getString(2), sql));
-        }
-      }
-    }
+        });
   }
 
   /** Access lists of tables, routines, types and schemas, as GRANTs. */
@@ -713,37 +699,34 @@ final class PgObjects {
       throws SQLException {
     // privileges: each object's access control list as GRANTs, after revoking what PUBLIC
     // has by default; an extension's objects and a type's own functions keep their defaults
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT kind, schema, name, identity, "
-                + ACL_ITEMS.replace("ACL", "acl")
-                + " FROM ("
-                + " SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind,"
-                + " n.nspname AS schema, c.relname AS name,"
-                + " quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS identity,"
-                + " c.relacl AS acl, 1 AS o, c.oid AS id FROM pg_class c"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relacl IS NOT NULL"
-                + " AND n.nspname = ANY (?)"
-                + notDependent("'pg_class'::regclass", "c.oid", "'e'")
-                + " UNION ALL SELECT 'ROUTINE', n.nspname, p.proname, p.oid::regprocedure::text,"
-                + " p.proacl, 2, p.oid FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                + " WHERE p.proacl IS NOT NULL AND n.nspname = ANY (?)"
-                + notDependent("'pg_proc'::regclass", "p.oid", "'e', 'i'")
-                + " UNION ALL SELECT 'TYPE', n.nspname, t.typname, t.oid::regtype::text, t.typacl,"
-                + " 3, t.oid FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
-                + " WHERE t.typacl IS NOT NULL AND t.typtype IN ('e', 'd', 'c', 'r')"
-                + " AND n.nspname = ANY (?)"
-                + notDependent("'pg_type'::regclass", "t.oid", "'e'")
-                + " UNION ALL SELECT 'SCHEMA', n.nspname, n.nspname, quote_ident(n.nspname),"
-                + " n.nspacl, 4, n.oid FROM pg_namespace n"
-                + " WHERE n.nspacl IS NOT NULL AND n.nspname = ANY (?)"
-                + " ) x ORDER BY o, id")) {
-      for (int i = 1; i <= 4; i++) {
-        ps.setArray(i, names);
-      }
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT kind, schema, name, identity, "
+            + ACL_ITEMS.replace("ACL", "acl")
+            + " FROM ("
+            + " SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind,"
+            + " n.nspname AS schema, c.relname AS name,"
+            + " quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS identity,"
+            + " c.relacl AS acl, 1 AS o, c.oid AS id FROM pg_class c"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relacl IS NOT NULL"
+            + " AND n.nspname = ANY (?)"
+            + notDependent("'pg_class'::regclass", "c.oid", "'e'")
+            + " UNION ALL SELECT 'ROUTINE', n.nspname, p.proname, p.oid::regprocedure::text,"
+            + " p.proacl, 2, p.oid FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+            + " WHERE p.proacl IS NOT NULL AND n.nspname = ANY (?)"
+            + notDependent("'pg_proc'::regclass", "p.oid", "'e', 'i'")
+            + " UNION ALL SELECT 'TYPE', n.nspname, t.typname, t.oid::regtype::text, t.typacl,"
+            + " 3, t.oid FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+            + " WHERE t.typacl IS NOT NULL AND t.typtype IN ('e', 'd', 'c', 'r')"
+            + " AND n.nspname = ANY (?)"
+            + notDependent("'pg_type'::regclass", "t.oid", "'e'")
+            + " UNION ALL SELECT 'SCHEMA', n.nspname, n.nspname, quote_ident(n.nspname),"
+            + " n.nspacl, 4, n.oid FROM pg_namespace n"
+            + " WHERE n.nspacl IS NOT NULL AND n.nspname = ANY (?)"
+            + " ) x ORDER BY o, id",
+        names,
+        r -> {
           String on = r.getString(1) + " " + r.getString(4);
           List<String> sql = new ArrayList<>();
           sql.add("REVOKE ALL ON " + on + " FROM PUBLIC");
@@ -751,9 +734,7 @@ final class PgObjects {
           out.add(
               new PostgresSchema.SchemaObject(
                   "privileges", r.getString(2), r.getString(4), null, sql));
-        }
-      }
-    }
+        });
   }
 
   /** Column privileges, after the tables' own. */
@@ -761,20 +742,19 @@ final class PgObjects {
       Connection c, Array names, List<PostgresSchema.SchemaObject> out) throws SQLException {
     // column privileges, after the table's own (revoking a table's privileges takes its
     // columns' too)
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT n.nspname, quote_ident(n.nspname) || '.' || quote_ident(c.relname),"
-                + " a.attname, "
-                + ACL_ITEMS.replace("ACL", "a.attacl")
-                + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped"
-                + " AND c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname = ANY (?)"
-                + notDependent("'pg_class'::regclass", "c.oid", "'e'")
-                + " ORDER BY c.oid, a.attnum")) {
-      ps.setArray(1, names);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT n.nspname, quote_ident(n.nspname) || '.' || quote_ident(c.relname),"
+            + " a.attname, "
+            + ACL_ITEMS.replace("ACL", "a.attacl")
+            + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped"
+            + " AND c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname = ANY (?)"
+            + notDependent("'pg_class'::regclass", "c.oid", "'e'")
+            + " ORDER BY c.oid, a.attnum",
+        names,
+        r -> {
           List<String> sql = new ArrayList<>();
           for (String g : grants("", "TABLE " + r.getString(2), r.getArray(4))) {
             // GRANT SELECT, UPDATE ON … → GRANT SELECT (col), UPDATE (col) ON …
@@ -795,9 +775,7 @@ final class PgObjects {
                     null,
                     sql));
           }
-        }
-      }
-    }
+        });
   }
 
   /** Default privileges, per schema and database-wide. */
@@ -806,16 +784,15 @@ final class PgObjects {
     // default privileges: what the objects a role creates later get, in an exported schema or
     // anywhere in the database. A global entry is the whole list (PUBLIC's default taken away
     // first); a schema's only adds to it.
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT pg_get_userbyid(d.defaclrole), n.nspname, d.defaclobjtype::text,"
-                + " "
-                + ACL_ITEMS.replace("ACL", "d.defaclacl")
-                + " FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace"
-                + " WHERE d.defaclnamespace = 0 OR n.nspname = ANY (?) ORDER BY d.oid")) {
-      ps.setArray(1, names);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT pg_get_userbyid(d.defaclrole), n.nspname, d.defaclobjtype::text,"
+            + " "
+            + ACL_ITEMS.replace("ACL", "d.defaclacl")
+            + " FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace"
+            + " WHERE d.defaclnamespace = 0 OR n.nspname = ANY (?) ORDER BY d.oid",
+        names,
+        r -> {
           String on =
               switch (r.getString(3)) {
                 case "r" -> "TABLES";
@@ -826,7 +803,7 @@ final class PgObjects {
                 default -> null;
               };
           if (on == null) {
-            continue;
+            return;
           }
           String prefix =
               "ALTER DEFAULT PRIVILEGES FOR ROLE "
@@ -844,9 +821,7 @@ final class PgObjects {
                   r.getString(1) + " on " + on.toLowerCase(java.util.Locale.ROOT),
                   null,
                   sql));
-        }
-      }
-    }
+        });
   }
 
   /** Owners, one object per role and schema. */
@@ -854,36 +829,33 @@ final class PgObjects {
       throws SQLException {
     // owners, one object per role and schema: setting them needs the right to become that role,
     // which a restore has for all of a role's objects or for none
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT x.owner, x.schema, string_agg('ALTER ' || x.kind || ' ' || x.identity || ' OWNER TO '"
-                + " || quote_ident(x.owner), E'\\n' ORDER BY x.o, x.id) FROM ("
-                + " SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'"
-                + " WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind,"
-                + " quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS identity,"
-                + " pg_get_userbyid(c.relowner) AS owner, 2 AS o, c.oid AS id, n.nspname AS schema"
-                + " FROM pg_class c"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND n.nspname = ANY (?)"
-                + notDependent("'pg_class'::regclass", "c.oid", "'e', 'a', 'i'")
-                + " UNION ALL SELECT 'ROUTINE', p.oid::regprocedure::text,"
-                + " pg_get_userbyid(p.proowner), 3, p.oid, n.nspname FROM pg_proc p"
-                + " JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ANY (?)"
-                + notDependent("'pg_proc'::regclass", "p.oid", "'e', 'i'")
-                + " UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END,"
-                + " t.oid::regtype::text, pg_get_userbyid(t.typowner), 4, t.oid, n.nspname FROM pg_type t"
-                + " JOIN pg_namespace n ON n.oid = t.typnamespace"
-                + " WHERE t.typtype IN ('e', 'd', 'c', 'r') AND n.nspname = ANY (?)"
-                + " AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')"
-                + notDependent("'pg_type'::regclass", "t.oid", "'e', 'i'")
-                + " UNION ALL SELECT 'SCHEMA', quote_ident(n.nspname), pg_get_userbyid(n.nspowner),"
-                + " 1, n.oid, n.nspname FROM pg_namespace n WHERE n.nspname = ANY (?)"
-                + " ) x GROUP BY x.owner, x.schema ORDER BY x.schema, x.owner")) {
-      for (int i = 1; i <= 4; i++) {
-        ps.setArray(i, names);
-      }
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT x.owner, x.schema, string_agg('ALTER ' || x.kind || ' ' || x.identity || ' OWNER TO '"
+            + " || quote_ident(x.owner), E'\\n' ORDER BY x.o, x.id) FROM ("
+            + " SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'"
+            + " WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind,"
+            + " quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS identity,"
+            + " pg_get_userbyid(c.relowner) AS owner, 2 AS o, c.oid AS id, n.nspname AS schema"
+            + " FROM pg_class c"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND n.nspname = ANY (?)"
+            + notDependent("'pg_class'::regclass", "c.oid", "'e', 'a', 'i'")
+            + " UNION ALL SELECT 'ROUTINE', p.oid::regprocedure::text,"
+            + " pg_get_userbyid(p.proowner), 3, p.oid, n.nspname FROM pg_proc p"
+            + " JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ANY (?)"
+            + notDependent("'pg_proc'::regclass", "p.oid", "'e', 'i'")
+            + " UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END,"
+            + " t.oid::regtype::text, pg_get_userbyid(t.typowner), 4, t.oid, n.nspname FROM pg_type t"
+            + " JOIN pg_namespace n ON n.oid = t.typnamespace"
+            + " WHERE t.typtype IN ('e', 'd', 'c', 'r') AND n.nspname = ANY (?)"
+            + " AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')"
+            + notDependent("'pg_type'::regclass", "t.oid", "'e', 'i'")
+            + " UNION ALL SELECT 'SCHEMA', quote_ident(n.nspname), pg_get_userbyid(n.nspowner),"
+            + " 1, n.oid, n.nspname FROM pg_namespace n WHERE n.nspname = ANY (?)"
+            + " ) x GROUP BY x.owner, x.schema ORDER BY x.schema, x.owner",
+        names,
+        r -> {
           out.add(
               new PostgresSchema.SchemaObject(
                   "owner",
@@ -891,34 +863,31 @@ final class PgObjects {
                   r.getString(1),
                   null,
                   List.of(r.getString(3).split("\n"))));
-        }
-      }
-    }
+        });
   }
 
   /** Comments on what a restore creates. */
   private static void comments(Connection c, Array names, List<PostgresSchema.SchemaObject> out)
       throws SQLException {
     // comments, on what a restore creates (an extension's objects carry their own)
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT o.type, o.identity, d.description, coalesce(o.schema, n.nspname)"
-                + " FROM pg_description d"
-                + " CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o"
-                + " LEFT JOIN pg_namespace n ON d.classoid = 'pg_namespace'::regclass"
-                + " AND n.oid = d.objoid"
-                + " WHERE o.type IN ('table', 'table column', 'view', 'view column',"
-                + " 'materialized view', 'function', 'procedure', 'aggregate', 'type', 'domain',"
-                + " 'index', 'sequence', 'schema')"
-                + " AND coalesce(o.schema, n.nspname) = ANY (?)"
-                // every new database's own: nothing to restore
-                + " AND NOT (o.type = 'schema' AND o.identity = 'public'"
-                + " AND d.description = 'standard public schema')"
-                + notDependent("d.classoid", "d.objoid", "'e'")
-                + " ORDER BY d.classoid, d.objoid, d.objsubid")) {
-      ps.setArray(1, names);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
+    eachRow(
+        c,
+        "SELECT o.type, o.identity, d.description, coalesce(o.schema, n.nspname)"
+            + " FROM pg_description d"
+            + " CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o"
+            + " LEFT JOIN pg_namespace n ON d.classoid = 'pg_namespace'::regclass"
+            + " AND n.oid = d.objoid"
+            + " WHERE o.type IN ('table', 'table column', 'view', 'view column',"
+            + " 'materialized view', 'function', 'procedure', 'aggregate', 'type', 'domain',"
+            + " 'index', 'sequence', 'schema')"
+            + " AND coalesce(o.schema, n.nspname) = ANY (?)"
+            // every new database's own: nothing to restore
+            + " AND NOT (o.type = 'schema' AND o.identity = 'public'"
+            + " AND d.description = 'standard public schema')"
+            + notDependent("d.classoid", "d.objoid", "'e'")
+            + " ORDER BY d.classoid, d.objoid, d.objsubid",
+        names,
+        r -> {
           String type = r.getString(1);
           String keyword =
               switch (type) {
@@ -938,9 +907,7 @@ final class PgObjects {
                           + r.getString(2)
                           + " IS "
                           + Pg.literal(r.getString(3)))));
-        }
-      }
-    }
+        });
   }
 
   /** Catalogs of schema objects a restore does not recreate, by their namespace column. */

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A PostgreSQL database's large objects travel in the archive (format version 2), chunk by chunk,
- * with their owners; a restore recreates them, keeps those the target already has with the same
- * contents, and refuses to overwrite different ones. Left out on request, they are named.
+ * with their owners and access lists; a restore recreates them, keeps those the target already has
+ * with the same contents, and refuses to overwrite different ones. Left out on request, they are
+ * named.
  */
 class PgLargeObjectsTest {
   @TempDir Path dir;
@@ -32,6 +33,7 @@ class PgLargeObjectsTest {
         "SELECT lo_from_bytea(91003, decode(repeat('ab01', 150000), 'hex'))",
         "SELECT lo_from_bytea(91004, decode(repeat('cd', 262144), 'hex'))",
         "ALTER LARGE OBJECT 91002 OWNER TO porter_app",
+        "GRANT SELECT ON LARGE OBJECT 91003 TO porter_app",
         "INSERT INTO doc VALUES (1, 91002), (2, 91003)");
     return src;
   }
@@ -49,7 +51,7 @@ class PgLargeObjectsTest {
     assertTrue(inspect.contains("format         porter-archive 2 "), inspect);
     // 300,000 bytes are two chunks, 262,144 exactly one
     assertTrue(
-        inspect.matches("(?s).*pg_catalog\\.pg_largeobject +large_objects +4 +5 .*"), inspect);
+        inspect.matches("(?s).*pg_catalog\\.pg_largeobject +large_objects +5 +5 .*"), inspect);
     porter("verify", archive).expect(0);
 
     String dst = TestPostgres.newDatabase();
@@ -67,6 +69,11 @@ class PgLargeObjectsTest {
         PgKit.value(
             dst,
             "SELECT pg_get_userbyid(lomowner) FROM pg_largeobject_metadata WHERE oid = 91002"));
+    String acls =
+        "SELECT oid::bigint, lomacl::text FROM pg_largeobject_metadata"
+            + " WHERE oid BETWEEN 91001 AND 91004 AND lomacl IS NOT NULL ORDER BY oid";
+    assertEquals(1, PgKit.rows(src, acls).size());
+    assertEquals(PgKit.rows(src, acls), PgKit.rows(dst, acls));
     assertEquals(
         "hello",
         PgKit.value(dst, "SELECT convert_from(lo_get(content), 'UTF8') FROM doc WHERE id = 1"));

@@ -305,7 +305,8 @@ final class PgCatalog {
   /**
    * The archive's table of a database's large objects: each object in chunks of at most {@link
    * #LARGE_OBJECT_CHUNK} bytes, in order of object id and offset; an empty object is one chunk of
-   * no bytes. Its owner comes with its first chunk.
+   * no bytes. Its owner and access list (as PostgreSQL prints an {@code aclitem[]}) come with its
+   * first chunk.
    */
   static final TableDef LARGE_OBJECTS_TABLE =
       new TableDef(
@@ -315,7 +316,8 @@ final class PgCatalog {
               new ColumnDef("loid", "oid", LogicalType.INTEGER, false, Generated.NO, null),
               new ColumnDef("offset", "bigint", LogicalType.INTEGER, false, Generated.NO, null),
               new ColumnDef("data", "bytea", LogicalType.BLOB, false, Generated.NO, null),
-              new ColumnDef("owner", "name", LogicalType.TEXT, true, Generated.NO, null)),
+              new ColumnDef("owner", "name", LogicalType.TEXT, true, Generated.NO, null),
+              new ColumnDef("acl", "aclitem[]", LogicalType.TEXT, true, Generated.NO, null)),
           List.of("loid", "offset"),
           List.of(),
           List.of(),

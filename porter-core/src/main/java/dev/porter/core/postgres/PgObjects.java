@@ -981,17 +981,7 @@ final class PgObjects {
         }
       }
     }
-    // large objects are carried (LARGE_OBJECTS_TABLE) with their owners, not their access lists
-    long withAcl =
-        Pg.number(c, "SELECT count(*) FROM pg_largeobject_metadata WHERE lomacl IS NOT NULL");
-    if (withAcl > 0) {
-      out.add(
-          "the access lists of "
-              + withAcl
-              + (withAcl == 1 ? " large object" : " large objects")
-              + " (GRANT … ON LARGE OBJECT)");
-    }
-    return out;
+    return out; // large objects travel with their owners and access lists (LARGE_OBJECTS_TABLE)
   }
 
   /**

@@ -235,7 +235,7 @@ final class PgSource implements Source {
     private final java.util.ArrayDeque<Object[]> page = new java.util.ArrayDeque<>();
     private long lastOid;
     private boolean noMoreIds;
-    private Object[] current; // {oid, owner}
+    private Object[] current; // {oid, owner, access list}
     private long offset;
 
     @Override
@@ -268,7 +268,9 @@ final class PgSource implements Source {
             current = null; // its size was a whole number of chunks
             continue;
           }
-          Object[] row = {oid, offset, data, offset == 0 ? current[1] : null};
+          Object[] row = {
+            oid, offset, data, offset == 0 ? current[1] : null, offset == 0 ? current[2] : null
+          };
           offset += data.length;
           if (data.length < PgCatalog.LARGE_OBJECT_CHUNK) {
             current = null;
@@ -288,14 +290,14 @@ final class PgSource implements Source {
     private void fetchIds() throws SQLException {
       try (PreparedStatement ps =
           conn.prepareStatement(
-              "SELECT oid::bigint, pg_get_userbyid(lomowner) FROM pg_largeobject_metadata"
+              "SELECT oid::bigint, pg_get_userbyid(lomowner), lomacl::text FROM pg_largeobject_metadata"
                   + " WHERE oid > ?::bigint::oid ORDER BY oid LIMIT "
                   + PAGE)) {
         ps.setLong(1, lastOid);
         try (ResultSet r = ps.executeQuery()) {
           while (r.next()) {
             lastOid = r.getLong(1);
-            page.add(new Object[] {lastOid, r.getString(2)});
+            page.add(new Object[] {lastOid, r.getString(2), r.getString(3)});
           }
         }
       }

@@ -128,6 +128,7 @@ final class PgTarget implements Target {
     private long size;
     private final Map<String, Boolean> ownerUsable = new java.util.HashMap<>();
     private final Set<String> ownersNotSet = new LinkedHashSet<>();
+    private final List<String> aclsNotSet = new ArrayList<>();
 
     LargeObjectSink(String table) {
       this.table = table;
@@ -141,7 +142,7 @@ final class PgTarget implements Target {
       try {
         if (offset == 0) {
           endObject();
-          begin(id, (String) row[3]);
+          begin(id, (String) row[3], (String) row[4]);
         } else if (id != oid || offset != size) {
           throw PorterException.corrupt(
               "archive table "
@@ -183,7 +184,7 @@ final class PgTarget implements Target {
       }
     }
 
-    private void begin(long id, String owner) throws SQLException {
+    private void begin(long id, String owner, String acl) throws SQLException {
       oid = id;
       size = 0;
       // one round trip: created here, or the target's own already
@@ -218,6 +219,48 @@ final class PgTarget implements Target {
         }
       } else if (owner != null && !ownerUsable.get(owner)) {
         ownersNotSet.add(owner + " (not a role this session may give objects to)");
+      }
+      if (acl != null) {
+        grant(id, acl);
+      }
+    }
+
+    /**
+     * Gives an object the access list it had, one GRANT per grantee and grant option, read from the
+     * list by the server itself; a grantee the target lacks is named by the check instead.
+     */
+    private void grant(long id, String acl) throws SQLException {
+      Pg.exec(conn, "SAVEPOINT porter_lo_acl");
+      try {
+        List<String> grants = new ArrayList<>();
+        try (PreparedStatement ps =
+            conn.prepareStatement(
+                "SELECT string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type),"
+                    + " CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END,"
+                    + " a.is_grantable FROM aclexplode(?::aclitem[]) a"
+                    + " LEFT JOIN pg_roles r ON r.oid = a.grantee"
+                    + " GROUP BY a.grantee, r.rolname, a.is_grantable ORDER BY a.grantee")) {
+          ps.setString(1, acl);
+          try (ResultSet r = ps.executeQuery()) {
+            while (r.next()) {
+              grants.add(
+                  "GRANT "
+                      + r.getString(1)
+                      + " ON LARGE OBJECT "
+                      + id
+                      + " TO "
+                      + r.getString(2)
+                      + (r.getBoolean(3) ? " WITH GRANT OPTION" : ""));
+            }
+          }
+        }
+        for (String g : grants) {
+          Pg.exec(conn, g);
+        }
+        Pg.exec(conn, "RELEASE SAVEPOINT porter_lo_acl");
+      } catch (SQLException e) {
+        Pg.exec(conn, "ROLLBACK TO SAVEPOINT porter_lo_acl");
+        aclsNotSet.add(id + " (" + reason(Pg.oneLine(e)) + ")");
       }
     }
 
@@ -285,7 +328,7 @@ final class PgTarget implements Target {
     Check check() {
       return new Check(
           "large objects",
-          ownersNotSet.isEmpty(),
+          ownersNotSet.isEmpty() && aclsNotSet.isEmpty(),
           created
               + " created, "
               + unchanged
@@ -294,7 +337,10 @@ final class PgTarget implements Target {
               + " bytes)"
               + (ownersNotSet.isEmpty()
                   ? ""
-                  : "; left to the importing role instead of " + String.join(", ", ownersNotSet)));
+                  : "; left to the importing role instead of " + String.join(", ", ownersNotSet))
+              + (aclsNotSet.isEmpty()
+                  ? ""
+                  : "; access lists not given to " + String.join(", ", aclsNotSet)));
     }
   }
 

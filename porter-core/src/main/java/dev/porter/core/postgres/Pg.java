@@ -74,6 +74,28 @@ final class Pg {
     }
   }
 
+  /**
+   * The first row of a query with parameters, one value per column ({@code getObject}), or null
+   * when there is none.
+   */
+  static Object[] first(Connection c, String sql, Object... parameters) throws SQLException {
+    try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        ps.setObject(i + 1, parameters[i]);
+      }
+      try (ResultSet r = ps.executeQuery()) {
+        if (!r.next()) {
+          return null;
+        }
+        Object[] row = new Object[r.getMetaData().getColumnCount()];
+        for (int i = 0; i < row.length; i++) {
+          row[i] = r.getObject(i + 1);
+        }
+        return row;
+      }
+    }
+  }
+
   static long number(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet r = s.executeQuery(sql)) {

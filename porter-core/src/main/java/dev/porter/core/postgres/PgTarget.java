@@ -154,27 +154,14 @@ final class PgTarget implements Target {
                   + " does not follow the one before it");
         }
         if (existed) {
-          try (PreparedStatement ps =
-              conn.prepareStatement("SELECT lo_get(?::bigint::oid, ?, ?) = ?")) {
-            ps.setLong(1, id);
-            ps.setLong(2, offset);
-            ps.setInt(3, data.length);
-            ps.setBytes(4, data);
-            try (ResultSet r = ps.executeQuery()) {
-              r.next();
-              if (!r.getBoolean(1)) {
-                throw differs(id);
-              }
-            }
+          Object[] same =
+              Pg.first(
+                  conn, "SELECT lo_get(?::bigint::oid, ?, ?) = ?", id, offset, data.length, data);
+          if (!Boolean.TRUE.equals(same[0])) {
+            throw differs(id);
           }
         } else if (data.length > 0) {
-          try (PreparedStatement ps =
-              conn.prepareStatement("SELECT lo_put(?::bigint::oid, ?, ?)")) {
-            ps.setLong(1, id);
-            ps.setLong(2, offset);
-            ps.setBytes(3, data);
-            ps.execute();
-          }
+          Pg.first(conn, "SELECT lo_put(?::bigint::oid, ?, ?)", id, offset, data);
         }
         size += data.length;
         bytes += data.length;
@@ -188,20 +175,17 @@ final class PgTarget implements Target {
       oid = id;
       size = 0;
       // one round trip: created here, or the target's own already
-      try (PreparedStatement ps =
-          conn.prepareStatement(
+      Object[] made =
+          Pg.first(
+              conn,
               "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_largeobject_metadata"
                   + " WHERE oid = ?::bigint::oid) THEN false"
-                  + " ELSE lo_create(?::bigint::oid) IS NOT NULL END, current_user")) {
-        ps.setLong(1, id);
-        ps.setLong(2, id);
-        try (ResultSet r = ps.executeQuery()) {
-          r.next();
-          existed = !r.getBoolean(1);
-          if (owner != null && owner.equals(r.getString(2))) {
-            owner = null; // created as its owner already
-          }
-        }
+                  + " ELSE lo_create(?::bigint::oid) IS NOT NULL END, current_user",
+              id,
+              id);
+      existed = !Boolean.TRUE.equals(made[0]);
+      if (owner != null && owner.equals(made[1])) {
+        owner = null; // created as its owner already
       }
       if (existed) {
         return; // the target's own: its owner too
@@ -232,30 +216,26 @@ final class PgTarget implements Target {
     private void grant(long id, String acl) throws SQLException {
       Pg.exec(conn, "SAVEPOINT porter_lo_acl");
       try {
-        List<String> grants = new ArrayList<>();
-        try (PreparedStatement ps =
-            conn.prepareStatement(
-                "SELECT string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type),"
-                    + " CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END,"
-                    + " a.is_grantable FROM aclexplode(?::aclitem[]) a"
-                    + " LEFT JOIN pg_roles r ON r.oid = a.grantee"
-                    + " GROUP BY a.grantee, r.rolname, a.is_grantable ORDER BY a.grantee")) {
-          ps.setString(1, acl);
-          try (ResultSet r = ps.executeQuery()) {
-            while (r.next()) {
-              grants.add(
-                  "GRANT "
-                      + r.getString(1)
-                      + " ON LARGE OBJECT "
-                      + id
-                      + " TO "
-                      + r.getString(2)
-                      + (r.getBoolean(3) ? " WITH GRANT OPTION" : ""));
-            }
-          }
-        }
-        for (String g : grants) {
-          Pg.exec(conn, g);
+        // the server reads the list and writes the statements: one GRANT per grantee and option
+        Object[] grants =
+            (Object[])
+                ((java.sql.Array)
+                        Pg.first(
+                            conn,
+                            "SELECT coalesce(array_agg('GRANT ' || g.privileges || ' ON LARGE OBJECT '"
+                                + " || ? || ' TO ' || g.grantee"
+                                + " || CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END"
+                                + " ORDER BY g.id), '{}') FROM (SELECT a.grantee AS id, a.is_grantable,"
+                                + " string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type) AS privileges,"
+                                + " CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END"
+                                + " AS grantee FROM aclexplode(?::aclitem[]) a"
+                                + " LEFT JOIN pg_roles r ON r.oid = a.grantee"
+                                + " GROUP BY a.grantee, r.rolname, a.is_grantable) g",
+                            Long.toString(id),
+                            acl)[0])
+                    .getArray();
+        for (Object g : grants) {
+          Pg.exec(conn, (String) g);
         }
         Pg.exec(conn, "RELEASE SAVEPOINT porter_lo_acl");
       } catch (SQLException e) {
@@ -269,16 +249,16 @@ final class PgTarget implements Target {
      * it).
      */
     private boolean mayOwn(String role) {
-      try (PreparedStatement ps =
-          conn.prepareStatement(
-              "SELECT coalesce((SELECT r.rolname = current_user OR pg_has_role(current_user, r.oid, 'MEMBER')"
-                  + " OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
-                  + " FROM pg_roles r WHERE r.rolname = ?), false)")) {
-        ps.setString(1, role);
-        try (ResultSet r = ps.executeQuery()) {
-          r.next();
-          return r.getBoolean(1);
-        }
+      try {
+        Object[] may =
+            Pg.first(
+                conn,
+                "SELECT coalesce((SELECT r.rolname = current_user"
+                    + " OR pg_has_role(current_user, r.oid, 'MEMBER')"
+                    + " OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
+                    + " FROM pg_roles r WHERE r.rolname = ?), false)",
+                role);
+        return Boolean.TRUE.equals(may[0]);
       } catch (SQLException e) {
         throw Pg.failure("cannot look up role " + role + " in", ref, e);
       }
@@ -289,16 +269,10 @@ final class PgTarget implements Target {
       if (oid < 0 || !existed) {
         return;
       }
-      try (PreparedStatement ps =
-          conn.prepareStatement("SELECT octet_length(lo_get(?::bigint::oid, ?, 1))")) {
-        ps.setLong(1, oid);
-        ps.setLong(2, size);
-        try (ResultSet r = ps.executeQuery()) {
-          r.next();
-          if (r.getLong(1) != 0) {
-            throw differs(oid);
-          }
-        }
+      Object[] beyond =
+          Pg.first(conn, "SELECT octet_length(lo_get(?::bigint::oid, ?, 1))", oid, size);
+      if (((Number) beyond[0]).longValue() != 0) {
+        throw differs(oid);
       }
       unchanged++;
     }

@@ -180,18 +180,7 @@ public final class ExportJob {
             + (pg.largeObjects() == 1 ? " large object" : " large objects")
             + " (pg_largeobject), left out of the archive");
     return new SourceSchema(
-        schema.source(),
-        tables,
-        schema.sqlite(),
-        new PostgresSchema(
-            pg.schemas(),
-            pg.enums(),
-            pg.domains(),
-            pg.sequences(),
-            pg.tables(),
-            pg.objects(),
-            notCarried,
-            pg.largeObjects()));
+        schema.source(), tables, schema.sqlite(), pg.withNotCarried(notCarried));
   }
 
   public ExportResult run(ArchiveWriter writer) {

@@ -41,13 +41,17 @@ public record PostgresSchema(
     notCarried = notCarried == null ? List.of() : List.copyOf(notCarried);
   }
 
-  public PostgresSchema(
-      List<String> schemas,
-      List<EnumType> enums,
-      List<Domain> domains,
-      List<Sequence> sequences,
-      List<Table> tables) {
-    this(schemas, enums, domains, sequences, tables, List.of(), List.of(), 0);
+  /** The same schema, naming {@code notCarried} as what the archive does not carry. */
+  public PostgresSchema withNotCarried(List<String> notCarried) {
+    return new PostgresSchema(
+        schemas, enums, domains, sequences, tables, objects, notCarried, largeObjects);
+  }
+
+  /** An unmodifiable copy in the same order; empty for null (a field absent from the archive). */
+  private static <K, V> java.util.Map<K, V> copy(java.util.Map<K, V> map) {
+    return map == null
+        ? java.util.Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(map));
   }
 
   /**
@@ -152,49 +156,12 @@ public record PostgresSchema(
       java.util.Map<String, String> collations,
       boolean unlogged,
       List<String> storage) {
-    public Table(
-        String name,
-        String schema,
-        String table,
-        String partitionKey,
-        String partitionOf,
-        String partitionBound,
-        java.util.Map<String, String> identities,
-        java.util.Map<String, String> generated,
-        List<Constraint> constraints,
-        List<String> indexes) {
-      this(
-          name,
-          schema,
-          table,
-          partitionKey,
-          partitionOf,
-          partitionBound,
-          identities,
-          generated,
-          constraints,
-          indexes,
-          List.of(),
-          java.util.Map.of(),
-          false,
-          List.of());
-    }
-
     public Table {
       inherits = inherits == null ? List.of() : List.copyOf(inherits);
       storage = storage == null ? List.of() : List.copyOf(storage);
-      collations =
-          collations == null
-              ? java.util.Map.of()
-              : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(collations));
-      identities =
-          identities == null
-              ? java.util.Map.of()
-              : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(identities));
-      generated =
-          generated == null
-              ? java.util.Map.of()
-              : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(generated));
+      collations = copy(collations);
+      identities = copy(identities);
+      generated = copy(generated);
       constraints = constraints == null ? List.of() : List.copyOf(constraints);
       indexes = indexes == null ? List.of() : List.copyOf(indexes);
     }

@@ -116,17 +116,7 @@ final class PgDdl {
               + Pg.qualified(q.schema(), q.name())
               + " AS "
               + q.dataType()
-              + " INCREMENT BY "
-              + q.increment()
-              + " MINVALUE "
-              + q.min()
-              + " MAXVALUE "
-              + q.max()
-              + " START WITH "
-              + q.start()
-              + " CACHE "
-              + q.cache()
-              + (q.cycle() ? " CYCLE" : " NO CYCLE"));
+              + sequenceOptions(q));
     }
     java.util.Map<String, TableDef> defs = new java.util.HashMap<>();
     for (TableEntry e : h.tables()) {
@@ -283,23 +273,25 @@ final class PgDdl {
   private static String identityOptions(PostgresSchema s, String ownedBy) {
     for (PostgresSchema.Sequence q : s.sequences()) {
       if (q.identity() && ownedBy.equals(q.ownedBy())) {
-        return " (SEQUENCE NAME "
-            + Pg.qualified(q.schema(), q.name())
-            + " START WITH "
-            + q.start()
-            + " INCREMENT BY "
-            + q.increment()
-            + " MINVALUE "
-            + q.min()
-            + " MAXVALUE "
-            + q.max()
-            + " CACHE "
-            + q.cache()
-            + (q.cycle() ? " CYCLE" : " NO CYCLE")
-            + ")";
+        return " (SEQUENCE NAME " + Pg.qualified(q.schema(), q.name()) + sequenceOptions(q) + ")";
       }
     }
     return "";
+  }
+
+  /** A sequence's increment, bounds, start, cache and cycle, as CREATE SEQUENCE takes them. */
+  private static String sequenceOptions(PostgresSchema.Sequence q) {
+    return " INCREMENT BY "
+        + q.increment()
+        + " MINVALUE "
+        + q.min()
+        + " MAXVALUE "
+        + q.max()
+        + " START WITH "
+        + q.start()
+        + " CACHE "
+        + q.cache()
+        + (q.cycle() ? " CYCLE" : " NO CYCLE");
   }
 
   /** Whether a parent of {@code t} (INHERITS) has the CHECK constraint {@code c} by its name. */

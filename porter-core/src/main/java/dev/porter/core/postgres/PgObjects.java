@@ -69,6 +69,20 @@ final class PgObjects {
         + "))";
   }
 
+  /**
+   * An object of the row's schema (column 1) and name (column 2), made by one statement: {@code
+   * CREATE what schema.name rest}.
+   */
+  private static PostgresSchema.SchemaObject created(
+      String kind, ResultSet r, String what, String rest) throws SQLException {
+    return new PostgresSchema.SchemaObject(
+        kind,
+        r.getString(1),
+        r.getString(2),
+        null,
+        List.of("CREATE " + what + " " + Pg.qualified(r.getString(1), r.getString(2)) + rest));
+  }
+
   /** What is done with each row of a catalog query. */
   @FunctionalInterface
   private interface RowAction {
@@ -198,18 +212,7 @@ final class PgObjects {
           if (!r.getBoolean(4)) {
             parts.add("DETERMINISTIC = false");
           }
-          out.add(
-              new PostgresSchema.SchemaObject(
-                  "collation",
-                  r.getString(1),
-                  r.getString(2),
-                  null,
-                  List.of(
-                      "CREATE COLLATION "
-                          + Pg.qualified(r.getString(1), r.getString(2))
-                          + " ("
-                          + String.join(", ", parts)
-                          + ")")));
+          out.add(created("collation", r, "COLLATION", " (" + String.join(", ", parts) + ")"));
         });
   }
 
@@ -230,18 +233,14 @@ final class PgObjects {
         r -> {
           String options = r.getString(4);
           out.add(
-              new PostgresSchema.SchemaObject(
+              created(
                   "text search dictionary",
-                  r.getString(1),
-                  r.getString(2),
-                  null,
-                  List.of(
-                      "CREATE TEXT SEARCH DICTIONARY "
-                          + Pg.qualified(r.getString(1), r.getString(2))
-                          + " (TEMPLATE = "
-                          + r.getString(3)
-                          + (options == null || options.isBlank() ? "" : ", " + options)
-                          + ")")));
+                  r,
+                  "TEXT SEARCH DICTIONARY",
+                  " (TEMPLATE = "
+                      + r.getString(3)
+                      + (options == null || options.isBlank() ? "" : ", " + options)
+                      + ")"));
         });
     eachRow(
         c,
@@ -301,17 +300,11 @@ final class PgObjects {
         names,
         r -> {
           out.add(
-              new PostgresSchema.SchemaObject(
+              created(
                   "type",
-                  r.getString(1),
-                  r.getString(2),
-                  null,
-                  List.of(
-                      "CREATE TYPE "
-                          + Pg.qualified(r.getString(1), r.getString(2))
-                          + " AS ("
-                          + (r.getString(3) == null ? "" : r.getString(3))
-                          + ")")));
+                  r,
+                  "TYPE",
+                  " AS (" + (r.getString(3) == null ? "" : r.getString(3)) + ")"));
         });
     boolean multiranges = serverVersion >= 140000;
     eachRow(
@@ -342,18 +335,7 @@ final class PgObjects {
           if (r.getString(6) != null) {
             parts.add("MULTIRANGE_TYPE_NAME = " + r.getString(6));
           }
-          out.add(
-              new PostgresSchema.SchemaObject(
-                  "type",
-                  r.getString(1),
-                  r.getString(2),
-                  null,
-                  List.of(
-                      "CREATE TYPE "
-                          + Pg.qualified(r.getString(1), r.getString(2))
-                          + " AS RANGE ("
-                          + String.join(", ", parts)
-                          + ")")));
+          out.add(created("type", r, "TYPE", " AS RANGE (" + String.join(", ", parts) + ")"));
         });
   }
 
@@ -466,18 +448,8 @@ final class PgObjects {
           List<String> parts = new ArrayList<>();
           parts.add("SFUNC = " + r.getString(5));
           parts.add("STYPE = " + r.getString(6));
-          if (r.getString(7) != null) {
-            parts.add("FINALFUNC = " + r.getString(7));
-          }
-          if (r.getBoolean(9)) {
-            parts.add("FINALFUNC_EXTRA");
-          }
-          if (r.getString(7) != null) {
-            parts.add("FINALFUNC_MODIFY = " + finalModify(r.getString(22)));
-          }
-          if (r.getString(8) != null) {
-            parts.add("INITCOND = " + Pg.literal(r.getString(8)));
-          }
+          finalAndInitial(
+              parts, "", r.getString(7), r.getBoolean(9), r.getString(22), r.getString(8));
           if (r.getString(10) != null) {
             parts.add("COMBINEFUNC = " + r.getString(10));
           }
@@ -491,18 +463,8 @@ final class PgObjects {
             parts.add("MSFUNC = " + r.getString(14));
             parts.add("MINVFUNC = " + r.getString(15));
             parts.add("MSTYPE = " + r.getString(16));
-            if (r.getString(17) != null) {
-              parts.add("MFINALFUNC = " + r.getString(17));
-            }
-            if (r.getBoolean(19)) {
-              parts.add("MFINALFUNC_EXTRA");
-            }
-            if (r.getString(17) != null) {
-              parts.add("MFINALFUNC_MODIFY = " + finalModify(r.getString(23)));
-            }
-            if (r.getString(18) != null) {
-              parts.add("MINITCOND = " + Pg.literal(r.getString(18)));
-            }
+            finalAndInitial(
+                parts, "M", r.getString(17), r.getBoolean(19), r.getString(23), r.getString(18));
           }
           if (r.getString(24) != null) {
             parts.add("SORTOP = " + r.getString(24));
@@ -1059,12 +1021,35 @@ final class PgObjects {
     return out;
   }
 
-  /** An aggregate's {@code aggfinalmodify} as CREATE AGGREGATE spells it. */
-  private static String finalModify(String code) {
-    return switch (code) {
-      case "s" -> "SHAREABLE";
-      case "w" -> "READ_WRITE";
-      default -> "READ_ONLY";
-    };
+  /**
+   * An aggregate's final function (its extra arguments, what it may do to the state) and initial
+   * condition, of its plain state ({@code prefix} "") or its moving one ("M").
+   */
+  private static void finalAndInitial(
+      List<String> parts,
+      String prefix,
+      String finalFunction,
+      boolean extra,
+      String modify,
+      String initial) {
+    if (finalFunction != null) {
+      parts.add(prefix + "FINALFUNC = " + finalFunction);
+    }
+    if (extra) {
+      parts.add(prefix + "FINALFUNC_EXTRA");
+    }
+    if (finalFunction != null) {
+      parts.add(
+          prefix
+              + "FINALFUNC_MODIFY = "
+              + switch (modify) {
+                case "s" -> "SHAREABLE";
+                case "w" -> "READ_WRITE";
+                default -> "READ_ONLY";
+              });
+    }
+    if (initial != null) {
+      parts.add(prefix + "INITCOND = " + Pg.literal(initial));
+    }
   }
 }

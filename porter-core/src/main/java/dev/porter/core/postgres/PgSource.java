@@ -236,6 +236,7 @@ final class PgSource implements Source {
     private long lastOid;
     private boolean noMoreIds;
     private Object[] current; // {oid, owner, access list}
+    private PreparedStatement chunk; // one statement for every chunk
     private long offset;
 
     @Override
@@ -253,16 +254,16 @@ final class PgSource implements Source {
             offset = 0;
           }
           long oid = (Long) current[0];
+          if (chunk == null) {
+            chunk = conn.prepareStatement("SELECT lo_get(?::bigint::oid, ?, ?)");
+          }
+          chunk.setLong(1, oid);
+          chunk.setLong(2, offset);
+          chunk.setInt(3, PgCatalog.LARGE_OBJECT_CHUNK);
           byte[] data;
-          try (PreparedStatement ps =
-              conn.prepareStatement("SELECT lo_get(?::bigint::oid, ?, ?)")) {
-            ps.setLong(1, oid);
-            ps.setLong(2, offset);
-            ps.setInt(3, PgCatalog.LARGE_OBJECT_CHUNK);
-            try (ResultSet r = ps.executeQuery()) {
-              r.next();
-              data = r.getBytes(1);
-            }
+          try (ResultSet r = chunk.executeQuery()) {
+            r.next();
+            data = r.getBytes(1);
           }
           if (data.length == 0 && offset > 0) {
             current = null; // its size was a whole number of chunks
@@ -306,7 +307,13 @@ final class PgSource implements Source {
 
     @Override
     public void close() {
-      // nothing held open between calls
+      if (chunk != null) {
+        try {
+          chunk.close();
+        } catch (SQLException e) {
+          // the transaction ends with the source
+        }
+      }
     }
   }
 

@@ -95,6 +95,16 @@ final class SqlitePredicate {
     return null;
   }
 
+  /** Where the first word token {@code word} (any case) is, or the tokens' size. */
+  private static int indexOfWord(List<Token> tokens, String word) {
+    int i = 0;
+    while (i < tokens.size()
+        && !(tokens.get(i).kind() == 'w' && tokens.get(i).text().equalsIgnoreCase(word))) {
+      i++;
+    }
+    return i;
+  }
+
   /**
    * The terms of an index's column list as written ({@code lower(email)}, {@code name DESC}), or
    * null when {@code createIndex} cannot be read.
@@ -104,11 +114,7 @@ final class SqlitePredicate {
       return null;
     }
     List<Token> tokens = tokens(createIndex);
-    int i = 0;
-    while (i < tokens.size()
-        && !(tokens.get(i).kind() == 'w' && tokens.get(i).text().equalsIgnoreCase("on"))) {
-      i++;
-    }
+    int i = indexOfWord(tokens, "on");
     while (i < tokens.size() && tokens.get(i).kind() != '(') {
       i++;
     }
@@ -143,11 +149,7 @@ final class SqlitePredicate {
       return null;
     }
     List<Token> tokens = tokens(createView);
-    int i = 0;
-    while (i < tokens.size()
-        && !(tokens.get(i).kind() == 'w' && tokens.get(i).text().equalsIgnoreCase("view"))) {
-      i++;
-    }
+    int i = indexOfWord(tokens, "view");
     i = skipSpace(tokens, i + 1);
     for (String word : List.of("if", "not", "exists")) {
       if (i < tokens.size() && tokens.get(i).text().equalsIgnoreCase(word)) {

@@ -50,8 +50,8 @@ class PgFrozenLoadTest {
     s.execute("INSERT INTO b SELECT g, g * interval '1 minute' FROM generate_series(1, 2000) g");
   }
 
-  @Test
-  void aPlainImportStoresEveryRowFrozenInBinaryAndInText() throws Exception {
+  /** A source database holding tables a and b ({@link #fill}), exported: its archive. */
+  private Path exported() throws Exception {
     String src = TestPostgres.newDatabase();
     try (Connection c = TestPostgres.connect(src);
         Statement s = c.createStatement()) {
@@ -59,6 +59,12 @@ class PgFrozenLoadTest {
     }
     Path archive = dir.resolve("f.porter");
     porter("export", "--db", src, "-o", archive).expect(0);
+    return archive;
+  }
+
+  @Test
+  void aPlainImportStoresEveryRowFrozenInBinaryAndInText() throws Exception {
+    Path archive = exported();
     String dst = TestPostgres.newDatabase();
     porter("import", archive, "--db", dst).expect(0);
     try (Connection c = TestPostgres.connect(dst)) {
@@ -71,13 +77,7 @@ class PgFrozenLoadTest {
 
   @Test
   void tablesTheApplicationCreatedLoadWithoutFreeze() throws Exception {
-    String src = TestPostgres.newDatabase();
-    try (Connection c = TestPostgres.connect(src);
-        Statement s = c.createStatement()) {
-      fill(s);
-    }
-    Path archive = dir.resolve("f.porter");
-    porter("export", "--db", src, "-o", archive).expect(0);
+    Path archive = exported();
     String dst = TestPostgres.newDatabase();
     try (Connection c = TestPostgres.connect(dst);
         Statement s = c.createStatement()) {

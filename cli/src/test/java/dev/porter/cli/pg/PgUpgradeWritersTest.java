@@ -73,19 +73,7 @@ class PgUpgradeWritersTest {
           1, writer.insert().get(60, TimeUnit.SECONDS), "the writer's insert went through after");
     }
     assertEquals("4", PgKit.value(url, "SELECT value FROM app_meta WHERE key = 'schema_version'"));
-    assertEquals(
-        1, PgKit.count(url, "SELECT count(*) FROM public.status WHERE code = 'held-off-writer'"));
-    List<String> preImages =
-        PgKit.schemas(url).stream().filter(s -> s.startsWith("porter_pre_")).toList();
-    assertEquals(1, preImages.size(), preImages.toString());
-    assertEquals(
-        0,
-        PgKit.count(
-            url,
-            "SELECT count(*) FROM \""
-                + preImages.get(0)
-                + "\".status WHERE code = 'held-off-writer'"),
-        "the row is not in the pre-image");
+    assertWrittenIntoTheNewTablesOnly(url, "porter_pre_");
   }
 
   @Test
@@ -160,5 +148,26 @@ class PgUpgradeWritersTest {
       r.next();
       return r.getLong(1);
     }
+  }
+
+  /**
+   * The held-off writer's row is in the new {@code status} table, and not in the one pre-image
+   * (schema named {@code preImagePrefix}…) the swap left.
+   */
+  static void assertWrittenIntoTheNewTablesOnly(String url, String preImagePrefix)
+      throws Exception {
+    assertEquals(
+        1, PgKit.count(url, "SELECT count(*) FROM public.status WHERE code = 'held-off-writer'"));
+    List<String> preImages =
+        PgKit.schemas(url).stream().filter(s -> s.startsWith(preImagePrefix)).toList();
+    assertEquals(1, preImages.size(), preImages.toString());
+    assertEquals(
+        0,
+        PgKit.count(
+            url,
+            "SELECT count(*) FROM \""
+                + preImages.get(0)
+                + "\".status WHERE code = 'held-off-writer'"),
+        "the row is not in the pre-image");
   }
 }

@@ -33,7 +33,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,17 +61,33 @@ final class SqliteTarget implements Target {
 
   private boolean walAtCommit;
 
+  private final SqliteChecks checker;
+
+  /** The foreign keys followed through the load; read at the first table. */
+  private SqliteKeySets keySets;
+
   private SqliteTarget(
-      Path target, Path staging, TargetOptions options, Connection guard, Connection conn) {
+      Path target,
+      Path staging,
+      TargetOptions options,
+      Connection guard,
+      Connection conn,
+      boolean parallelChecks) {
     this.target = target;
     this.staging = staging;
     this.options = options;
     this.guard = guard;
     this.conn = conn;
+    this.checker = new SqliteChecks(staging, parallelChecks);
   }
 
   /** Opens an import into {@code target}; the caller holds porter's lock on it. */
   static SqliteTarget open(Path target, TargetOptions options) {
+    return open(target, options, SqliteChecks.worthSplitting());
+  }
+
+  /** {@code parallelChecks} false checks as on one processor. */
+  static SqliteTarget open(Path target, TargetOptions options, boolean parallelChecks) {
     Path dir = target.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       throw PorterException.usage("no such directory for the target database: " + dir);
@@ -89,7 +104,7 @@ final class SqliteTarget implements Target {
         guard = holdWriteLock(target);
       }
       Connection c = Sqlite.connect(staging, false);
-      return new SqliteTarget(target, staging, options, guard, c);
+      return new SqliteTarget(target, staging, options, guard, c, parallelChecks);
     } catch (SQLException e) {
       closeQuietly(guard);
       throw Sqlite.failure("cannot create the staging database beside", target, e);
@@ -282,7 +297,23 @@ final class SqliteTarget implements Target {
         // seed table loses the baseline's rows. The archive's rows take their place.
         Sqlite.exec(conn, "DELETE FROM main." + Sqlite.quote(table.name()));
       }
-      return new Loader(table, columns, mode);
+      if (keySets == null) {
+        keySets = SqliteKeySets.of(conn);
+      }
+      SqliteKeySets.Tracking tracking =
+          keySets.track(
+              table.name(),
+              Sqlite.string(
+                  conn,
+                  "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = "
+                      + Sqlite.literal(table.name())),
+              columns,
+              mode != LoadMode.MERGE
+                  && Sqlite.number(
+                          conn,
+                          "SELECT EXISTS (SELECT 1 FROM main." + Sqlite.quote(table.name()) + ")")
+                      == 0);
+      return new Loader(table, columns, mode, tracking);
     } catch (SQLException e) {
       throw Sqlite.failure(
           "cannot load table " + table.name() + " into the staging database for", target, e);
@@ -330,8 +361,13 @@ final class SqliteTarget implements Target {
 
     private long inserted;
 
-    Loader(TableDef table, List<String> columns, LoadMode mode) throws SQLException {
+    /** Gathers the keys and values of followed foreign keys, or null. */
+    private final SqliteKeySets.Tracking tracking;
+
+    Loader(TableDef table, List<String> columns, LoadMode mode, SqliteKeySets.Tracking tracking)
+        throws SQLException {
       this.table = table;
+      this.tracking = tracking;
       this.columns = List.copyOf(columns);
       this.mode = mode;
       this.insert = conn.prepareStatement(insertSql(0L, 1));
@@ -370,6 +406,9 @@ final class SqliteTarget implements Target {
     @Override
     public void accept(Object[] row) {
       rows++;
+      if (tracking != null) {
+        tracking.accept(row);
+      }
       long mask = rawTextMask(row);
       if (mask != 0 || batchInsert == null) {
         flushPending();
@@ -620,6 +659,9 @@ final class SqliteTarget implements Target {
       } catch (SQLException e) {
         throw Sqlite.failure("cannot finish loading table " + table.name() + " into", target, e);
       }
+      if (tracking != null) {
+        tracking.finish();
+      }
       return inserted;
     }
   }
@@ -715,6 +757,9 @@ final class SqliteTarget implements Target {
         }
       }
       if (afterLoadSql != null && !afterLoadSql.isBlank()) {
+        if (keySets != null) {
+          keySets.forget(); // it may change any row
+        }
         try {
           SqliteScript.run(conn, afterLoadSql);
         } catch (SQLException e) {
@@ -760,25 +805,19 @@ final class SqliteTarget implements Target {
         }
       }
       checks.add(new Check("row counts", true, expectedRows.size() + " tables as expected"));
-      // The two checks read the whole file each; they run at once on two connections.
+      // lets go of the exclusive lock, so that the second connection can read
       Sqlite.exec(conn, "PRAGMA locking_mode = NORMAL");
-      Sqlite.number(
-          conn, "SELECT count(*) FROM main.sqlite_master"); // lets go of the exclusive lock
-      java.util.concurrent.CompletableFuture<String[]> fk =
-          java.util.concurrent.CompletableFuture.supplyAsync(this::foreignKeyCheck);
-      List<String> problems = new ArrayList<>();
-      try (Statement st = conn.createStatement();
-          ResultSet r = st.executeQuery("PRAGMA main.integrity_check")) {
-        while (r.next()) {
-          problems.add(r.getString(1));
-        }
+      Sqlite.number(conn, "SELECT count(*) FROM main.sqlite_master");
+      SqliteChecks.Result found =
+          checker.check(conn, expectedRows, keySets == null ? Set.of() : keySets.cleared());
+      if (found.failure() != null) {
+        throw found.failure();
       }
-      String[] fkResult = fk.join();
-      if (!(problems.size() == 1 && problems.get(0).equals("ok"))) {
+      if (!found.problems().isEmpty()) {
         throw new PorterException(
             ErrorCategory.VERIFICATION_FAILED,
             "integrity_check failed on the staging database: "
-                + problems.get(0)
+                + found.problems().get(0)
                 + "; the target was not changed");
       }
       checks.add(new Check("integrity_check", true, "ok"));
@@ -795,14 +834,8 @@ final class SqliteTarget implements Target {
                         ? ""
                         : "; not recreated: " + String.join("; ", indexesMissing))));
       }
-      if (fkResult[2] != null) {
-        throw Sqlite.failure(
-            "cannot check the foreign keys of the staging database for",
-            target,
-            new SQLException(fkResult[2]));
-      }
-      long violations = Long.parseLong(fkResult[0]);
-      String first = fkResult[1];
+      long violations = found.violations();
+      String first = found.firstViolation();
       if (violations > 0 && !options.acceptForeignKeyViolations()) {
         throw new PorterException(
             ErrorCategory.VERIFICATION_FAILED,
@@ -821,232 +854,6 @@ final class SqliteTarget implements Target {
     } catch (SQLException e) {
       throw Sqlite.failure("cannot check the staging database for", target, e);
     }
-  }
-
-  /** Parents with at most this many rows may be checked through a set of their keys. */
-  private static final long KEY_SET_ROWS = 2_000_000;
-
-  /** The page cache of the foreign-key pass; parents larger than it are worth a key set. */
-  private static final long FK_CACHE_BYTES = 32L << 20;
-
-  /**
-   * foreign_key_check on a second, read-only connection, while the first runs integrity_check: each
-   * reads the whole file. Returns {violations, first violation, failure message}.
-   *
-   * <p>The PRAGMA looks every child row's parent up in the parent's table. Where the parent's table
-   * is larger than the cache (a table of images) and the keys come in random order, nearly every
-   * lookup misses the cache: 19 of the 23 seconds of a scale-10 check went to one such key. So a
-   * foreign key that references a parent's rowid is first checked by a quicker pass: against a set
-   * of the parent's keys built once, {@code child NOT IN (SELECT +key FROM parent)}, where the
-   * parent's table outgrows the cache and its keys fit a set; else by the PRAGMA's own rowid
-   * lookup, which costs less than building the set while the parent stays in the cache. That finds
-   * every row the PRAGMA would report (both bring a value to a number the same way; see
-   * docs/architecture.md), so where it finds none, there are none; where it finds any, the PRAGMA
-   * runs on that table and gives the answer.
-   */
-  private String[] foreignKeyCheck() {
-    try (Connection c = Sqlite.connect(staging, true);
-        Statement st = c.createStatement()) {
-      // Every child row looks up its parent: without a cache each lookup is a read() call. 32 MiB:
-      // parents larger than that are checked through key sets; more would count against the memory
-      // budget.
-      st.execute("PRAGMA cache_size = -" + (FK_CACHE_BYTES >> 10));
-      long violations = 0;
-      String first = null;
-      for (String child : tablesWithForeignKeys(c)) {
-        if (keySetClears(c, child, KEY_SET_ROWS, FK_CACHE_BYTES)) {
-          continue;
-        }
-        try (ResultSet r =
-            st.executeQuery("PRAGMA main.foreign_key_check(" + Sqlite.quote(child) + ")")) {
-          while (r.next()) {
-            violations++;
-            if (first == null) {
-              first =
-                  "table "
-                      + r.getString(1)
-                      + " rowid "
-                      + r.getString(2)
-                      + " references a missing row of "
-                      + r.getString(3);
-            }
-          }
-        }
-      }
-      return new String[] {Long.toString(violations), first, null};
-    } catch (SQLException e) {
-      return new String[] {"0", null, e.getMessage()};
-    }
-  }
-
-  private static List<String> tablesWithForeignKeys(Connection c) throws SQLException {
-    List<String> tables = new ArrayList<>();
-    try (Statement st = c.createStatement();
-        ResultSet r =
-            st.executeQuery(
-                "SELECT name FROM main.sqlite_master WHERE type = 'table' AND EXISTS"
-                    + " (SELECT 1 FROM pragma_foreign_key_list(name)) ORDER BY name")) {
-      while (r.next()) {
-        tables.add(r.getString(1));
-      }
-    }
-    return tables;
-  }
-
-  /**
-   * True when every foreign key of {@code child} is one column referencing its parent's rowid and
-   * no child row lacks its parent: looked up in a set of the parent's keys when the parent has at
-   * most {@code keySetRows} rows and its table takes more than {@code cacheBytes} of pages, else by
-   * rowid as the PRAGMA does. False when any of that does not hold: the PRAGMA then decides.
-   */
-  static boolean keySetClears(Connection c, String child, long keySetRows, long cacheBytes)
-      throws SQLException {
-    Map<Integer, String[]> keys = new LinkedHashMap<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?)")) {
-      ps.setString(1, child);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
-          if (keys.put(r.getInt(1), new String[] {r.getString(2), r.getString(3), r.getString(4)})
-              != null) {
-            return false; // more than one column
-          }
-        }
-      }
-    }
-    List<String> queries = new ArrayList<>();
-    for (String[] k : keys.values()) {
-      String parentKey = rowidAlias(c, k[0]);
-      if (parentKey == null || (k[2] != null && !k[2].equalsIgnoreCase(parentKey))) {
-        return false;
-      }
-      String parent = "main." + Sqlite.quote(k[0]);
-      String value = Sqlite.quote(k[1]);
-      if (leadsAnIndex(c, child, k[1])) {
-        // each distinct value once, in the index's order: the parent's pages are visited in key
-        // order, each once, whatever their size
-        queries.add(
-            "SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT c."
-                + value
-                + " AS v FROM main."
-                + Sqlite.quote(child)
-                + " AS c WHERE c."
-                + value
-                + " IS NOT NULL) AS d WHERE NOT EXISTS (SELECT 1 FROM "
-                + parent
-                + " AS p WHERE p."
-                + Sqlite.quote(parentKey)
-                + " = d.v))");
-        continue;
-      }
-      boolean small =
-          Sqlite.number(c, "SELECT count(*) FROM " + parent) <= keySetRows
-              && largerThan(c, k[0], cacheBytes);
-      queries.add(
-          "SELECT EXISTS (SELECT 1 FROM main."
-              + Sqlite.quote(child)
-              + " AS c WHERE c."
-              + value
-              + " IS NOT NULL AND "
-              + (small
-                  // the parent's keys in a temporary B-tree, built once
-                  ? "c." + value + " NOT IN (SELECT +" + Sqlite.quote(parentKey) + " FROM " + parent
-                  // a big parent: the same rowid lookup as the PRAGMA's
-                  : "NOT EXISTS (SELECT 1 FROM "
-                      + parent
-                      + " AS p WHERE p."
-                      + Sqlite.quote(parentKey)
-                      + " = c."
-                      + value)
-              + "))");
-    }
-    for (String q : queries) {
-      if (Sqlite.number(c, q) != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Whether a full index of {@code table} has {@code column} first, compared as stored (BINARY):
-   * then {@code SELECT DISTINCT column} reads it in order, and two rows share a value only when the
-   * foreign-key check would treat them alike.
-   */
-  static boolean leadsAnIndex(Connection c, String table, String column) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT EXISTS (SELECT 1 FROM pragma_index_list(?) AS l"
-                + " JOIN pragma_index_xinfo(l.name) AS x ON x.seqno = 0"
-                + " WHERE NOT l.partial AND x.name = ? COLLATE NOCASE AND x.coll = 'BINARY')")) {
-      ps.setString(1, table);
-      ps.setString(2, column);
-      try (ResultSet r = ps.executeQuery()) {
-        return r.next() && r.getInt(1) == 1;
-      }
-    }
-  }
-
-  /**
-   * Whether {@code table}'s pages (its B-tree's and overflow pages) take more than {@code bytes}:
-   * SQLite's {@code dbstat} table walks them, and stops after that many. True where the library is
-   * built without {@code dbstat}, so that the key set is used as before.
-   */
-  static boolean largerThan(Connection c, String table, long bytes) throws SQLException {
-    long pageSize = Sqlite.number(c, "PRAGMA main.page_size");
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT EXISTS (SELECT 1 FROM dbstat('main') WHERE name = ? LIMIT 1 OFFSET ?)")) {
-      ps.setString(1, table);
-      ps.setLong(2, bytes / pageSize);
-      try (ResultSet r = ps.executeQuery()) {
-        return r.next() && r.getInt(1) == 1;
-      }
-    } catch (SQLException e) {
-      if (String.valueOf(e.getMessage()).contains("dbstat")) {
-        return true;
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * The column that is {@code table}'s rowid (its INTEGER PRIMARY KEY), or null. SQLite's own plan
-   * says so, which also covers the cases that look alike and are not (INTEGER PRIMARY KEY DESC,
-   * WITHOUT ROWID, a missing table).
-   */
-  private static String rowidAlias(Connection c, String table) throws SQLException {
-    String pk = null;
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT name FROM pragma_table_info(?) WHERE pk > 0")) {
-      ps.setString(1, table);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
-          if (pk != null) {
-            return null;
-          }
-          pk = r.getString(1);
-        }
-      }
-    }
-    if (pk == null) {
-      return null;
-    }
-    StringBuilder plan = new StringBuilder();
-    try (Statement st = c.createStatement();
-        ResultSet r =
-            st.executeQuery(
-                "EXPLAIN QUERY PLAN SELECT 1 FROM main."
-                    + Sqlite.quote(table)
-                    + " WHERE "
-                    + Sqlite.quote(pk)
-                    + " = 1")) {
-      while (r.next()) {
-        plan.append(r.getString(r.getMetaData().getColumnCount())).append('\n');
-      }
-    }
-    return plan.toString().contains("USING INTEGER PRIMARY KEY (rowid=?)") ? pk : null;
   }
 
   @Override
@@ -1091,6 +898,7 @@ final class SqliteTarget implements Target {
 
   @Override
   public void close() {
+    checker.close();
     closeQuietly(conn);
     conn = null;
     closeQuietly(guard);

@@ -65,9 +65,9 @@ class ForeignKeyPrecheckTest {
     check(db, true);
     try (Connection c = Sqlite.connect(db, false);
         Statement st = c.createStatement()) {
-      assertTrue(SqliteTarget.leadsAnIndex(c, "c_int_ok", "fk"));
-      assertTrue(SqliteTarget.leadsAnIndex(c, "c_int_ok", "FK"), "names are case-blind");
-      assertFalse(SqliteTarget.leadsAnIndex(c, "c_int_ok", "id"));
+      assertTrue(SqliteChecks.leadsAnIndex(c, "c_int_ok", "fk"));
+      assertTrue(SqliteChecks.leadsAnIndex(c, "c_int_ok", "FK"), "names are case-blind");
+      assertFalse(SqliteChecks.leadsAnIndex(c, "c_int_ok", "id"));
       // an index that merges values the check tells apart, or leaves rows out, is not used
       st.execute("CREATE TABLE folded (id INTEGER PRIMARY KEY, fk TEXT REFERENCES p(id))");
       st.execute("CREATE INDEX folded_fk ON folded (fk COLLATE NOCASE)");
@@ -75,11 +75,11 @@ class ForeignKeyPrecheckTest {
       st.execute("CREATE INDEX partial_fk ON partial (fk) WHERE fk > 10");
       st.execute("CREATE TABLE second (id INTEGER PRIMARY KEY, a, fk INTEGER REFERENCES p(id))");
       st.execute("CREATE INDEX second_a_fk ON second (a, fk)");
-      assertFalse(SqliteTarget.leadsAnIndex(c, "folded", "fk"));
-      assertFalse(SqliteTarget.leadsAnIndex(c, "partial", "fk"));
-      assertFalse(SqliteTarget.leadsAnIndex(c, "second", "fk"));
+      assertFalse(SqliteChecks.leadsAnIndex(c, "folded", "fk"));
+      assertFalse(SqliteChecks.leadsAnIndex(c, "partial", "fk"));
+      assertFalse(SqliteChecks.leadsAnIndex(c, "second", "fk"));
       st.execute("INSERT INTO partial (fk) VALUES (5), (500)");
-      assertFalse(SqliteTarget.keySetClears(c, "partial", 1_000_000, 0), "500 has no parent");
+      assertFalse(SqliteChecks.keySetClears(c, "partial", 1_000_000, 0), "500 has no parent");
     }
   }
 
@@ -128,7 +128,7 @@ class ForeignKeyPrecheckTest {
         refusedByPragma += pragmaClean ? 0 : 1;
         // rowid lookups (no parent qualifies), then key sets (every parent does)
         for (long[] limits : new long[][] {{0, 0}, {1_000_000, 0}, {1_000_000, Long.MAX_VALUE}}) {
-          boolean clears = SqliteTarget.keySetClears(c, child, limits[0], limits[1]);
+          boolean clears = SqliteChecks.keySetClears(c, child, limits[0], limits[1]);
           String how = " (key set up to " + limits[0] + " rows, above " + limits[1] + " bytes)";
           if (!pragmaClean) {
             assertFalse(clears, child + " has violations" + how);
@@ -163,10 +163,10 @@ class ForeignKeyPrecheckTest {
               + " INSERT INTO narrow SELECT i, i FROM n");
     }
     try (Connection c = Sqlite.connect(db, true)) {
-      assertTrue(SqliteTarget.largerThan(c, "wide", 1L << 20), "2 MB of pages > 1 MiB");
-      assertFalse(SqliteTarget.largerThan(c, "wide", 4L << 20), "2 MB of pages < 4 MiB");
-      assertFalse(SqliteTarget.largerThan(c, "narrow", 64L << 10), "a page or two < 64 KiB");
-      assertTrue(SqliteTarget.largerThan(c, "narrow", 0), "any table has a page");
+      assertTrue(SqliteChecks.largerThan(c, "wide", 1L << 20), "2 MB of pages > 1 MiB");
+      assertFalse(SqliteChecks.largerThan(c, "wide", 4L << 20), "2 MB of pages < 4 MiB");
+      assertFalse(SqliteChecks.largerThan(c, "narrow", 64L << 10), "a page or two < 64 KiB");
+      assertTrue(SqliteChecks.largerThan(c, "narrow", 0), "any table has a page");
     }
   }
 

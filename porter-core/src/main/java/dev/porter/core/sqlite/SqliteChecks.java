@@ -1,0 +1,467 @@
+package dev.porter.core.sqlite;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The checks of a staging database: {@code PRAGMA integrity_check} and the foreign-key check, as
+ * work items shared by two connections (docs/decisions/0026-sqlite-checks-in-parts.md).
+ *
+ * <p>integrity_check is run as the two parts SQLite itself offers: {@code quick_check} of the whole
+ * file (every B-tree's pages and cells, and that each page of the file is used exactly once) and
+ * the partial {@code integrity_check(TABLE)} of each table (its indexes against its rows, UNIQUE,
+ * NOT NULL and CHECK constraints, its B-trees). Together they are the full check, in parts that two
+ * connections can share, largest first, with the foreign-key items.
+ *
+ * <p>On one processor the parts would only add work (quick_check reads every page a second time):
+ * there the full integrity_check and the foreign-key items run one after the other.
+ */
+final class SqliteChecks implements AutoCloseable {
+  /** Parents with at most this many rows may be checked through a set of their keys. */
+  static final long KEY_SET_ROWS = 2_000_000;
+
+  /** The page cache of the second connection; parents larger than it are worth a key set. */
+  static final long FK_CACHE_BYTES = 32L << 20;
+
+  private enum Kind {
+    /** quick_check of the whole file. */
+    QUICK,
+    /** the full integrity_check, where the parts cannot be used. */
+    FULL,
+    /** integrity_check of one table. */
+    TABLE,
+    /** the foreign keys of one child table. */
+    FOREIGN_KEYS
+  }
+
+  private record Item(Kind kind, String table, long cost) {
+    String sql() {
+      return switch (kind) {
+        case QUICK -> "PRAGMA main.quick_check";
+        case FULL -> "PRAGMA main.integrity_check";
+        case TABLE -> "PRAGMA main.integrity_check(" + Sqlite.quote(table) + ")";
+        case FOREIGN_KEYS -> "PRAGMA main.foreign_key_check(" + Sqlite.quote(table) + ")";
+      };
+    }
+  }
+
+  /** What the checks found. {@code failure} is an error that kept a check from running. */
+  record Result(
+      List<String> problems, long violations, String firstViolation, SQLException failure) {}
+
+  private final Path staging;
+  private final boolean parallel;
+  private final ArrayDeque<Item> queue = new ArrayDeque<>();
+
+  /** Problems by check, in a fixed order: quick_check first, then tables by name. */
+  private final Map<String, List<String>> problems = new TreeMap<>();
+
+  private final Map<String, long[]> violationsByChild = new TreeMap<>();
+  private final Map<String, String> firstViolationByChild = new HashMap<>();
+  private SQLException failure;
+  private boolean stopped;
+  private Thread worker;
+  private Statement running;
+
+  /**
+   * @param parallel whether a second connection takes a share (false: everything runs on the main
+   *     connection, with the full integrity_check)
+   */
+  SqliteChecks(Path staging, boolean parallel) {
+    this.staging = staging;
+    this.parallel = parallel;
+  }
+
+  /** Two connections where there are two processors to run them. */
+  static boolean worthSplitting() {
+    return Runtime.getRuntime().availableProcessors() > 1;
+  }
+
+  /**
+   * Runs every check, on {@code main} and on a second, read-only connection, and returns what they
+   * found. {@code rows} gives each table's size, which orders the items (largest first). The main
+   * connection must hold no lock that keeps a reader out.
+   *
+   * @param foreignKeysCleared tables (folded names) whose foreign keys are known to hold
+   */
+  Result check(Connection main, Map<String, Long> rows, Set<String> foreignKeysCleared)
+      throws SQLException {
+    List<String[]> tables = tables(main);
+    boolean split = parallel;
+    for (String[] t : tables) {
+      split &= !integerLike(t[0]); // integrity_check(123) would read as a limit of 123 errors
+    }
+    Map<String, Long> sizes = new HashMap<>();
+    for (Map.Entry<String, Long> e : rows.entrySet()) {
+      sizes.put(fold(e.getKey()), e.getValue());
+    }
+    List<Item> items = new ArrayList<>();
+    items.add(new Item(split ? Kind.QUICK : Kind.FULL, null, Long.MAX_VALUE));
+    for (String[] t : tables) {
+      String key = fold(t[0]);
+      long size = sizes.getOrDefault(key, 0L);
+      if (split) {
+        items.add(new Item(Kind.TABLE, t[0], size));
+      }
+      if (t[1] != null && !foreignKeysCleared.contains(key)) {
+        items.add(new Item(Kind.FOREIGN_KEYS, t[0], size));
+      }
+    }
+    items.sort((a, b) -> Long.compare(b.cost(), a.cost()));
+    synchronized (this) {
+      queue.addAll(items);
+    }
+    if (parallel) {
+      worker = new Thread(this::work, "porter-sqlite-checks");
+      worker.setDaemon(true);
+      worker.start();
+    }
+    Item item;
+    while ((item = poll()) != null) {
+      run(main, item);
+    }
+    joinWorker();
+    synchronized (this) {
+      List<String> found = new ArrayList<>();
+      for (List<String> p : problems.values()) {
+        found.addAll(p);
+      }
+      long violations = 0;
+      String first = null;
+      for (Map.Entry<String, long[]> e : violationsByChild.entrySet()) {
+        violations += e.getValue()[0];
+        if (first == null) {
+          first = firstViolationByChild.get(e.getKey());
+        }
+      }
+      return new Result(found, violations, first, failure);
+    }
+  }
+
+  /** Stops the second connection (an import that failed before its checks). */
+  @Override
+  public void close() {
+    Statement s;
+    synchronized (this) {
+      stopped = true;
+      queue.clear();
+      s = running;
+    }
+    if (s != null) {
+      try {
+        s.cancel(); // sqlite3_interrupt: the check stops at its next step
+      } catch (SQLException e) {
+        // it ends on its own
+      }
+    }
+    joinWorker();
+  }
+
+  private void joinWorker() {
+    if (worker == null) {
+      return;
+    }
+    try {
+      worker.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void work() {
+    try (Connection c = Sqlite.connect(staging, true)) {
+      Sqlite.exec(c, "PRAGMA cache_size = -" + (FK_CACHE_BYTES >> 10));
+      Item item;
+      while ((item = poll()) != null) {
+        run(c, item);
+      }
+    } catch (SQLException e) {
+      // the main connection runs what is left
+    }
+  }
+
+  private synchronized Item poll() {
+    return stopped ? null : queue.poll();
+  }
+
+  private void run(Connection c, Item item) {
+    try (Statement st = c.createStatement()) {
+      synchronized (this) {
+        if (stopped) {
+          return;
+        }
+        if (Thread.currentThread() == worker) {
+          running = st;
+        }
+      }
+      try {
+        if (item.kind() == Kind.FOREIGN_KEYS) {
+          foreignKeys(c, st, item.table());
+        } else {
+          List<String> found = new ArrayList<>();
+          try (ResultSet r = st.executeQuery(item.sql())) {
+            while (r.next()) {
+              found.add(r.getString(1));
+            }
+          }
+          if (!(found.size() == 1 && found.get(0).equals("ok"))) {
+            synchronized (this) {
+              problems.put(item.table() == null ? "" : "table " + item.table(), found);
+            }
+          }
+        }
+      } finally {
+        synchronized (this) {
+          running = null;
+        }
+      }
+    } catch (SQLException e) {
+      synchronized (this) {
+        if (failure == null && !stopped) {
+          failure = e;
+        }
+      }
+    }
+  }
+
+  /**
+   * The foreign keys of one child table: the quick pass, and where it cannot clear the table,
+   * SQLite's {@code PRAGMA foreign_key_check}, which names the rows.
+   */
+  private void foreignKeys(Connection c, Statement st, String child) throws SQLException {
+    if (keySetClears(c, child, KEY_SET_ROWS, FK_CACHE_BYTES)) {
+      return;
+    }
+    long violations = 0;
+    String first = null;
+    try (ResultSet r = st.executeQuery(new Item(Kind.FOREIGN_KEYS, child, 0).sql())) {
+      while (r.next()) {
+        violations++;
+        if (first == null) {
+          first =
+              "table "
+                  + r.getString(1)
+                  + " rowid "
+                  + r.getString(2)
+                  + " references a missing row of "
+                  + r.getString(3);
+        }
+      }
+    }
+    if (violations > 0) {
+      synchronized (this) {
+        violationsByChild.put(child, new long[] {violations});
+        firstViolationByChild.put(child, first);
+      }
+    }
+  }
+
+  /** Every table of the file: {name, non-null when it has foreign keys}. */
+  private static List<String[]> tables(Connection c) throws SQLException {
+    List<String[]> tables = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet r =
+            st.executeQuery(
+                "SELECT name, EXISTS (SELECT 1 FROM pragma_foreign_key_list(name))"
+                    + " FROM main.sqlite_master WHERE type = 'table' ORDER BY name")) {
+      while (r.next()) {
+        tables.add(new String[] {r.getString(1), r.getInt(2) == 1 ? "fk" : null});
+      }
+    }
+    return tables;
+  }
+
+  /** SQLite folds only ASCII letters in names. */
+  static String fold(String name) {
+    StringBuilder b = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char ch = name.charAt(i);
+      b.append(ch >= 'A' && ch <= 'Z' ? (char) (ch + 32) : ch);
+    }
+    return b.toString();
+  }
+
+  /**
+   * A name the PRAGMA would read as its other argument, a number of errors: such a table is checked
+   * by the full integrity_check.
+   */
+  static boolean integerLike(String name) {
+    String t = name.strip();
+    return !t.isEmpty()
+        && (Character.isDigit(t.charAt(0)) || t.charAt(0) == '+' || t.charAt(0) == '-');
+  }
+
+  /**
+   * True when every foreign key of {@code child} is one column referencing its parent's rowid and
+   * no child row lacks its parent: looked up in a set of the parent's keys when the parent has at
+   * most {@code keySetRows} rows and its table takes more than {@code cacheBytes} of pages, else by
+   * rowid as the PRAGMA does. False when any of that does not hold: the PRAGMA then decides.
+   *
+   * <p>The PRAGMA looks every child row's parent up in the parent's table. Where the parent's table
+   * is larger than the cache (a table of images) and the keys come in random order, nearly every
+   * lookup misses the cache: 19 of the 23 seconds of a scale-10 check went to one such key. This
+   * pass finds every row the PRAGMA would report (both bring a value to a number the same way; see
+   * docs/architecture.md), so where it finds none, there are none.
+   */
+  static boolean keySetClears(Connection c, String child, long keySetRows, long cacheBytes)
+      throws SQLException {
+    Map<Integer, String[]> keys = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?)")) {
+      ps.setString(1, child);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          if (keys.put(r.getInt(1), new String[] {r.getString(2), r.getString(3), r.getString(4)})
+              != null) {
+            return false; // more than one column
+          }
+        }
+      }
+    }
+    List<String> queries = new ArrayList<>();
+    for (String[] k : keys.values()) {
+      String parentKey = rowidAlias(c, k[0]);
+      if (parentKey == null || (k[2] != null && !k[2].equalsIgnoreCase(parentKey))) {
+        return false;
+      }
+      String parent = "main." + Sqlite.quote(k[0]);
+      String value = Sqlite.quote(k[1]);
+      if (leadsAnIndex(c, child, k[1])) {
+        // each distinct value once, in the index's order: the parent's pages are visited in key
+        // order, each once, whatever their size
+        queries.add(
+            "SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT c."
+                + value
+                + " AS v FROM main."
+                + Sqlite.quote(child)
+                + " AS c WHERE c."
+                + value
+                + " IS NOT NULL) AS d WHERE NOT EXISTS (SELECT 1 FROM "
+                + parent
+                + " AS p WHERE p."
+                + Sqlite.quote(parentKey)
+                + " = d.v))");
+        continue;
+      }
+      boolean small =
+          Sqlite.number(c, "SELECT count(*) FROM " + parent) <= keySetRows
+              && largerThan(c, k[0], cacheBytes);
+      queries.add(
+          "SELECT EXISTS (SELECT 1 FROM main."
+              + Sqlite.quote(child)
+              + " AS c WHERE c."
+              + value
+              + " IS NOT NULL AND "
+              + (small
+                  // the parent's keys in a temporary B-tree, built once
+                  ? "c." + value + " NOT IN (SELECT +" + Sqlite.quote(parentKey) + " FROM " + parent
+                  // a big parent: the same rowid lookup as the PRAGMA's
+                  : "NOT EXISTS (SELECT 1 FROM "
+                      + parent
+                      + " AS p WHERE p."
+                      + Sqlite.quote(parentKey)
+                      + " = c."
+                      + value)
+              + "))");
+    }
+    for (String q : queries) {
+      if (Sqlite.number(c, q) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether a full index of {@code table} has {@code column} first, compared as stored (BINARY):
+   * then {@code SELECT DISTINCT column} reads it in order, and two rows share a value only when the
+   * foreign-key check would treat them alike.
+   */
+  static boolean leadsAnIndex(Connection c, String table, String column) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT EXISTS (SELECT 1 FROM pragma_index_list(?) AS l"
+                + " JOIN pragma_index_xinfo(l.name) AS x ON x.seqno = 0"
+                + " WHERE NOT l.partial AND x.name = ? COLLATE NOCASE AND x.coll = 'BINARY')")) {
+      ps.setString(1, table);
+      ps.setString(2, column);
+      try (ResultSet r = ps.executeQuery()) {
+        return r.next() && r.getInt(1) == 1;
+      }
+    }
+  }
+
+  /**
+   * Whether {@code table}'s pages (its B-tree's and overflow pages) take more than {@code bytes}:
+   * SQLite's {@code dbstat} table walks them, and stops after that many. True where the library is
+   * built without {@code dbstat}, so that the key set is used as before.
+   */
+  static boolean largerThan(Connection c, String table, long bytes) throws SQLException {
+    long pageSize = Sqlite.number(c, "PRAGMA main.page_size");
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT EXISTS (SELECT 1 FROM dbstat('main') WHERE name = ? LIMIT 1 OFFSET ?)")) {
+      ps.setString(1, table);
+      ps.setLong(2, bytes / pageSize);
+      try (ResultSet r = ps.executeQuery()) {
+        return r.next() && r.getInt(1) == 1;
+      }
+    } catch (SQLException e) {
+      if (String.valueOf(e.getMessage()).contains("dbstat")) {
+        return true;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The column that is {@code table}'s rowid (its INTEGER PRIMARY KEY), or null. SQLite's own plan
+   * says so, which also covers the cases that look alike and are not (INTEGER PRIMARY KEY DESC,
+   * WITHOUT ROWID, a missing table).
+   */
+  static String rowidAlias(Connection c, String table) throws SQLException {
+    String pk = null;
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT name FROM pragma_table_info(?) WHERE pk > 0")) {
+      ps.setString(1, table);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          if (pk != null) {
+            return null;
+          }
+          pk = r.getString(1);
+        }
+      }
+    }
+    if (pk == null) {
+      return null;
+    }
+    StringBuilder plan = new StringBuilder();
+    try (Statement st = c.createStatement();
+        ResultSet r =
+            st.executeQuery(
+                "EXPLAIN QUERY PLAN SELECT 1 FROM main."
+                    + Sqlite.quote(table)
+                    + " WHERE "
+                    + Sqlite.quote(pk)
+                    + " = 1")) {
+      while (r.next()) {
+        plan.append(r.getString(r.getMetaData().getColumnCount())).append('\n');
+      }
+    }
+    return plan.toString().contains("USING INTEGER PRIMARY KEY (rowid=?)") ? pk : null;
+  }
+}

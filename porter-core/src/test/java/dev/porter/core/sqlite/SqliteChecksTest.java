@@ -1,0 +1,133 @@
+package dev.porter.core.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The checks of a staging database, in parts on two connections or whole on one, find what {@code
+ * PRAGMA integrity_check} and {@code PRAGMA foreign_key_check} find: an index that does not match
+ * its table, pages of the file that nothing uses, rows whose parent is missing.
+ */
+class SqliteChecksTest {
+  @TempDir Path dir;
+
+  private Path database(String name, String... statements) throws SQLException {
+    Path db = dir.resolve(name);
+    try (Connection c = Sqlite.connect(db, false);
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA foreign_keys = OFF");
+      st.execute("CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
+      st.execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
+              + " INSERT INTO p SELECT i, 'p' || i FROM n");
+      st.execute("CREATE TABLE \"we\"\"ird t\" (id INTEGER PRIMARY KEY, a, b)");
+      st.execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
+              + " INSERT INTO \"we\"\"ird t\" SELECT i, i, -i FROM n");
+      st.execute("CREATE INDEX weird_a ON \"we\"\"ird t\" (a)");
+      st.execute("CREATE TABLE c (id INTEGER PRIMARY KEY, fk INTEGER REFERENCES p(id))");
+      st.execute("INSERT INTO c (fk) VALUES (1), (2000), (NULL)");
+      for (String s : statements) {
+        st.execute(s);
+      }
+    }
+    return db;
+  }
+
+  private static SqliteChecks.Result check(Path db, boolean parallel, Set<String> cleared)
+      throws SQLException {
+    try (Connection c = Sqlite.connect(db, false);
+        SqliteChecks checks = new SqliteChecks(db, parallel)) {
+      return checks.check(c, Map.of("p", 2000L, "c", 3L), cleared);
+    }
+  }
+
+  @Test
+  void aSoundDatabasePassesInPartsAndWhole() throws SQLException {
+    Path db = database("sound.db");
+    for (boolean parallel : new boolean[] {true, false}) {
+      SqliteChecks.Result r = check(db, parallel, Set.of());
+      assertEquals(List.of(), r.problems());
+      assertEquals(0, r.violations());
+      assertNull(r.failure());
+    }
+  }
+
+  /** The index is made to describe another column than the one it was built from. */
+  @Test
+  void anIndexThatDoesNotMatchItsTableIsFound() throws SQLException {
+    Path db =
+        database(
+            "index.db",
+            "PRAGMA writable_schema = ON",
+            "UPDATE sqlite_master SET sql = 'CREATE INDEX weird_a ON \"we\"\"ird t\" (b)'"
+                + " WHERE name = 'weird_a'");
+    for (boolean parallel : new boolean[] {true, false}) {
+      List<String> problems = check(db, parallel, Set.of()).problems();
+      assertTrue(
+          !problems.isEmpty() && problems.get(0).contains("weird_a"),
+          (parallel ? "in parts: " : "whole: ") + problems);
+    }
+  }
+
+  /**
+   * A table dropped from the schema alone leaves its pages unused: only a whole-file check sees it.
+   */
+  @Test
+  void pagesNothingUsesAreFound() throws SQLException {
+    Path db =
+        database(
+            "orphans.db",
+            "CREATE TABLE gone (x)",
+            "INSERT INTO gone SELECT randomblob(3000) FROM p",
+            "PRAGMA writable_schema = ON",
+            "DELETE FROM sqlite_master WHERE name = 'gone'");
+    for (boolean parallel : new boolean[] {true, false}) {
+      List<String> problems = check(db, parallel, Set.of()).problems();
+      assertTrue(
+          problems.stream().anyMatch(p -> p.contains("never used")),
+          (parallel ? "in parts: " : "whole: ") + problems);
+    }
+  }
+
+  @Test
+  void rowsWithoutTheirParentAreCountedAndNamedUnlessTheLoadClearedTheTable() throws SQLException {
+    Path db = database("orphan-rows.db", "INSERT INTO c (id, fk) VALUES (10, 2001), (11, 5000)");
+    for (boolean parallel : new boolean[] {true, false}) {
+      SqliteChecks.Result r = check(db, parallel, Set.of());
+      assertEquals(2, r.violations());
+      assertEquals("table c rowid 10 references a missing row of p", r.firstViolation());
+      assertEquals(List.of(), r.problems());
+    }
+    // a table the load cleared is not looked at again
+    assertEquals(0, check(db, true, Set.of("c")).violations());
+  }
+
+  /** {@code integrity_check(123)} would read as a limit: such a table is checked by the whole. */
+  @Test
+  void aTableNamedLikeANumberIsCheckedByTheWholeCheck() throws SQLException {
+    Path db =
+        database(
+            "number.db",
+            "CREATE TABLE \"123\" (id INTEGER PRIMARY KEY, v)",
+            "INSERT INTO \"123\" SELECT id, name FROM p",
+            "CREATE INDEX n_v ON \"123\" (v)",
+            "PRAGMA writable_schema = ON",
+            "UPDATE sqlite_master SET sql = 'CREATE INDEX n_v ON \"123\" (id)' WHERE name = 'n_v'");
+    assertTrue(SqliteChecks.integerLike("123"));
+    assertTrue(SqliteChecks.integerLike(" -4"));
+    List<String> problems = check(db, true, Set.of()).problems();
+    assertTrue(problems.stream().anyMatch(p -> p.contains("n_v")), problems.toString());
+  }
+}

@@ -41,8 +41,8 @@ final class SqliteKeySets {
   /** The chunks all sets may hold together: 16 MiB. */
   private static final int CHUNK_BUDGET = 2048;
 
-  /** The widest range of chunks one set may span (a slot each): 2^32 values. */
-  private static final int MAX_SPAN = 1 << 16;
+  /** The widest range of chunks one set may span (a slot each, 64 KiB at most): 2^30 values. */
+  private static final int MAX_SPAN = 1 << 14;
 
   /** A single-column foreign key of {@code child} onto {@code parent}'s rowid. */
   private record Key(String child, String column, String parent, String parentKey) {}
@@ -278,15 +278,15 @@ final class SqliteKeySets {
 
     void add(long v) {
       long chunk = v >> CHUNK_SHIFT;
-      int slot = (int) (chunk - base);
-      if (slot < 0 || slot >= chunks.length || chunks[slot] == null) {
+      long slot = chunk - base; // in 64 bits: chunks 2^32 apart must not share a slot
+      if (slot < 0 || slot >= chunks.length || chunks[(int) slot] == null) {
         if (!make(chunk)) {
           return;
         }
-        slot = (int) (chunk - base);
+        slot = chunk - base;
       }
       int offset = (int) (v & ((1 << CHUNK_SHIFT) - 1));
-      chunks[slot][offset >>> 6] |= 1L << offset;
+      chunks[(int) slot][offset >>> 6] |= 1L << offset;
     }
 
     private boolean make(long chunk) {

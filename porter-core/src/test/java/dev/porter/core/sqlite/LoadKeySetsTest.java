@@ -93,6 +93,9 @@ class LoadKeySetsTest {
     // keys far apart: a set spanning more than it may is given up, not wrong
     table("pfar", "id INTEGER PRIMARY KEY", row(0L), row(1L << 40));
     child("c_far", "fk INTEGER REFERENCES pfar(id)", 0L, 1L << 40);
+    // values 2^32 chunks apart: a slot computed in 32 bits would take one for the other
+    table("pwrap", "id INTEGER PRIMARY KEY", row(1L << 48));
+    child("c_wrap", "fk INTEGER REFERENCES pwrap(id)", 1L << 48, 0L);
   }
 
   private static Object[][] rows(int from, int to) {
@@ -216,7 +219,8 @@ class LoadKeySetsTest {
                   "c_replaced_parent",
                   "c_two_bad",
                   "tree_bad",
-                  "c_none_mixed")),
+                  "c_none_mixed",
+                  "c_wrap")),
           violating.toString());
     }
   }

@@ -13,6 +13,7 @@ import dev.porter.testdata.helpdesk.HelpdeskApp;
 import dev.porter.testdata.helpdesk.HelpdeskData;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,37 @@ class PgLockTest {
     // released: the same import goes through
     porter("import", archive, "--db", db, "--mode", "replace").expect(0);
     assertEquals(before.get("public.ticket"), PgKit.snapshot(db).get("public.ticket"));
+  }
+
+  /**
+   * A script runs porter commands one after the other: the lock one released must be free for the
+   * next at once, though the server ends the first one's session only after its client has gone.
+   */
+  @Test
+  void aReleasedLockIsFreeForTheNextPorterAtOnce() throws Exception {
+    String db = TestPostgres.newDatabase();
+    DatabaseRef ref = DatabaseRef.parse(db);
+    try (Connection next = TestPostgres.connect(db);
+        Statement s = next.createStatement()) {
+      String key = null;
+      for (int i = 0; i < 100; i++) {
+        DbLock held = new PgDialect().lock(ref);
+        if (key == null) { // the key as the server holds it: classid is its high half
+          key =
+              PgKit.rows(
+                      db,
+                      "SELECT ((classid::bigint << 32) | objid::bigint)::text FROM pg_locks"
+                          + " WHERE locktype = 'advisory'")
+                  .get(0)
+                  .get(0);
+        }
+        held.close();
+        try (ResultSet r = s.executeQuery("SELECT pg_try_advisory_lock(" + key + ")")) {
+          assertTrue(r.next() && r.getBoolean(1), "still held after its release, round " + i);
+        }
+        s.execute("SELECT pg_advisory_unlock(" + key + ")");
+      }
+    }
   }
 
   @Test

@@ -88,8 +88,9 @@ public final class PgDialect implements Dialect {
   @Override
   public DbLock lock(DatabaseRef ref) {
     Connection c = Pg.connect(ref);
+    long key;
     try {
-      long key = lockKey(Pg.string(c, "SELECT current_database()"));
+      key = lockKey(Pg.string(c, "SELECT current_database()"));
       if (!"t".equals(Pg.string(c, "SELECT pg_try_advisory_lock(" + key + ")"))) {
         c.close();
         throw new PorterException(
@@ -110,7 +111,14 @@ public final class PgDialect implements Dialect {
     }
     return () -> {
       try {
-        c.close(); // ends the session and its advisory lock
+        // Released before the session ends: a backend ends after its client has closed, and
+        // until then the lock would still refuse the next porter run (a script's next command).
+        Pg.string(c, "SELECT pg_advisory_unlock(" + key + ")");
+      } catch (SQLException e) {
+        // the server releases it when the session ends
+      }
+      try {
+        c.close();
       } catch (SQLException e) {
         // the server releases it when the session ends
       }

@@ -228,11 +228,16 @@ final class SqliteChecks implements AutoCloseable {
         }
       }
     } catch (SQLException e) {
-      synchronized (this) {
-        if (failure == null && !stopped) {
-          failure = e;
-        }
-      }
+      fail(e);
+    } catch (RuntimeException e) {
+      // on the second connection's thread it would end the thread and lose the item's answer
+      fail(new SQLException("the check " + item.sql() + " failed: " + e, e));
+    }
+  }
+
+  private synchronized void fail(SQLException e) {
+    if (failure == null && !stopped) {
+      failure = e;
     }
   }
 

@@ -74,7 +74,7 @@ final class SqliteKeySets {
             st.executeQuery(
                 "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\","
                     + " (SELECT upper(type) FROM pragma_table_info(m.name) AS i"
-                    + " WHERE i.name = f.\"from\")"
+                    + " WHERE i.name = f.\"from\" COLLATE NOCASE)"
                     + " FROM main.sqlite_master AS m, pragma_foreign_key_list(m.name) AS f"
                     + " WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq")) {
       while (r.next()) {
@@ -86,23 +86,24 @@ final class SqliteKeySets {
                 });
       }
     }
-    Map<String, String> aliases = new HashMap<>();
+    Map<String, String[]> aliases = new HashMap<>(); // {the rowid's column, or null}
     for (List<String[]> columns : byKey.values()) {
       String[] f = columns.get(0);
       String child = SqliteChecks.fold(f[0]);
       String parentKey =
-          aliases.computeIfAbsent(
-              SqliteChecks.fold(f[1]),
-              p -> {
-                try {
-                  return String.valueOf(SqliteChecks.rowidAlias(c, f[1]));
-                } catch (SQLException e) {
-                  return "null";
-                }
-              });
+          aliases
+              .computeIfAbsent(
+                  SqliteChecks.fold(f[1]),
+                  p -> {
+                    try {
+                      return new String[] {SqliteChecks.rowidAlias(c, f[1])};
+                    } catch (SQLException e) {
+                      return new String[] {null}; // not followed: the check after the load decides
+                    }
+                  })[0];
       boolean followed =
           columns.size() == 1
-              && !parentKey.equals("null")
+              && parentKey != null
               && (f[3] == null || SqliteChecks.fold(f[3]).equals(SqliteChecks.fold(parentKey)))
               && !realAffinity(f[4]);
       if (followed) {

@@ -62,6 +62,14 @@ class LoadKeySetsTest {
     child("c_decimal", "fk NUMERIC REFERENCES p(id)", new BigDecimal("12"));
     child("c_real", "fk REAL REFERENCES p(id)", 5L, 6L);
     child("c_real_bad", "fk DOUBLE REFERENCES p(id)", 9007199254740993L);
+    // the key names its column in other letters' case: still a REAL column
+    tables.put(
+        "c_real_case",
+        new Object[] {
+          "id INTEGER PRIMARY KEY, Fk DOUBLE, FOREIGN KEY (FK) REFERENCES pbig(id)",
+          new Object[][] {row(1L, 9007199254740993L)}
+        });
+    table("pbig", "id INTEGER PRIMARY KEY", row(9007199254740993L));
     child("c_neg_ok", "fk INTEGER REFERENCES pneg(id)", -70000L, -1L, 5L);
     child("c_neg_bad", "fk INTEGER REFERENCES pneg(id)", -2L);
     child("c_desc", "fk INTEGER REFERENCES pd(id)", 1L);
@@ -213,6 +221,7 @@ class LoadKeySetsTest {
                   "c_text_long_bad",
                   "c_text_string",
                   "c_real_bad",
+                  "c_real_case",
                   "c_neg_bad",
                   "c_desc_bad",
                   "c_gone",

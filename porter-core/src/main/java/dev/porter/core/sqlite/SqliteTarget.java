@@ -309,7 +309,8 @@ final class SqliteTarget implements Target {
               Sqlite.string(
                   conn,
                   "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = "
-                      + Sqlite.literal(table.name())),
+                      + Sqlite.literal(table.name())
+                      + " COLLATE NOCASE"),
               columns,
               mode != LoadMode.MERGE
                   && Sqlite.number(

@@ -415,7 +415,6 @@ final class PgObjects {
   /** Aggregates: ordinary, ordered-set and hypothetical-set ones. */
   private static void aggregates(Connection c, Array names, List<PostgresSchema.SchemaObject> out)
       throws SQLException {
-    // aggregates: ordinary, ordered-set and hypothetical-set ones
     eachRow(
         c,
         "SELECT n.nspname, p.proname, p.oid::regprocedure::text, p.pronargs,"
@@ -508,13 +507,7 @@ final class PgObjects {
           String table = Pg.qualified(r.getString(1), r.getString(2));
           List<String> sql = new ArrayList<>();
           sql.add(r.getString(4));
-          String state =
-              switch (r.getString(5)) {
-                case "D" -> "DISABLE TRIGGER ";
-                case "R" -> "ENABLE REPLICA TRIGGER ";
-                case "A" -> "ENABLE ALWAYS TRIGGER ";
-                default -> null;
-              };
+          String state = enabledState(r.getString(5), "TRIGGER");
           if (state != null) {
             sql.add("ALTER TABLE " + table + " " + state + Pg.quote(r.getString(3)));
           }
@@ -524,10 +517,23 @@ final class PgObjects {
         });
   }
 
+  /**
+   * The clause of {@code ALTER TABLE} that gives a trigger or rule ({@code kind}) the enabled state
+   * the catalog codes as {@code code} ({@code tgenabled}, {@code ev_enabled}); null for the
+   * default, enabled on origin.
+   */
+  private static String enabledState(String code, String kind) {
+    return switch (code) {
+      case "D" -> "DISABLE " + kind + " ";
+      case "R" -> "ENABLE REPLICA " + kind + " ";
+      case "A" -> "ENABLE ALWAYS " + kind + " ";
+      default -> null;
+    };
+  }
+
   /** Rules (a view's own _RETURN rule is the view), with their enabled state. */
   private static void rules(Connection c, Array names, List<PostgresSchema.SchemaObject> out)
       throws SQLException {
-    // rules (a view's own _RETURN rule is the view), with their enabled state
     eachRow(
         c,
         "SELECT n.nspname, c.relname, r.rulename, pg_get_ruledef(r.oid), r.ev_enabled::text"
@@ -544,13 +550,7 @@ final class PgObjects {
           }
           List<String> sql = new ArrayList<>();
           sql.add(definition);
-          String state =
-              switch (r.getString(5)) {
-                case "D" -> "DISABLE RULE ";
-                case "R" -> "ENABLE REPLICA RULE ";
-                case "A" -> "ENABLE ALWAYS RULE ";
-                default -> null;
-              };
+          String state = enabledState(r.getString(5), "RULE");
           if (state != null) {
             sql.add(
                 "ALTER TABLE "
@@ -568,7 +568,6 @@ final class PgObjects {
   /** Extended statistics, with a statistics target set on them. */
   private static void statistics(Connection c, Array names, List<PostgresSchema.SchemaObject> out)
       throws SQLException {
-    // extended statistics (CREATE STATISTICS), with a statistics target set on them
     eachRow(
         c,
         "SELECT n.nspname, s.stxname, pg_get_statisticsobjdef(s.oid),"
@@ -598,7 +597,6 @@ final class PgObjects {
   /** Row-level security: each table's policies, then its ENABLE and FORCE flags. */
   private static void rowSecurity(Connection c, Array names, List<PostgresSchema.SchemaObject> out)
       throws SQLException {
-    // row-level security: each table's policies, then its ENABLE and FORCE flags
     eachRow(
         c,
         "SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity,"
@@ -828,10 +826,9 @@ final class PgObjects {
         });
   }
 
-  /** Comments on what a restore creates. */
+  /** Comments on what a restore creates (an extension's objects carry their own). */
   private static void comments(Connection c, Array names, List<PostgresSchema.SchemaObject> out)
       throws SQLException {
-    // comments, on what a restore creates (an extension's objects carry their own)
     eachRow(
         c,
         "SELECT o.type, o.identity, d.description, coalesce(o.schema, n.nspname)"

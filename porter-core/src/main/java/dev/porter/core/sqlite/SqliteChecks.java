@@ -68,8 +68,12 @@ final class SqliteChecks implements AutoCloseable {
   /** Problems by check, in a fixed order: quick_check first, then tables by name. */
   private final Map<String, List<String>> problems = new TreeMap<>();
 
-  private final Map<String, long[]> violationsByChild = new TreeMap<>();
-  private final Map<String, String> firstViolationByChild = new HashMap<>();
+  /** A child table's rows without their parent: how many, and the first as a message. */
+  private record Violations(long count, String first) {}
+
+  /** Violations by child table, in name order. */
+  private final Map<String, Violations> violations = new TreeMap<>();
+
   private SQLException failure;
   private boolean stopped;
   private Thread worker;
@@ -98,10 +102,10 @@ final class SqliteChecks implements AutoCloseable {
    */
   Result check(Connection main, Map<String, Long> rows, Set<String> foreignKeysCleared)
       throws SQLException {
-    List<String[]> tables = tables(main);
+    List<TableInfo> tables = tables(main);
     boolean split = parallel;
-    for (String[] t : tables) {
-      split &= !integerLike(t[0]); // integrity_check(123) would read as a limit of 123 errors
+    for (TableInfo t : tables) {
+      split &= !integerLike(t.name()); // integrity_check(123) would read as a limit of 123 errors
     }
     Map<String, Long> sizes = new HashMap<>();
     for (Map.Entry<String, Long> e : rows.entrySet()) {
@@ -109,14 +113,14 @@ final class SqliteChecks implements AutoCloseable {
     }
     List<Item> items = new ArrayList<>();
     items.add(new Item(split ? Kind.QUICK : Kind.FULL, null, Long.MAX_VALUE));
-    for (String[] t : tables) {
-      String key = fold(t[0]);
+    for (TableInfo t : tables) {
+      String key = fold(t.name());
       long size = sizes.getOrDefault(key, 0L);
       if (split) {
-        items.add(new Item(Kind.TABLE, t[0], size));
+        items.add(new Item(Kind.TABLE, t.name(), size));
       }
-      if (t[1] != null && !foreignKeysCleared.contains(key)) {
-        items.add(new Item(Kind.FOREIGN_KEYS, t[0], size));
+      if (t.hasForeignKeys() && !foreignKeysCleared.contains(key)) {
+        items.add(new Item(Kind.FOREIGN_KEYS, t.name(), size));
       }
     }
     items.sort((a, b) -> Long.compare(b.cost(), a.cost()));
@@ -138,15 +142,13 @@ final class SqliteChecks implements AutoCloseable {
       for (List<String> p : problems.values()) {
         found.addAll(p);
       }
-      long violations = 0;
+      long count = 0;
       String first = null;
-      for (Map.Entry<String, long[]> e : violationsByChild.entrySet()) {
-        violations += e.getValue()[0];
-        if (first == null) {
-          first = firstViolationByChild.get(e.getKey());
-        }
+      for (Violations v : violations.values()) {
+        count += v.count();
+        first = first == null ? v.first() : first;
       }
-      return new Result(found, violations, first, failure);
+      return new Result(found, count, first, failure);
     }
   }
 
@@ -267,22 +269,23 @@ final class SqliteChecks implements AutoCloseable {
     }
     if (violations > 0) {
       synchronized (this) {
-        violationsByChild.put(child, new long[] {violations});
-        firstViolationByChild.put(child, first);
+        this.violations.put(child, new Violations(violations, first));
       }
     }
   }
 
-  /** Every table of the file: {name, non-null when it has foreign keys}. */
-  private static List<String[]> tables(Connection c) throws SQLException {
-    List<String[]> tables = new ArrayList<>();
+  private record TableInfo(String name, boolean hasForeignKeys) {}
+
+  /** Every table of the file. */
+  private static List<TableInfo> tables(Connection c) throws SQLException {
+    List<TableInfo> tables = new ArrayList<>();
     try (Statement st = c.createStatement();
         ResultSet r =
             st.executeQuery(
                 "SELECT name, EXISTS (SELECT 1 FROM pragma_foreign_key_list(name))"
                     + " FROM main.sqlite_master WHERE type = 'table' ORDER BY name")) {
       while (r.next()) {
-        tables.add(new String[] {r.getString(1), r.getInt(2) == 1 ? "fk" : null});
+        tables.add(new TableInfo(r.getString(1), r.getInt(2) == 1));
       }
     }
     return tables;

@@ -143,7 +143,7 @@ final class SqliteKeySets {
    */
   Tracking track(String table, String definition, List<String> columns, boolean fromEmpty) {
     String name = SqliteChecks.fold(table);
-    List<int[]> watch = new ArrayList<>(); // {column index, 1 if a key}
+    List<Integer> watch = new ArrayList<>(); // column indexes
     List<Bits> into = new ArrayList<>();
     boolean safe =
         tracked.add(name)
@@ -162,36 +162,31 @@ final class SqliteKeySets {
       return null;
     }
     int[] indexes = new int[watch.size()];
-    boolean[] isKey = new boolean[watch.size()];
     for (int i = 0; i < indexes.length; i++) {
-      indexes[i] = watch.get(i)[0];
-      isKey[i] = watch.get(i)[1] == 1;
+      indexes[i] = watch.get(i);
     }
-    return new Tracking(name, indexes, isKey, into.toArray(new Bits[0]));
+    return new Tracking(name, indexes, into.toArray(new Bits[0]));
   }
 
   private void addWatch(
-      List<int[]> watch,
+      List<Integer> watch,
       List<Bits> into,
       List<String> columns,
       String column,
       String table,
       boolean safe,
       boolean key) {
-    String id = table + "\u0000" + column;
+    String id = setId(table, column);
     Bits known = sets.get(id);
     if (known != null) {
+      known.key |= key; // one set in both roles: a NULL is then a rowid SQLite chooses
       if (!safe) {
         known.drop(); // the table's rows came twice
-      }
-      for (int i = 0; i < into.size(); i++) {
-        if (into.get(i) == known && key) {
-          watch.get(i)[1] = 1; // one set in both roles: a NULL is then a rowid SQLite chooses
-        }
       }
       return;
     }
     Bits bits = new Bits();
+    bits.key = key;
     sets.put(id, bits);
     int index = -1;
     for (int i = 0; i < columns.size(); i++) {
@@ -203,8 +198,12 @@ final class SqliteKeySets {
       bits.lost = true; // a key given by SQLite (no value), or rows that may not all stay
       return;
     }
-    watch.add(new int[] {index, key ? 1 : 0});
+    watch.add(index);
     into.add(bits);
+  }
+
+  private static String setId(String table, String column) {
+    return table + "\u0000" + column;
   }
 
   /** Something changed the tables after their load: no set holds any more. */
@@ -217,10 +216,9 @@ final class SqliteKeySets {
   Set<String> cleared() {
     Map<String, Boolean> children = new HashMap<>();
     for (Key k : keys) {
-      Bits values =
-          complete.contains(k.child()) ? sets.get(k.child() + "\u0000" + k.column()) : null;
+      Bits values = complete.contains(k.child()) ? sets.get(setId(k.child(), k.column())) : null;
       Bits parent =
-          complete.contains(k.parent()) ? sets.get(k.parent() + "\u0000" + k.parentKey()) : null;
+          complete.contains(k.parent()) ? sets.get(setId(k.parent(), k.parentKey())) : null;
       boolean holds =
           values != null && parent != null && !values.lost && !parent.lost && values.within(parent);
       children.merge(k.child(), holds, Boolean::logicalAnd);
@@ -238,13 +236,11 @@ final class SqliteKeySets {
   final class Tracking {
     private final String table;
     private final int[] columns;
-    private final boolean[] isKey;
     private final Bits[] into;
 
-    private Tracking(String table, int[] columns, boolean[] isKey, Bits[] into) {
+    private Tracking(String table, int[] columns, Bits[] into) {
       this.table = table;
       this.columns = columns;
-      this.isKey = isKey;
       this.into = into;
     }
 
@@ -259,7 +255,7 @@ final class SqliteKeySets {
           b.add(l);
         } else if (v instanceof Integer n) {
           b.add(n);
-        } else if (v != null || isKey[i]) {
+        } else if (v != null || b.key) {
           b.drop(); // not an integer as bound, or a rowid SQLite would choose
         }
       }
@@ -276,6 +272,9 @@ final class SqliteKeySets {
     private long[][] chunks = new long[0][];
     private long base;
     boolean lost;
+
+    /** A parent's keys (perhaps also a child's values): a NULL there is a rowid SQLite chooses. */
+    boolean key;
 
     void add(long v) {
       long chunk = v >> CHUNK_SHIFT;

@@ -692,9 +692,7 @@ final class SqliteTarget implements Target {
             }
           }
         }
-        conn.commit();
-        conn.setAutoCommit(true);
-        startEarlySync();
+        complete();
       } catch (SQLException e) {
         throw Sqlite.failure("cannot complete the staging database for", target, e);
       }
@@ -722,13 +720,11 @@ final class SqliteTarget implements Target {
       }
       Sqlite.exec(conn, "PRAGMA user_version = " + s.userVersion());
       Sqlite.exec(conn, "PRAGMA application_id = " + s.applicationId());
-      conn.commit();
-      conn.setAutoCommit(true);
+      complete();
       // WAL is a property of the file. It is set at commit: entered under the exclusive locking
       // mode, WAL would keep its index in this connection's memory and lock out the second
       // connection of the checks.
       walAtCommit = "wal".equals(s.journalMode());
-      startEarlySync();
     } catch (SQLException e) {
       throw Sqlite.failure("cannot complete the staging database for", target, e);
     }
@@ -776,20 +772,20 @@ final class SqliteTarget implements Target {
       if (probe.kind() == VersionProbe.Kind.USER_VERSION) {
         Sqlite.exec(conn, "PRAGMA user_version = " + Long.parseLong(version)); // integers only
       }
-      conn.commit();
-      conn.setAutoCommit(true);
-      startEarlySync();
+      complete();
     } catch (SQLException e) {
       throw Sqlite.failure("cannot complete the staging database for", target, e);
     }
   }
 
   /**
-   * The staging file is complete: its bytes start on their way to disk on another thread, while the
-   * checks read it (CPU-bound), so that the sync before the swap finds little left to write. That
-   * sync still runs and is the one that counts; a failure here is left to it.
+   * Commits the last of the staging file. Its bytes then start on their way to disk on another
+   * thread, while the checks read it (CPU-bound), so that the sync before the swap finds little
+   * left to write. That sync still runs and is the one that counts; a failure here is left to it.
    */
-  private void startEarlySync() {
+  private void complete() throws SQLException {
+    conn.commit();
+    conn.setAutoCommit(true);
     earlySync =
         new Thread(
             () -> {

@@ -66,6 +66,30 @@ final class SqliteTarget implements Target {
   /** The foreign keys followed through the load; read at the first table. */
   private SqliteKeySets keySets;
 
+  /** The tables whose rows may still be written as pages; read at the first table. */
+  private Map<String, SqlitePagedTables.Shape> pagedTables;
+
+  /** The staging file, open for pages while {@link #conn} is closed; null otherwise. */
+  private SqlitePages pages;
+
+  /** Loaders writing pages, not yet finished; switched to INSERT if the connection is needed. */
+  private final Set<PagedLoader> openPaged = new java.util.LinkedHashSet<>();
+
+  /** INSERT loaders not yet finished: while there are, no table is written as pages. */
+  private int openInserts;
+
+  /** Rows written as pages so far. */
+  private long rowsAsPages;
+
+  /** The staging file's header rules pages out. */
+  private boolean pagesUnavailable;
+
+  /** Tables written as pages whose indexes are rebuilt when the connection opens again. */
+  private final Set<String> toReindex = new java.util.LinkedHashSet<>();
+
+  /** AUTOINCREMENT tables written as pages, with their largest rowid. */
+  private final Map<String, Long> sequences = new java.util.LinkedHashMap<>();
+
   /** Sends the complete staging file's bytes to disk while the checks read it; see commit(). */
   private Thread earlySync;
 
@@ -180,18 +204,22 @@ final class SqliteTarget implements Target {
 
   private void prepareStaging(int pageSize, int autoVacuum, String encoding) throws SQLException {
     if (pageSize > 0) {
-      Sqlite.exec(conn, "PRAGMA page_size = " + pageSize);
-      Sqlite.exec(conn, "PRAGMA auto_vacuum = " + autoVacuum);
-      Sqlite.exec(conn, "PRAGMA encoding = " + Sqlite.literal(encoding));
+      Sqlite.exec(conn(), "PRAGMA page_size = " + pageSize);
+      Sqlite.exec(conn(), "PRAGMA auto_vacuum = " + autoVacuum);
+      Sqlite.exec(conn(), "PRAGMA encoding = " + Sqlite.literal(encoding));
     }
+    stagingPragmas(conn());
+  }
+
+  private static void stagingPragmas(Connection c) throws SQLException {
     // A staging file needs no journal on disk: it is verified and synced before it is ever used.
     // One in memory lets SQLite undo a failed many-row INSERT, whose rows are then tried one by
     // one.
-    Sqlite.exec(conn, "PRAGMA journal_mode = MEMORY");
-    Sqlite.exec(conn, "PRAGMA synchronous = OFF");
-    Sqlite.exec(conn, "PRAGMA locking_mode = EXCLUSIVE");
-    Sqlite.exec(conn, "PRAGMA foreign_keys = OFF");
-    Sqlite.exec(conn, "PRAGMA cache_size = -65536");
+    Sqlite.exec(c, "PRAGMA journal_mode = MEMORY");
+    Sqlite.exec(c, "PRAGMA synchronous = OFF");
+    Sqlite.exec(c, "PRAGMA locking_mode = EXCLUSIVE");
+    Sqlite.exec(c, "PRAGMA foreign_keys = OFF");
+    Sqlite.exec(c, "PRAGMA cache_size = -65536");
   }
 
   @Override
@@ -201,7 +229,7 @@ final class SqliteTarget implements Target {
       // another engine's archive: a schema derived from its tables (docs/cross-engine.md)
       try {
         prepareStaging(0, 0, null);
-        conn.setAutoCommit(false);
+        conn().setAutoCommit(false);
         for (String ddl : SqliteDdl.fromOtherEngine(header)) {
           execDdl("table", ddl);
         }
@@ -218,7 +246,7 @@ final class SqliteTarget implements Target {
     }
     try {
       prepareStaging(s.pageSize(), s.autoVacuum(), s.encoding());
-      conn.setAutoCommit(false);
+      conn().setAutoCommit(false);
       boolean statistics = false;
       for (SqliteSchema.MasterEntry m : s.master()) {
         if (!m.type().equals("table") || m.sql() == null) {
@@ -249,14 +277,14 @@ final class SqliteTarget implements Target {
     try {
       prepareStaging(0, 0, null);
       try {
-        SqliteScript.run(conn, ddl);
+        SqliteScript.run(conn(), ddl);
       } catch (SQLException e) {
         throw PorterException.refused(
             "the baseline DDL fails on SQLite: " + e.getMessage().replace('\n', ' '));
       }
-      Baseline b = SqliteDialect.describe(conn);
+      Baseline b = SqliteDialect.describe(conn());
       // The baseline's triggers must not fire for loaded rows: set aside now, recreated after.
-      try (Statement st = conn.createStatement();
+      try (Statement st = conn().createStatement();
           ResultSet r =
               st.executeQuery(
                   "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' ORDER BY rowid")) {
@@ -265,9 +293,9 @@ final class SqliteTarget implements Target {
         }
       }
       for (String[] t : baselineTriggers) {
-        Sqlite.exec(conn, "DROP TRIGGER main." + Sqlite.quote(t[0]));
+        Sqlite.exec(conn(), "DROP TRIGGER main." + Sqlite.quote(t[0]));
       }
-      conn.setAutoCommit(false);
+      conn().setAutoCommit(false);
       return b;
     } catch (SQLException e) {
       throw Sqlite.failure("cannot create the baseline in the staging database for", target, e);
@@ -281,7 +309,7 @@ final class SqliteTarget implements Target {
 
   private void execDdl(String what, String sql) throws SQLException {
     try {
-      Sqlite.exec(conn, sql);
+      Sqlite.exec(conn(), sql);
     } catch (SQLException e) {
       throw new PorterException(
           ErrorCategory.REFUSED,
@@ -293,34 +321,328 @@ final class SqliteTarget implements Target {
   @Override
   public RowSink loader(TableDef table, List<String> columns, LoadMode mode) {
     try {
+      if (mode == LoadMode.INSERT
+          && table.kind() != TableKind.SHADOW
+          && !isStatistics(table.name())) {
+        RowSink paged = pagedLoader(table, columns);
+        if (paged != null) {
+          return paged;
+        }
+      }
+      if (pagedTables != null) {
+        pagedTables.remove(table.name());
+      }
       if (table.kind() == TableKind.SHADOW
           || mode == LoadMode.REPLACE
           || isStatistics(table.name())) {
         // A virtual table's creation may have written its own rows in a shadow table; a replaced
         // seed table loses the baseline's rows. The archive's rows take their place.
-        Sqlite.exec(conn, "DELETE FROM main." + Sqlite.quote(table.name()));
+        Sqlite.exec(conn(), "DELETE FROM main." + Sqlite.quote(table.name()));
       }
       if (keySets == null) {
-        keySets = SqliteKeySets.of(conn);
+        keySets = SqliteKeySets.of(conn());
       }
       SqliteKeySets.Tracking tracking =
           keySets.track(
               table.name(),
               Sqlite.string(
-                  conn,
+                  conn(),
                   "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = "
                       + Sqlite.literal(table.name())
                       + " COLLATE NOCASE"),
               columns,
               mode != LoadMode.MERGE
                   && Sqlite.number(
-                          conn,
+                          conn(),
                           "SELECT EXISTS (SELECT 1 FROM main." + Sqlite.quote(table.name()) + ")")
                       == 0);
-      return new Loader(table, columns, mode, tracking);
+      return new Loader(table, columns, mode, tracking, 0);
     } catch (SQLException e) {
       throw Sqlite.failure(
           "cannot load table " + table.name() + " into the staging database for", target, e);
+    }
+  }
+
+  /**
+   * A loader that writes the table's rows as pages (ADR 0027), or null where the table, its columns
+   * or the staging file do not allow it. The staging connection is closed while pages are written,
+   * and opened again by {@link #conn()} when SQL is next needed.
+   */
+  private RowSink pagedLoader(TableDef table, List<String> columns) throws SQLException {
+    if (pagesUnavailable) {
+      return null;
+    }
+    if (pagedTables == null) {
+      if (keySets == null) {
+        keySets = SqliteKeySets.of(conn());
+      }
+      pagedTables = SqlitePagedTables.of(conn());
+    }
+    SqlitePagedTables.Shape shape = pagedTables.remove(table.name());
+    if (shape == null || openInserts > 0) {
+      return null; // an open INSERT loader needs the connection
+    }
+    int[] source = shape.source(columns, table.rowidColumn());
+    if (source == null) {
+      return null;
+    }
+    try {
+      if (pages == null) {
+        if (!conn.getAutoCommit()) {
+          conn.commit();
+        }
+        conn.close();
+        conn = null;
+        pages = SqlitePages.open(staging);
+        if (pages == null) {
+          pagesUnavailable = true;
+          return null;
+        }
+      }
+      SqlitePages.Tree tree = pages.tree(shape.root());
+      if (tree == null) {
+        return null;
+      }
+      SqliteKeySets.Tracking tracking =
+          keySets.track(table.name(), shape.definition(), columns, true);
+      SqliteRecords records =
+          new SqliteRecords(shape.affinity(), shape.notNull(), source, pages.smallIntegers());
+      return new PagedLoader(
+          table,
+          columns,
+          shape,
+          shape.rowidSource(columns, table.rowidColumn()),
+          tree,
+          records,
+          tracking);
+    } catch (IOException e) {
+      throw PorterException.unavailable(
+          "cannot write table "
+              + table.name()
+              + " into the staging database for "
+              + target
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** How many rows were written as pages rather than inserted (for tests and timings). */
+  long rowsAsPages() {
+    return rowsAsPages;
+  }
+
+  /**
+   * The staging connection, opened again if pages were written since it was closed: the file's
+   * header is completed first, then the written tables' indexes are rebuilt (which finds any
+   * duplicate a UNIQUE constraint forbids) and their AUTOINCREMENT counters set.
+   */
+  private Connection conn() throws SQLException {
+    if (conn == null) {
+      // loaders still writing pages complete their trees and go on by INSERT
+      List<PagedLoader> switching = new ArrayList<>(openPaged);
+      for (PagedLoader p : switching) {
+        p.completeTree();
+      }
+      if (pages != null) {
+        try {
+          pages.close();
+        } catch (IOException e) {
+          throw PorterException.unavailable(
+              "cannot write the staging database for " + target + ": " + e.getMessage(), e);
+        } finally {
+          pages = null;
+        }
+      }
+      Connection c = Sqlite.connect(staging, false);
+      conn = c;
+      stagingPragmas(c);
+      c.setAutoCommit(false);
+      for (String t : toReindex) {
+        reindex(c, t);
+      }
+      toReindex.clear();
+      for (Map.Entry<String, Long> e : sequences.entrySet()) {
+        raiseSequence(c, e.getKey(), e.getValue());
+      }
+      sequences.clear();
+      for (PagedLoader p : switching) {
+        p.continueByInsert();
+      }
+    }
+    return conn;
+  }
+
+  /** Rebuilds a written table's indexes; a duplicate key is named by its rows. */
+  private void reindex(Connection c, String table) throws SQLException {
+    try {
+      Sqlite.exec(c, "REINDEX main." + Sqlite.quote(table));
+    } catch (SQLException e) {
+      String duplicate = SqlitePagedTables.firstDuplicate(c, table);
+      if (duplicate == null) {
+        throw e;
+      }
+      throw PorterException.refused(
+          "table "
+              + table
+              + ", "
+              + duplicate
+              + ": SQLite refused it: "
+              + e.getMessage().replace('\n', ' '));
+    }
+  }
+
+  /** What SQLite does for an AUTOINCREMENT table after rows up to {@code max} are inserted. */
+  private static void raiseSequence(Connection c, String table, long max) throws SQLException {
+    try (PreparedStatement up =
+        c.prepareStatement("UPDATE main.sqlite_sequence SET seq = max(seq, ?) WHERE name = ?")) {
+      up.setLong(1, max);
+      up.setString(2, table);
+      if (up.executeUpdate() == 0) {
+        try (PreparedStatement ins =
+            c.prepareStatement("INSERT INTO main.sqlite_sequence (name, seq) VALUES (?, ?)")) {
+          ins.setString(1, table);
+          ins.setLong(2, max);
+          ins.executeUpdate();
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes a table's rows as the pages of its B-tree while each value is stored as SQLite would
+   * store it and the rowids ascend. From the first row that is not, the tree is completed and the
+   * rest goes through {@link Loader}, whose INSERTs then decide, and name the row at fault.
+   */
+  private final class PagedLoader implements RowSink {
+    private final TableDef table;
+    private final List<String> columns;
+    private final SqlitePagedTables.Shape shape;
+    private final int rowidSource;
+    private final SqlitePages.Tree tree;
+    private final SqliteRecords records;
+    private final SqliteKeySets.Tracking tracking;
+    private Loader rest;
+    private boolean treeDone;
+
+    PagedLoader(
+        TableDef table,
+        List<String> columns,
+        SqlitePagedTables.Shape shape,
+        int rowidSource,
+        SqlitePages.Tree tree,
+        SqliteRecords records,
+        SqliteKeySets.Tracking tracking) {
+      this.table = table;
+      this.columns = columns;
+      this.shape = shape;
+      this.rowidSource = rowidSource;
+      this.tree = tree;
+      this.records = records;
+      this.tracking = tracking;
+      openPaged.add(this);
+    }
+
+    @Override
+    public void accept(Object[] row) {
+      if (rest != null) {
+        rest.accept(row);
+        return;
+      }
+      long rowid;
+      if (rowidSource >= 0) {
+        Object k = row[rowidSource];
+        if (!(k instanceof Long || k instanceof Integer)) {
+          insertFrom(row);
+          return;
+        }
+        rowid = ((Number) k).longValue();
+        if (tree.rows() > 0 && rowid <= tree.lastKey()) {
+          insertFrom(row);
+          return;
+        }
+      } else if (tree.rows() == 0) {
+        rowid = 1;
+      } else if (tree.lastKey() < Long.MAX_VALUE) {
+        rowid = tree.lastKey() + 1;
+      } else {
+        insertFrom(row);
+        return;
+      }
+      if (!records.encode(row)) {
+        insertFrom(row);
+        return;
+      }
+      if (tracking != null) {
+        tracking.accept(row);
+      }
+      try {
+        tree.add(rowid, records.record(), records.length());
+      } catch (IOException e) {
+        throw failure(e);
+      }
+    }
+
+    /** Completes the tree and loads {@code row} and the rows after it by INSERT. */
+    private void insertFrom(Object[] row) {
+      try {
+        conn(); // switches this loader, and any other still writing pages
+      } catch (SQLException e) {
+        throw Sqlite.failure(
+            "cannot load table " + table.name() + " into the staging database for", target, e);
+      }
+      rest.accept(row);
+    }
+
+    /** Completes the tree with the rows written so far; once. */
+    void completeTree() {
+      if (treeDone) {
+        return;
+      }
+      treeDone = true;
+      try {
+        tree.finish();
+      } catch (IOException e) {
+        throw failure(e);
+      }
+      rowsAsPages += tree.rows();
+      if (tree.rows() > 0) {
+        if (shape.indexed()) {
+          toReindex.add(shape.name());
+        }
+        if (shape.autoincrement()) {
+          sequences.put(shape.name(), tree.lastKey());
+        }
+      }
+    }
+
+    /** Takes the rows after those written as pages by INSERT; the connection is open. */
+    void continueByInsert() throws SQLException {
+      rest = new Loader(table, columns, LoadMode.INSERT, tracking, tree.rows());
+    }
+
+    private PorterException failure(IOException e) {
+      return PorterException.unavailable(
+          "cannot write table "
+              + table.name()
+              + " into the staging database for "
+              + target
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+
+    @Override
+    public long finish() {
+      openPaged.remove(this);
+      if (rest != null) {
+        return tree.rows() + rest.finish();
+      }
+      completeTree();
+      if (tracking != null) {
+        tracking.finish();
+      }
+      return tree.rows();
     }
   }
 
@@ -368,16 +690,24 @@ final class SqliteTarget implements Target {
     /** Gathers the keys and values of followed foreign keys, or null. */
     private final SqliteKeySets.Tracking tracking;
 
-    Loader(TableDef table, List<String> columns, LoadMode mode, SqliteKeySets.Tracking tracking)
+    /** {@code firstRow}: the rows of this table already loaded otherwise, for row numbers. */
+    Loader(
+        TableDef table,
+        List<String> columns,
+        LoadMode mode,
+        SqliteKeySets.Tracking tracking,
+        long firstRow)
         throws SQLException {
       this.table = table;
+      this.rows = firstRow;
+      openInserts++;
       this.tracking = tracking;
       this.columns = List.copyOf(columns);
       this.mode = mode;
-      this.insert = conn.prepareStatement(insertSql(0L, 1));
+      this.insert = conn().prepareStatement(insertSql(0L, 1));
       int batch = Math.max(1, Math.min(BATCH_ROWS, BATCH_PARAMETERS / Math.max(1, columns.size())));
       this.pending = new Object[batch][];
-      this.batchInsert = batch > 1 ? conn.prepareStatement(insertSql(0L, batch)) : null;
+      this.batchInsert = batch > 1 ? conn().prepareStatement(insertSql(0L, batch)) : null;
     }
 
     private String insertSql(long rawTextMask, int rowCount) {
@@ -536,7 +866,7 @@ final class SqliteTarget implements Target {
 
     private PreparedStatement prepare(String sql) {
       try {
-        return conn.prepareStatement(sql);
+        return conn().prepareStatement(sql);
       } catch (SQLException e) {
         throw Sqlite.failure("cannot prepare an insert into the staging database for", target, e);
       }
@@ -651,6 +981,7 @@ final class SqliteTarget implements Target {
 
     @Override
     public long finish() {
+      openInserts--;
       flushPending();
       try {
         insert.close();
@@ -681,7 +1012,7 @@ final class SqliteTarget implements Target {
             String why = i.why();
             if (i.sql() != null) {
               try {
-                Sqlite.exec(conn, i.sql());
+                Sqlite.exec(conn(), i.sql());
                 indexesCreated++;
               } catch (SQLException e) {
                 why = e.getMessage().replace('\n', ' ');
@@ -708,9 +1039,9 @@ final class SqliteTarget implements Target {
         }
       }
       if (!s.sequences().isEmpty()) {
-        Sqlite.exec(conn, "DELETE FROM main.sqlite_sequence");
+        Sqlite.exec(conn(), "DELETE FROM main.sqlite_sequence");
         try (PreparedStatement ps =
-            conn.prepareStatement("INSERT INTO main.sqlite_sequence (name, seq) VALUES (?, ?)")) {
+            conn().prepareStatement("INSERT INTO main.sqlite_sequence (name, seq) VALUES (?, ?)")) {
           for (SqliteSchema.SequenceValue v : s.sequences()) {
             ps.setString(1, v.name());
             ps.setLong(2, v.seq());
@@ -718,8 +1049,8 @@ final class SqliteTarget implements Target {
           }
         }
       }
-      Sqlite.exec(conn, "PRAGMA user_version = " + s.userVersion());
-      Sqlite.exec(conn, "PRAGMA application_id = " + s.applicationId());
+      Sqlite.exec(conn(), "PRAGMA user_version = " + s.userVersion());
+      Sqlite.exec(conn(), "PRAGMA application_id = " + s.applicationId());
       complete();
       // WAL is a property of the file. It is set at commit: entered under the exclusive locking
       // mode, WAL would keep its index in this connection's memory and lock out the second
@@ -740,16 +1071,18 @@ final class SqliteTarget implements Target {
       for (Map.Entry<String, Long> e : sequenceFloors.entrySet()) {
         // AUTOINCREMENT: a new row must never reuse the id of a row the source had deleted.
         try (PreparedStatement ps =
-            conn.prepareStatement(
-                "UPDATE main.sqlite_sequence SET seq = ? WHERE name = ? AND seq < ?")) {
+            conn()
+                .prepareStatement(
+                    "UPDATE main.sqlite_sequence SET seq = ? WHERE name = ? AND seq < ?")) {
           ps.setLong(1, e.getValue());
           ps.setString(2, e.getKey());
           ps.setLong(3, e.getValue());
           if (ps.executeUpdate() == 0) {
             try (PreparedStatement ins =
-                conn.prepareStatement(
-                    "INSERT INTO main.sqlite_sequence (name, seq) SELECT ?, ?"
-                        + " WHERE NOT EXISTS (SELECT 1 FROM main.sqlite_sequence WHERE name = ?)")) {
+                conn()
+                    .prepareStatement(
+                        "INSERT INTO main.sqlite_sequence (name, seq) SELECT ?, ?"
+                            + " WHERE NOT EXISTS (SELECT 1 FROM main.sqlite_sequence WHERE name = ?)")) {
               ins.setString(1, e.getKey());
               ins.setLong(2, e.getValue());
               ins.setString(3, e.getKey());
@@ -763,14 +1096,14 @@ final class SqliteTarget implements Target {
           keySets.forget(); // it may change any row
         }
         try {
-          SqliteScript.run(conn, afterLoadSql);
+          SqliteScript.run(conn(), afterLoadSql);
         } catch (SQLException e) {
           throw PorterException.refused(
               "the release's after-load SQL fails: " + e.getMessage().replace('\n', ' '));
         }
       }
       if (probe.kind() == VersionProbe.Kind.USER_VERSION) {
-        Sqlite.exec(conn, "PRAGMA user_version = " + Long.parseLong(version)); // integers only
+        Sqlite.exec(conn(), "PRAGMA user_version = " + Long.parseLong(version)); // integers only
       }
       complete();
     } catch (SQLException e) {
@@ -784,8 +1117,8 @@ final class SqliteTarget implements Target {
    * left to write. That sync still runs and is the one that counts; a failure here is left to it.
    */
   private void complete() throws SQLException {
-    conn.commit();
-    conn.setAutoCommit(true);
+    conn().commit();
+    conn().setAutoCommit(true);
     earlySync =
         new Thread(
             () -> {
@@ -814,7 +1147,7 @@ final class SqliteTarget implements Target {
   @Override
   public String readVersion(VersionProbe probe) {
     try {
-      return SqliteDialect.readVersion(conn, probe);
+      return SqliteDialect.readVersion(conn(), probe);
     } catch (SQLException e) {
       throw Sqlite.failure("cannot read the schema version of the staging database for", target, e);
     }
@@ -825,7 +1158,8 @@ final class SqliteTarget implements Target {
     List<Check> checks = new ArrayList<>();
     try {
       for (Map.Entry<String, Long> e : expectedRows.entrySet()) {
-        long actual = Sqlite.number(conn, "SELECT count(*) FROM main." + Sqlite.quote(e.getKey()));
+        long actual =
+            Sqlite.number(conn(), "SELECT count(*) FROM main." + Sqlite.quote(e.getKey()));
         if (actual != e.getValue()) {
           throw new PorterException(
               ErrorCategory.VERIFICATION_FAILED,
@@ -840,10 +1174,10 @@ final class SqliteTarget implements Target {
       }
       checks.add(new Check("row counts", true, expectedRows.size() + " tables as expected"));
       // lets go of the exclusive lock, so that the second connection can read
-      Sqlite.exec(conn, "PRAGMA locking_mode = NORMAL");
-      Sqlite.number(conn, "SELECT count(*) FROM main.sqlite_master");
+      Sqlite.exec(conn(), "PRAGMA locking_mode = NORMAL");
+      Sqlite.number(conn(), "SELECT count(*) FROM main.sqlite_master");
       SqliteChecks.Result found =
-          checker.check(conn, expectedRows, keySets == null ? Set.of() : keySets.cleared());
+          checker.check(conn(), expectedRows, keySets == null ? Set.of() : keySets.cleared());
       if (found.failure() != null) {
         throw found.failure();
       }
@@ -895,9 +1229,9 @@ final class SqliteTarget implements Target {
     Path partial = null;
     try {
       if (walAtCommit) {
-        Sqlite.exec(conn, "PRAGMA journal_mode = WAL");
+        Sqlite.exec(conn(), "PRAGMA journal_mode = WAL");
       }
-      conn.close();
+      conn().close();
       conn = null;
       awaitEarlySync();
       FileSync.file(staging);
@@ -934,6 +1268,14 @@ final class SqliteTarget implements Target {
   @Override
   public void close() {
     checker.close();
+    if (pages != null) {
+      try {
+        pages.close();
+      } catch (IOException e) {
+        // the staging file is removed below
+      }
+      pages = null;
+    }
     awaitEarlySync();
     closeQuietly(conn);
     conn = null;

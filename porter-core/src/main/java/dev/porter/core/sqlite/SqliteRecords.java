@@ -1,0 +1,305 @@
+package dev.porter.core.sqlite;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Encodes rows in SQLite's record format (sqlite.org/fileformat2.html, "Record Format"), exactly as
+ * SQLite stores them after an INSERT, or says that it cannot. A value is encoded only where
+ * SQLite's column affinity would keep it as it is (sqlite.org/datatype3.html, "Type Affinity"), or
+ * where the change affinity makes is certain: a REAL with no fractional part in an INTEGER, REAL or
+ * NUMERIC column is stored as an integer, as SQLite does. Text that SQLite might read as a number
+ * in a numeric column, a NaN, a value of another kind, a NULL in a NOT NULL column: these are not
+ * encoded, and the row goes through an INSERT instead.
+ */
+final class SqliteRecords {
+  /** A column's affinity, by SQLite's rules for a declared type. */
+  enum Affinity {
+    INTEGER,
+    TEXT,
+    BLOB,
+    REAL,
+    NUMERIC;
+
+    /** The five rules of sqlite.org/datatype3.html §3.1, in their order. */
+    static Affinity of(String declared) {
+      String t = declared == null ? "" : declared.toUpperCase(Locale.ROOT);
+      if (t.contains("INT")) {
+        return INTEGER;
+      }
+      if (t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT")) {
+        return TEXT;
+      }
+      if (t.contains("BLOB") || t.isBlank()) {
+        return BLOB;
+      }
+      if (t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB")) {
+        return REAL;
+      }
+      return NUMERIC;
+    }
+
+    boolean numeric() {
+      return this == INTEGER || this == REAL || this == NUMERIC;
+    }
+  }
+
+  /** Larger values are left to SQLite, whose limits then apply. */
+  private static final int MAX_VALUE_BYTES = 1 << 28;
+
+  private final Affinity[] affinity;
+  private final boolean[] notNull;
+
+  /** For each column of the table, its value's index in a row; -1 for the rowid alias. */
+  private final int[] source;
+
+  /** Serial types 8 and 9 (integers 0 and 1 without a body) exist from schema format 4. */
+  private final boolean smallIntegers;
+
+  private final int[] serial;
+  private final long[] integers;
+  private final byte[][] bytes;
+  private byte[] out = new byte[256];
+  private int length;
+
+  SqliteRecords(Affinity[] affinity, boolean[] notNull, int[] source, boolean smallIntegers) {
+    this.affinity = affinity.clone();
+    this.notNull = notNull.clone();
+    this.source = source.clone();
+    this.smallIntegers = smallIntegers;
+    this.serial = new int[affinity.length];
+    this.integers = new long[affinity.length];
+    this.bytes = new byte[affinity.length][];
+  }
+
+  /** The last record encoded; valid until the next call of {@link #encode}. */
+  byte[] record() {
+    return out;
+  }
+
+  int length() {
+    return length;
+  }
+
+  /**
+   * Encodes one row into {@link #record()}; false, with nothing encoded, when SQLite's INSERT could
+   * store any of its values otherwise than as given here.
+   */
+  boolean encode(Object[] row) {
+    int header = 0;
+    long body = 0;
+    for (int c = 0; c < source.length; c++) {
+      bytes[c] = null;
+      int s;
+      if (source[c] < 0) {
+        s = 0; // the rowid alias: its value is the key of the cell, the record holds NULL
+      } else {
+        Object v = row[source[c]];
+        if (v == null) {
+          if (notNull[c]) {
+            return false;
+          }
+          s = 0;
+        } else if (v instanceof Long || v instanceof Integer) {
+          if (affinity[c] == Affinity.TEXT) {
+            return false;
+          }
+          long n = ((Number) v).longValue();
+          integers[c] = n;
+          s = integerType(n);
+        } else if (v instanceof Double d) {
+          double x = d;
+          if (Double.isNaN(x) || affinity[c] == Affinity.TEXT) {
+            return false;
+          }
+          long n = (long) x;
+          if (affinity[c].numeric() && x == n && n > Long.MIN_VALUE && n < Long.MAX_VALUE) {
+            integers[c] = n; // as SQLite's numeric affinities store it
+            s = integerType(n);
+          } else {
+            integers[c] = Double.doubleToRawLongBits(x);
+            s = 7;
+          }
+        } else if (v instanceof String text) {
+          if (affinity[c].numeric() && mayBeNumber(text)) {
+            return false;
+          }
+          byte[] b = text.getBytes(StandardCharsets.UTF_8);
+          if (b.length > MAX_VALUE_BYTES) {
+            return false;
+          }
+          bytes[c] = b;
+          s = 13 + 2 * b.length;
+        } else if (v instanceof byte[] b) {
+          if (b.length > MAX_VALUE_BYTES) {
+            return false;
+          }
+          bytes[c] = b;
+          s = 12 + 2 * b.length;
+        } else {
+          return false;
+        }
+      }
+      serial[c] = s;
+      header += varintLength(s);
+      body += bodyLength(s);
+    }
+    int h = header + 1;
+    while (varintLength(h) > h - header) {
+      h = header + varintLength(h);
+    }
+    long total = h + body;
+    if (total > Integer.MAX_VALUE - 16) {
+      return false;
+    }
+    ensure((int) total);
+    int p = putVarint(out, 0, h);
+    for (int c = 0; c < source.length; c++) {
+      p = putVarint(out, p, serial[c]);
+    }
+    for (int c = 0; c < source.length; c++) {
+      int s = serial[c];
+      if (s >= 12) {
+        byte[] b = bytes[c];
+        System.arraycopy(b, 0, out, p, b.length);
+        p += b.length;
+        bytes[c] = null;
+      } else {
+        int n = bodyLength(s);
+        long x = integers[c];
+        for (int i = n - 1; i >= 0; i--) {
+          out[p + i] = (byte) x;
+          x >>= 8;
+        }
+        p += n;
+      }
+    }
+    length = p;
+    return true;
+  }
+
+  private void ensure(int size) {
+    if (out.length < size) {
+      out = new byte[Math.max(size, out.length * 2)];
+    }
+  }
+
+  /** The smallest serial type for an integer, as SQLite chooses it. */
+  private int integerType(long i) {
+    long u = i < 0 ? ~i : i;
+    if (u <= 127) {
+      return smallIntegers && (i == 0 || i == 1) ? 8 + (int) i : 1;
+    }
+    if (u <= 32767) {
+      return 2;
+    }
+    if (u <= 8388607) {
+      return 3;
+    }
+    if (u <= 2147483647L) {
+      return 4;
+    }
+    if (u <= (1L << 47) - 1) {
+      return 5;
+    }
+    return 6;
+  }
+
+  static int bodyLength(int serial) {
+    return switch (serial) {
+      case 0, 8, 9 -> 0;
+      case 1 -> 1;
+      case 2 -> 2;
+      case 3 -> 3;
+      case 4 -> 4;
+      case 5 -> 6;
+      case 6, 7 -> 8;
+      default -> (serial - 12) / 2;
+    };
+  }
+
+  /**
+   * True when SQLite's numeric affinity might turn this text into a number: after the spaces SQLite
+   * skips, an optional sign, digits and points with at least one digit, an optional exponent. Wider
+   * than SQLite's own test (it also takes "1.2.3"), never narrower; such text is inserted by
+   * SQLite, which decides.
+   */
+  static boolean mayBeNumber(String s) {
+    int n = s.length();
+    int i = 0;
+    while (i < n && isSpace(s.charAt(i))) {
+      i++;
+    }
+    while (n > i && isSpace(s.charAt(n - 1))) {
+      n--;
+    }
+    if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+      i++;
+    }
+    boolean digit = false;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c != '.') {
+        break;
+      }
+      i++;
+    }
+    if (!digit) {
+      return false;
+    }
+    if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+      i++;
+      if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+        i++;
+      }
+      while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        i++;
+      }
+    }
+    return i == n;
+  }
+
+  /** The characters SQLite's {@code sqlite3Isspace} takes. */
+  private static boolean isSpace(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
+  }
+
+  static int varintLength(long v) {
+    if ((v & ~0x7FL) == 0) {
+      return 1;
+    }
+    if (v < 0 || (v >>> 56) != 0) {
+      return 9;
+    }
+    int n = 1;
+    while ((v >>>= 7) != 0) {
+      n++;
+    }
+    return n;
+  }
+
+  /** Writes SQLite's big-endian varint (nine bytes at most, the last one of eight bits). */
+  static int putVarint(byte[] b, int p, long v) {
+    if ((v & ~0x7FL) == 0) {
+      b[p] = (byte) v;
+      return p + 1;
+    }
+    if (v < 0 || (v >>> 56) != 0) {
+      b[p + 8] = (byte) v;
+      v >>>= 8;
+      for (int i = 7; i >= 0; i--) {
+        b[p + i] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      return p + 9;
+    }
+    int n = varintLength(v);
+    for (int i = n - 1; i >= 0; i--) {
+      b[p + i] = (byte) ((v & 0x7F) | (i == n - 1 ? 0 : 0x80));
+      v >>>= 7;
+    }
+    return p + n;
+  }
+}

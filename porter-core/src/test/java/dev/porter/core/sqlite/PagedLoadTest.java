@@ -1,0 +1,445 @@
+package dev.porter.core.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.porter.core.ErrorCategory;
+import dev.porter.core.PorterException;
+import dev.porter.core.app.VersionProbe;
+import dev.porter.core.dialect.ImportMode;
+import dev.porter.core.dialect.LoadMode;
+import dev.porter.core.dialect.RowSink;
+import dev.porter.core.dialect.TargetOptions;
+import dev.porter.core.model.TableDef;
+import dev.porter.core.model.TableKind;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rows written as pages (ADR 0027) read back exactly as the same rows inserted by SQLite: every
+ * value's storage class and value, rowids, AUTOINCREMENT counters, and a file that passes SQLite's
+ * {@code integrity_check}. The expected side is always a second file filled by plain INSERTs of the
+ * same rows, one per statement.
+ */
+class PagedLoadTest {
+  @TempDir Path dir;
+
+  /** One table: its name, the columns the rows give, and the rows. */
+  private record Load(
+      String table, List<String> columns, String rowidColumn, List<Object[]> rows) {}
+
+  private static final long[] EDGE_INTEGERS = {
+    0,
+    1,
+    -1,
+    2,
+    127,
+    128,
+    -128,
+    -129,
+    32767,
+    32768,
+    -32768,
+    -32769,
+    (1 << 23) - 1,
+    1 << 23,
+    -(1 << 23),
+    -(1 << 23) - 1,
+    Integer.MAX_VALUE,
+    1L + Integer.MAX_VALUE,
+    Integer.MIN_VALUE,
+    Integer.MIN_VALUE - 1L,
+    (1L << 47) - 1,
+    1L << 47,
+    -(1L << 47),
+    -(1L << 47) - 1,
+    Long.MAX_VALUE,
+    Long.MIN_VALUE
+  };
+
+  private static final double[] EDGE_REALS = {
+    0.5,
+    -0.0,
+    0.0,
+    3.0,
+    -7.0,
+    1e20,
+    9.223372036854775807E18,
+    -9.223372036854775808E18,
+    Double.MAX_VALUE,
+    Double.MIN_VALUE,
+    Double.POSITIVE_INFINITY,
+    Double.NEGATIVE_INFINITY,
+    1e-300,
+    123456.789,
+    Double.NaN
+  };
+
+  private static final String[] EDGE_TEXTS = {
+    "",
+    "plain",
+    "é ü ñ",
+    "emoji \uD83D\uDE00",
+    "lone \uD800 surrogate",
+    "nul\u0000inside",
+    "12",
+    " 12 ",
+    "1e5",
+    "+.5",
+    "1.",
+    "0x1A",
+    "12abc",
+    "Inf",
+    "-",
+    ".",
+    "2024-01-31",
+    "2024-01-31 10:00:00"
+  };
+
+  private Object value(SplittableRandom r) {
+    return switch (r.nextInt(9)) {
+      case 0 -> null;
+      case 1, 2 -> EDGE_INTEGERS[r.nextInt(EDGE_INTEGERS.length)];
+      case 3 -> r.nextLong(-1_000_000, 1_000_000);
+      case 4 -> EDGE_REALS[r.nextInt(EDGE_REALS.length)];
+      case 5 -> EDGE_TEXTS[r.nextInt(EDGE_TEXTS.length)];
+      case 6 -> "x".repeat(r.nextInt(3)) + "text " + r.nextInt(1000) + "é".repeat(r.nextInt(40));
+      case 7 -> bytes(r, r.nextInt(4) == 0 ? r.nextInt(20_000) : r.nextInt(200));
+      default -> r.nextInt(50) == 0 ? "y".repeat(r.nextInt(70_000)) : (Object) r.nextInt(10);
+    };
+  }
+
+  private static byte[] bytes(SplittableRandom r, int n) {
+    byte[] b = new byte[n];
+    for (int i = 0; i < n; i++) {
+      b[i] = (byte) r.nextInt(256);
+    }
+    return b;
+  }
+
+  @Test
+  void valuesOfEveryKindReadBackAsInsertedOnes() throws Exception {
+    String ddl =
+        "PRAGMA page_size = 512;"
+            + "CREATE TABLE t (id INTEGER PRIMARY KEY, i INTEGER, r REAL, n NUMERIC(10,2),"
+            + " tx TEXT, b BLOB, untyped, d DATETIME, u VARCHAR(9) UNIQUE);";
+    SplittableRandom r = new SplittableRandom(20261203);
+    List<Object[]> rows = new ArrayList<>();
+    long id = -50;
+    for (int k = 0; k < 3000; k++) {
+      id += 1 + r.nextInt(3);
+      Object[] row = new Object[9];
+      row[0] = id;
+      for (int c = 1; c < 8; c++) {
+        row[c] = value(r);
+      }
+      row[8] = r.nextInt(4) == 0 ? null : "u" + k;
+      rows.add(row);
+    }
+    List<String> cols = List.of("id", "i", "r", "n", "tx", "b", "untyped", "d", "u");
+    SqliteTarget t = load(ddl, List.of(new Load("t", cols, null, rows)));
+    assertTrue(t.rowsAsPages() > 0, "some rows were written as pages");
+    assertEquals(dump(reference(ddl, List.of(new Load("t", cols, null, rows)))), dump(target()));
+  }
+
+  @Test
+  void exactValuesAreAllWrittenAsPagesInTreesOfSeveralLevels() throws Exception {
+    String ddl =
+        "PRAGMA page_size = 512;"
+            + "CREATE TABLE big (id INTEGER PRIMARY KEY, name TEXT NOT NULL, qty INTEGER,"
+            + " price NUMERIC, image BLOB);"
+            + "CREATE TABLE one (id INTEGER PRIMARY KEY, v TEXT);"
+            + "CREATE TABLE none (id INTEGER PRIMARY KEY, v TEXT);"
+            + "CREATE TABLE norowid (a TEXT, b INTEGER);"
+            + "CREATE TABLE auto (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);"
+            + "CREATE INDEX big_qty ON big (qty);";
+    SplittableRandom r = new SplittableRandom(7);
+    List<Object[]> big = new ArrayList<>();
+    for (long id = 1; id <= 20_000; id++) {
+      big.add(
+          new Object[] {
+            id * 3,
+            "name " + id,
+            r.nextInt(5) == 0 ? null : (Object) (long) r.nextInt(100),
+            r.nextInt(100) + 0.25,
+            r.nextInt(100) == 0 ? bytes(r, 3000) : bytes(r, 8)
+          });
+    }
+    List<Object[]> norowid = new ArrayList<>();
+    for (long k = 1; k <= 900; k++) {
+      norowid.add(new Object[] {k * k, "a" + k, k});
+    }
+    List<Object[]> auto = new ArrayList<>();
+    for (long k = 5; k <= 400; k += 5) {
+      auto.add(new Object[] {k, "v" + k});
+    }
+    List<Load> loads =
+        List.of(
+            new Load("big", List.of("id", "name", "qty", "price", "image"), null, big),
+            new Load("one", List.of("id", "v"), null, List.<Object[]>of(new Object[] {9L, "x"})),
+            new Load("none", List.of("id", "v"), null, List.of()),
+            new Load("norowid", List.of("rowid", "a", "b"), "rowid", norowid),
+            new Load("auto", List.of("id", "v"), null, auto));
+    SqliteTarget t = load(ddl, loads);
+    assertEquals(20_000 + 1 + 900 + auto.size(), t.rowsAsPages());
+    Path expected = reference(ddl, loads);
+    assertEquals(dump(expected), dump(target()));
+    assertEquals(
+        query(expected, "SELECT name, seq FROM sqlite_sequence"),
+        query(target(), "SELECT name, seq FROM sqlite_sequence"));
+    assertEquals(
+        query(expected, "SELECT qty, count(*) FROM big INDEXED BY big_qty GROUP BY qty"),
+        query(target(), "SELECT qty, count(*) FROM big INDEXED BY big_qty GROUP BY qty"));
+    assertEquals(
+        "3",
+        query(
+            target(),
+            "SELECT max(length(path) - length(replace(path, '/', '')))"
+                + " FROM dbstat WHERE name = 'big' AND pagetype != 'overflow'"),
+        "the table's B-tree has three levels");
+  }
+
+  @Test
+  void rowidsThatDoNotAscendGoOnByInsert() throws Exception {
+    String ddl = "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);";
+    List<Object[]> rows = new ArrayList<>();
+    for (long k = 1; k <= 600; k++) {
+      rows.add(new Object[] {k == 400 ? 2000L : k == 401 ? 401L : k * 2, "v" + k});
+    }
+    List<Load> loads = List.of(new Load("t", List.of("id", "v"), null, rows));
+    SqliteTarget t = load(ddl, loads);
+    assertEquals(400, t.rowsAsPages()); // ids 2..798, then 2000; 401 is the first out of order
+    assertEquals(dump(reference(ddl, loads)), dump(target()));
+  }
+
+  @Test
+  void aNullInANotNullColumnIsNamedByItsRow() {
+    String ddl = "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL);";
+    List<Object[]> rows = new ArrayList<>();
+    for (long k = 1; k <= 300; k++) {
+      rows.add(new Object[] {k, k == 250 ? null : "v" + k});
+    }
+    PorterException e =
+        assertThrows(
+            PorterException.class,
+            () -> load(ddl, List.of(new Load("t", List.of("id", "v"), null, rows))));
+    assertEquals(ErrorCategory.REFUSED, e.category());
+    assertTrue(e.getMessage().startsWith("table t, row 250 "), e.getMessage());
+    assertTrue(e.getMessage().contains("NOT NULL constraint failed: t.v"), e.getMessage());
+  }
+
+  @Test
+  void aDuplicateKeyIsNamedByItsRows() {
+    String ddl = "CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT COLLATE NOCASE UNIQUE);";
+    List<Object[]> rows = new ArrayList<>();
+    for (long k = 1; k <= 300; k++) {
+      rows.add(new Object[] {k, k == 280 ? "C17" : "c" + k});
+    }
+    PorterException e =
+        assertThrows(
+            PorterException.class,
+            () -> load(ddl, List.of(new Load("t", List.of("id", "code"), null, rows))));
+    assertEquals(ErrorCategory.REFUSED, e.category());
+    assertTrue(e.getMessage().startsWith("table t, rowid 17 and rowid 280 (code)"), e.getMessage());
+    assertTrue(e.getMessage().contains("UNIQUE constraint failed"), e.getMessage());
+  }
+
+  @Test
+  void tablesWhoseInsertsDoMoreAreInserted() throws Exception {
+    String ddl =
+        "CREATE TABLE c (id INTEGER PRIMARY KEY, v INTEGER CHECK (v > 0));"
+            + "CREATE TABLE g (id INTEGER PRIMARY KEY, v INTEGER, w AS (v * 2) STORED);"
+            + "CREATE TABLE w (id INTEGER PRIMARY KEY, v INTEGER) WITHOUT ROWID;"
+            + "CREATE TABLE d (id INTEGER PRIMARY KEY, v INTEGER, z TEXT DEFAULT 'zz');"
+            + "CREATE TABLE x (id INTEGER PRIMARY KEY, v INTEGER);"
+            + "CREATE INDEX x_expr ON x (v + 1);";
+    List<Object[]> rows = List.of(new Object[] {1L, 5L}, new Object[] {2L, 6L});
+    List<Load> loads = new ArrayList<>();
+    for (String table : List.of("c", "g", "w", "d", "x")) {
+      loads.add(new Load(table, List.of("id", "v"), null, rows));
+    }
+    SqliteTarget t = load(ddl, loads);
+    assertEquals(0, t.rowsAsPages());
+    assertEquals(dump(reference(ddl, loads)), dump(target()));
+  }
+
+  @Test
+  void numericTextIsOnlyEverJudgedBySqlite() {
+    for (String s : new String[] {"12", " 12 ", "1e5", "+.5", "1.", "-3.25e-2", "1.2.3", ".5e"}) {
+      assertTrue(SqliteRecords.mayBeNumber(s), s);
+    }
+    for (String s : new String[] {"", "0x1A", "12abc", "Inf", "-", ".", "2024-01-31", "e5"}) {
+      assertFalse(SqliteRecords.mayBeNumber(s), s);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private Path target() {
+    return dir.resolve("paged.db");
+  }
+
+  /** Imports the loads through porter's SQLite target, as an import into a baseline does. */
+  private SqliteTarget load(String ddl, List<Load> loads) {
+    SqliteTarget t = SqliteTarget.open(target(), TargetOptions.of(ImportMode.NEW), false);
+    try {
+      t.createBaseline(ddl);
+      Map<String, Long> counts = new LinkedHashMap<>();
+      for (Load l : loads) {
+        RowSink sink = t.loader(def(l), l.columns(), LoadMode.INSERT);
+        for (Object[] row : l.rows()) {
+          sink.accept(row.clone());
+        }
+        counts.put(l.table(), sink.finish());
+      }
+      t.finishBaseline(null, Map.of(), VersionProbe.userVersion(), "1");
+      t.verify(counts);
+      t.commit();
+      return t;
+    } finally {
+      t.close();
+    }
+  }
+
+  private static TableDef def(Load l) {
+    return new TableDef(
+        l.table(),
+        TableKind.TABLE,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        l.rowidColumn(),
+        false,
+        false,
+        false);
+  }
+
+  /** The same rows in a file of their own, one INSERT per row. */
+  private Path reference(String ddl, List<Load> loads) throws SQLException {
+    Path file = dir.resolve("inserted.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      try (Statement s = c.createStatement()) {
+        for (String stmt : ddl.split(";")) {
+          if (!stmt.isBlank()) {
+            s.execute(stmt);
+          }
+        }
+      }
+      c.setAutoCommit(false);
+      for (Load l : loads) {
+        String marks = String.join(", ", l.columns().stream().map(x -> "?").toList());
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + l.table()
+                    + " ("
+                    + String.join(", ", l.columns())
+                    + ") VALUES ("
+                    + marks
+                    + ")")) {
+          for (Object[] row : l.rows()) {
+            for (int i = 0; i < row.length; i++) {
+              Object v = row[i];
+              if (v == null) {
+                ps.setNull(i + 1, Types.NULL);
+              } else if (v instanceof Long n) {
+                ps.setLong(i + 1, n);
+              } else if (v instanceof Integer n) {
+                ps.setLong(i + 1, n);
+              } else if (v instanceof Double d) {
+                if (d.isNaN()) {
+                  ps.setString(i + 1, "NaN"); // as porter's loader stores it
+                } else {
+                  ps.setDouble(i + 1, d);
+                }
+              } else if (v instanceof String s) {
+                ps.setString(i + 1, s);
+              } else {
+                ps.setBytes(i + 1, (byte[]) v);
+              }
+            }
+            ps.executeUpdate();
+          }
+        }
+      }
+      c.commit();
+    }
+    return file;
+  }
+
+  /** Every row of every table: rowid, then each value's storage class and literal. */
+  private static String dump(Path file) throws SQLException {
+    StringBuilder out = new StringBuilder();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      try (ResultSet r = s.executeQuery("PRAGMA integrity_check")) {
+        r.next();
+        assertEquals("ok", r.getString(1), file.toString());
+      }
+      List<String> tables = new ArrayList<>();
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT name FROM sqlite_master WHERE type = 'table'"
+                  + " AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
+        while (r.next()) {
+          tables.add(r.getString(1));
+        }
+      }
+      for (String t : tables) {
+        List<String> cols = new ArrayList<>();
+        try (ResultSet r = s.executeQuery("SELECT name FROM pragma_table_xinfo('" + t + "')")) {
+          while (r.next()) {
+            cols.add(r.getString(1));
+          }
+        }
+        StringBuilder sql = new StringBuilder("SELECT ");
+        sql.append(t.equals("w") ? "id" : "rowid");
+        for (String col : cols) {
+          sql.append(", typeof(").append(col).append(") || ':' || quote(").append(col).append(')');
+        }
+        sql.append(" FROM ").append(t).append(" ORDER BY 1");
+        out.append("table ").append(t).append('\n');
+        try (ResultSet r = s.executeQuery(sql.toString())) {
+          int n = r.getMetaData().getColumnCount();
+          while (r.next()) {
+            for (int i = 1; i <= n; i++) {
+              out.append(r.getString(i)).append(i < n ? " | " : "\n");
+            }
+          }
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  private static String query(Path file, String sql) throws SQLException {
+    StringBuilder out = new StringBuilder();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      int n = r.getMetaData().getColumnCount();
+      while (r.next()) {
+        for (int i = 1; i <= n; i++) {
+          out.append(r.getString(i)).append(i < n ? "|" : "\n");
+        }
+      }
+    }
+    return out.toString().trim();
+  }
+}

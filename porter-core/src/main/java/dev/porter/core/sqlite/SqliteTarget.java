@@ -75,8 +75,8 @@ final class SqliteTarget implements Target {
   /** Loaders writing pages, not yet finished; switched to INSERT if the connection is needed. */
   private final Set<PagedLoader> openPaged = new java.util.LinkedHashSet<>();
 
-  /** INSERT loaders not yet finished: while there are, no table is written as pages. */
-  private int openInserts;
+  /** INSERT loaders not yet finished; they close their statements while pages are written. */
+  private final Set<Loader> openLoaders = new java.util.LinkedHashSet<>();
 
   /** Rows written as pages so far. */
   private long rowsAsPages;
@@ -379,52 +379,44 @@ final class SqliteTarget implements Target {
       pagedTables = SqlitePagedTables.of(conn());
     }
     SqlitePagedTables.Shape shape = pagedTables.remove(table.name());
-    if (shape == null || openInserts > 0) {
-      return null; // an open INSERT loader needs the connection
+    if (shape == null) {
+      return null;
     }
     int[] source = shape.source(columns, table.rowidColumn());
     if (source == null) {
       return null;
     }
-    try {
-      if (pages == null) {
-        if (!conn.getAutoCommit()) {
-          conn.commit();
-        }
-        conn.close();
-        conn = null;
-        pages = SqlitePages.open(staging);
-        if (pages == null) {
-          pagesUnavailable = true;
-          return null;
-        }
-      }
-      SqlitePages.Tree tree = pages.tree(shape.root());
-      if (tree == null) {
-        return null;
-      }
-      SqliteKeySets.Tracking tracking =
-          keySets.track(table.name(), shape.definition(), columns, true);
-      SqliteRecords records =
-          new SqliteRecords(shape.affinity(), shape.notNull(), source, pages.smallIntegers());
-      return new PagedLoader(
-          table,
-          columns,
-          shape,
-          shape.rowidSource(columns, table.rowidColumn()),
-          tree,
-          records,
-          tracking);
-    } catch (IOException e) {
-      throw PorterException.unavailable(
-          "cannot write table "
-              + table.name()
-              + " into the staging database for "
-              + target
-              + ": "
-              + e.getMessage(),
-          e);
+    SqliteKeySets.Tracking tracking =
+        keySets.track(table.name(), shape.definition(), columns, true);
+    return new PagedLoader(
+        table, columns, shape, source, shape.rowidSource(columns, table.rowidColumn()), tracking);
+  }
+
+  /**
+   * Makes the staging file ready for pages: open INSERT loaders send their rows and close their
+   * statements, the connection commits and closes. False when the file's header rules pages out.
+   */
+  private boolean openPages() throws SQLException, IOException {
+    if (pages != null) {
+      return true;
     }
+    if (pagesUnavailable) {
+      return false;
+    }
+    for (Loader l : new ArrayList<>(openLoaders)) {
+      l.suspend();
+    }
+    if (!conn.getAutoCommit()) {
+      conn.commit();
+    }
+    conn.close();
+    conn = null;
+    pages = SqlitePages.open(staging);
+    if (pages == null) {
+      pagesUnavailable = true;
+      return false;
+    }
+    return true;
   }
 
   /** How many rows were written as pages rather than inserted (for tests and timings). */
@@ -441,6 +433,7 @@ final class SqliteTarget implements Target {
     if (conn == null) {
       // loaders still writing pages complete their trees and go on by INSERT
       List<PagedLoader> switching = new ArrayList<>(openPaged);
+      switching.removeIf(p -> !p.started());
       for (PagedLoader p : switching) {
         p.completeTree();
       }
@@ -518,10 +511,14 @@ final class SqliteTarget implements Target {
     private final TableDef table;
     private final List<String> columns;
     private final SqlitePagedTables.Shape shape;
+    private final int[] source;
     private final int rowidSource;
-    private final SqlitePages.Tree tree;
-    private final SqliteRecords records;
     private final SqliteKeySets.Tracking tracking;
+
+    /** The table's tree and the record encoder, from the first row on. */
+    private SqlitePages.Tree tree;
+
+    private SqliteRecords records;
     private Loader rest;
     private boolean treeDone;
 
@@ -529,18 +526,24 @@ final class SqliteTarget implements Target {
         TableDef table,
         List<String> columns,
         SqlitePagedTables.Shape shape,
+        int[] source,
         int rowidSource,
-        SqlitePages.Tree tree,
-        SqliteRecords records,
         SqliteKeySets.Tracking tracking) {
       this.table = table;
       this.columns = columns;
       this.shape = shape;
+      this.source = source;
       this.rowidSource = rowidSource;
-      this.tree = tree;
-      this.records = records;
       this.tracking = tracking;
       openPaged.add(this);
+    }
+
+    boolean started() {
+      return tree != null;
+    }
+
+    private long written() {
+      return tree == null ? 0 : tree.rows();
     }
 
     @Override
@@ -550,6 +553,7 @@ final class SqliteTarget implements Target {
         return;
       }
       long rowid;
+      long last = tree == null ? 0 : tree.lastKey();
       if (rowidSource >= 0) {
         Object k = row[rowidSource];
         if (!(k instanceof Long || k instanceof Integer)) {
@@ -557,36 +561,60 @@ final class SqliteTarget implements Target {
           return;
         }
         rowid = ((Number) k).longValue();
-        if (tree.rows() > 0 && rowid <= tree.lastKey()) {
+        if (written() > 0 && rowid <= last) {
           insertFrom(row);
           return;
         }
-      } else if (tree.rows() == 0) {
+      } else if (written() == 0) {
         rowid = 1;
-      } else if (tree.lastKey() < Long.MAX_VALUE) {
-        rowid = tree.lastKey() + 1;
+      } else if (last < Long.MAX_VALUE) {
+        rowid = last + 1;
       } else {
         insertFrom(row);
         return;
       }
-      if (!records.encode(row)) {
-        insertFrom(row);
-        return;
-      }
-      if (tracking != null) {
-        tracking.accept(row);
-      }
       try {
+        if (tree == null && !start()) {
+          insertFrom(row);
+          return;
+        }
+        if (!records.encode(row)) {
+          insertFrom(row);
+          return;
+        }
+        if (tracking != null) {
+          tracking.accept(row);
+        }
         tree.add(rowid, records.record(), records.length());
       } catch (IOException e) {
         throw failure(e);
+      } catch (SQLException e) {
+        throw Sqlite.failure(
+            "cannot load table " + table.name() + " into the staging database for", target, e);
       }
+    }
+
+    /** Starts the table's tree at its first row; false if it cannot be written as pages. */
+    private boolean start() throws SQLException, IOException {
+      if (!openPages()) {
+        return false;
+      }
+      SqlitePages.Tree t = pages.tree(shape.root());
+      if (t == null) {
+        return false;
+      }
+      records = new SqliteRecords(shape.affinity(), shape.notNull(), source, pages.smallIntegers());
+      tree = t;
+      return true;
     }
 
     /** Completes the tree and loads {@code row} and the rows after it by INSERT. */
     private void insertFrom(Object[] row) {
       try {
-        conn(); // switches this loader, and any other still writing pages
+        conn(); // switches this loader, and any other writing pages
+        if (rest == null) {
+          continueByInsert();
+        }
       } catch (SQLException e) {
         throw Sqlite.failure(
             "cannot load table " + table.name() + " into the staging database for", target, e);
@@ -600,6 +628,9 @@ final class SqliteTarget implements Target {
         return;
       }
       treeDone = true;
+      if (tree == null) {
+        return;
+      }
       try {
         tree.finish();
       } catch (IOException e) {
@@ -616,9 +647,16 @@ final class SqliteTarget implements Target {
       }
     }
 
-    /** Takes the rows after those written as pages by INSERT; the connection is open. */
+    /**
+     * Takes the rows after those written as pages by INSERT, once; the connection is open. The
+     * loader then no longer writes pages, and no later opening of the connection switches it again
+     * (which would lose the rows its INSERT loader holds back).
+     */
     void continueByInsert() throws SQLException {
-      rest = new Loader(table, columns, LoadMode.INSERT, tracking, tree.rows());
+      openPaged.remove(this);
+      if (rest == null) {
+        rest = new Loader(table, columns, LoadMode.INSERT, tracking, written());
+      }
     }
 
     private PorterException failure(IOException e) {
@@ -636,13 +674,13 @@ final class SqliteTarget implements Target {
     public long finish() {
       openPaged.remove(this);
       if (rest != null) {
-        return tree.rows() + rest.finish();
+        return written() + rest.finish();
       }
       completeTree();
       if (tracking != null) {
         tracking.finish();
       }
-      return tree.rows();
+      return written();
     }
   }
 
@@ -667,10 +705,13 @@ final class SqliteTarget implements Target {
     private final TableDef table;
     private final List<String> columns;
     private final LoadMode mode;
-    private final PreparedStatement insert;
+
+    /** Prepared at first use, and again after {@link #suspend}. */
+    private PreparedStatement insert;
+
     private final Map<Long, PreparedStatement> rawTextInserts = new HashMap<>();
     private final Map<String, Long> coercions = new java.util.LinkedHashMap<>();
-    private final PreparedStatement batchInsert;
+    private PreparedStatement batchInsert;
     private final Object[][] pending;
     private int pendingCount;
 
@@ -700,14 +741,48 @@ final class SqliteTarget implements Target {
         throws SQLException {
       this.table = table;
       this.rows = firstRow;
-      openInserts++;
       this.tracking = tracking;
       this.columns = List.copyOf(columns);
       this.mode = mode;
-      this.insert = conn().prepareStatement(insertSql(0L, 1));
+      conn(); // open, so that a failure to open is reported for this table
       int batch = Math.max(1, Math.min(BATCH_ROWS, BATCH_PARAMETERS / Math.max(1, columns.size())));
       this.pending = new Object[batch][];
-      this.batchInsert = batch > 1 ? conn().prepareStatement(insertSql(0L, batch)) : null;
+      openLoaders.add(this);
+    }
+
+    private PreparedStatement single() throws SQLException {
+      if (insert == null) {
+        insert = conn().prepareStatement(insertSql(0L, 1));
+      }
+      return insert;
+    }
+
+    private PreparedStatement batch() throws SQLException {
+      if (batchInsert == null) {
+        batchInsert = conn().prepareStatement(insertSql(0L, pending.length));
+      }
+      return batchInsert;
+    }
+
+    /** Inserts the rows held back and closes the statements, for the connection to close. */
+    void suspend() throws SQLException {
+      flushPending();
+      closeStatements();
+    }
+
+    private void closeStatements() throws SQLException {
+      if (insert != null) {
+        insert.close();
+        insert = null;
+      }
+      if (batchInsert != null) {
+        batchInsert.close();
+        batchInsert = null;
+      }
+      for (PreparedStatement ps : rawTextInserts.values()) {
+        ps.close();
+      }
+      rawTextInserts.clear();
     }
 
     private String insertSql(long rawTextMask, int rowCount) {
@@ -744,7 +819,7 @@ final class SqliteTarget implements Target {
         tracking.accept(row);
       }
       long mask = rawTextMask(row);
-      if (mask != 0 || batchInsert == null) {
+      if (mask != 0 || pending.length == 1) {
         flushPending();
         insertOne(row, rows, mask);
         return;
@@ -796,16 +871,18 @@ final class SqliteTarget implements Target {
       if (n == pending.length) {
         // the rows are bound again if the statement fails: their conversions must count once
         Map<String, Long> counted = coercions.isEmpty() ? Map.of() : new HashMap<>(coercions);
+        PreparedStatement statement = null;
         try {
+          statement = batch();
           int index = 1;
           for (int r = 0; r < n; r++) {
             current = first + r;
             Object[] row = pending[r];
             for (int i = 0; i < row.length; i++) {
-              bind(batchInsert, index++, row[i], i);
+              bind(statement, index++, row[i], i);
             }
           }
-          inserted += batchInsert.executeUpdate();
+          inserted += statement.executeUpdate();
           java.util.Arrays.fill(pending, null);
           return;
         } catch (SQLException e) {
@@ -813,7 +890,9 @@ final class SqliteTarget implements Target {
           coercions.clear();
           coercions.putAll(counted);
           try {
-            batchInsert.clearParameters();
+            if (statement != null) {
+              statement.clearParameters();
+            }
           } catch (SQLException again) {
             e.addSuppressed(again);
           }
@@ -830,7 +909,7 @@ final class SqliteTarget implements Target {
       try {
         PreparedStatement ps =
             mask == 0
-                ? insert
+                ? single()
                 : rawTextInserts.computeIfAbsent(mask, k -> prepare(insertSql(k, 1)));
         for (int i = 0; i < row.length; i++) {
           bind(ps, i + 1, row[i], i);
@@ -981,16 +1060,10 @@ final class SqliteTarget implements Target {
 
     @Override
     public long finish() {
-      openInserts--;
+      openLoaders.remove(this);
       flushPending();
       try {
-        insert.close();
-        if (batchInsert != null) {
-          batchInsert.close();
-        }
-        for (PreparedStatement ps : rawTextInserts.values()) {
-          ps.close();
-        }
+        closeStatements();
       } catch (SQLException e) {
         throw Sqlite.failure("cannot finish loading table " + table.name() + " into", target, e);
       }

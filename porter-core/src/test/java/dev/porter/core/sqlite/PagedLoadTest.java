@@ -279,6 +279,72 @@ class PagedLoadTest {
   }
 
   @Test
+  void loadersOpenTogetherShareTheFileWhateverTheOrderOfTheirRows() throws Exception {
+    // as a transform chain opens them: every loader first, rows interleaved, finished at the end
+    String ddl =
+        "PRAGMA page_size = 1024;"
+            + "CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT UNIQUE);"
+            + "CREATE TABLE seed (code TEXT PRIMARY KEY, label TEXT) ;"
+            + "CREATE TABLE b (id INTEGER PRIMARY KEY AUTOINCREMENT, w BLOB);"
+            + "INSERT INTO seed VALUES ('x', 'from the baseline');";
+    SqliteTarget t = SqliteTarget.open(target(), TargetOptions.of(ImportMode.NEW), false);
+    List<Object[]> a = new ArrayList<>();
+    List<Object[]> seed = new ArrayList<>();
+    List<Object[]> b = new ArrayList<>();
+    try {
+      t.createBaseline(ddl);
+      Load la = new Load("a", List.of("id", "v"), null, a);
+      Load ls = new Load("seed", List.of("code", "label"), null, seed);
+      Load lb = new Load("b", List.of("id", "w"), null, b);
+      RowSink sa = t.loader(def(la), la.columns(), LoadMode.INSERT);
+      RowSink ss = t.loader(def(ls), ls.columns(), LoadMode.MERGE);
+      RowSink sb = t.loader(def(lb), lb.columns(), LoadMode.INSERT);
+      SplittableRandom r = new SplittableRandom(3);
+      for (int k = 1; k <= 3000; k++) {
+        Object[] row;
+        RowSink sink;
+        switch (k < 100 ? 1 : k < 1500 ? r.nextInt(2) : r.nextInt(3)) {
+          case 0 -> {
+            row = new Object[] {(long) (a.size() + 1) * 7, "v" + k};
+            a.add(row);
+            sink = sa;
+          }
+          case 1 -> {
+            row = new Object[] {"s" + k, "label " + k};
+            seed.add(row);
+            sink = ss;
+          }
+          default -> {
+            row = new Object[] {(long) b.size() + 1, bytes(r, r.nextInt(3000))};
+            b.add(row);
+            sink = sb;
+          }
+        }
+        sink.accept(row.clone());
+      }
+      Map<String, Long> counts = new LinkedHashMap<>();
+      counts.put("a", sa.finish());
+      counts.put("seed", ss.finish() + 1);
+      counts.put("b", sb.finish());
+      t.finishBaseline(null, Map.of(), VersionProbe.userVersion(), "1");
+      t.verify(counts);
+      t.commit();
+    } finally {
+      t.close();
+    }
+    assertTrue(t.rowsAsPages() > 0, "rows written as pages: " + t.rowsAsPages());
+    List<Load> loads =
+        List.of(
+            new Load("a", List.of("id", "v"), null, a),
+            new Load("seed", List.of("code", "label"), null, seed),
+            new Load("b", List.of("id", "w"), null, b));
+    assertEquals(dump(reference(ddl, loads)), dump(target()));
+    assertEquals(
+        query(dir.resolve("inserted.db"), "SELECT name, seq FROM sqlite_sequence"),
+        query(target(), "SELECT name, seq FROM sqlite_sequence"));
+  }
+
+  @Test
   void numericTextIsOnlyEverJudgedBySqlite() {
     for (String s : new String[] {"12", " 12 ", "1e5", "+.5", "1.", "-3.25e-2", "1.2.3", ".5e"}) {
       assertTrue(SqliteRecords.mayBeNumber(s), s);

@@ -141,7 +141,7 @@ final class SqliteRecords {
         }
       }
       serial[c] = s;
-      header += varintLength(s);
+      header += s < 0x80 ? 1 : varintLength(s);
       body += bodyLength(s);
     }
     int h = header + 1;
@@ -267,17 +267,8 @@ final class SqliteRecords {
   }
 
   static int varintLength(long v) {
-    if ((v & ~0x7FL) == 0) {
-      return 1;
-    }
-    if (v < 0 || (v >>> 56) != 0) {
-      return 9;
-    }
-    int n = 1;
-    while ((v >>>= 7) != 0) {
-      n++;
-    }
-    return n;
+    int bits = 64 - Long.numberOfLeadingZeros(v);
+    return bits > 56 ? 9 : bits == 0 ? 1 : (bits + 6) / 7;
   }
 
   /** Writes SQLite's big-endian varint (nine bytes at most, the last one of eight bits). */

@@ -345,6 +345,36 @@ class PagedLoadTest {
   }
 
   @Test
+  void varintsHaveTheLengthTheyAreWrittenIn() {
+    long[] values = {
+      0,
+      1,
+      127,
+      128,
+      16383,
+      16384,
+      (1L << 21) - 1,
+      1L << 21,
+      (1L << 49) - 1,
+      1L << 49,
+      (1L << 56) - 1,
+      1L << 56,
+      Long.MAX_VALUE,
+      -1,
+      Long.MIN_VALUE,
+      12_000_000
+    };
+    int[] lengths = {1, 1, 1, 2, 2, 3, 3, 4, 7, 8, 8, 9, 9, 9, 9, 4};
+    byte[] b = new byte[12];
+    for (int i = 0; i < values.length; i++) {
+      int end = SqliteRecords.putVarint(b, 1, values[i]);
+      assertEquals(lengths[i], end - 1, "bytes for " + values[i]);
+      assertEquals(lengths[i], SqliteRecords.varintLength(values[i]), "length of " + values[i]);
+      assertEquals(values[i], SqlitePages.readVarint(b, 1), "read back " + values[i]);
+    }
+  }
+
+  @Test
   void numericTextIsOnlyEverJudgedBySqlite() {
     for (String s : new String[] {"12", " 12 ", "1e5", "+.5", "1.", "-3.25e-2", "1.2.3", ".5e"}) {
       assertTrue(SqliteRecords.mayBeNumber(s), s);

@@ -12,14 +12,14 @@ import java.util.regex.Pattern;
 
 /**
  * The staging file's tables whose rows may be written as pages ({@link SqlitePages}) instead of
- * inserted: empty rowid tables whose INSERT could do nothing to a row but store it. That rules out
- * WITHOUT ROWID, STRICT and virtual tables, generated columns, CHECK constraints, ON CONFLICT
- * clauses, triggers, and indexes on expressions or with a WHERE clause (their failures would not
- * name a row). Other indexes, and UNIQUE constraints, are rebuilt by REINDEX after the rows, which
- * finds any duplicate.
+ * inserted: empty rowid tables whose INSERT could do nothing to a row but store it, or check it
+ * afterwards. That rules out WITHOUT ROWID, STRICT and virtual tables, generated columns, ON
+ * CONFLICT clauses, triggers, and indexes on expressions or with a WHERE clause (their failures
+ * would not name a row). Other indexes, and UNIQUE constraints, are rebuilt by REINDEX after the
+ * rows, which finds any duplicate; CHECK constraints are read from the table's definition and asked
+ * of every row by one query after the rows ({@link #checks}).
  */
 final class SqlitePagedTables {
-  private static final Pattern CHECK = Pattern.compile("(?i)\\bcheck\\s*\\(");
   private static final Pattern ON_CONFLICT = Pattern.compile("(?i)\\bon\\s+conflict\\b");
   private static final Pattern AUTOINCREMENT = Pattern.compile("(?i)\\bautoincrement\\b");
 
@@ -30,6 +30,7 @@ final class SqlitePagedTables {
    * @param columns the column names in declaration order
    * @param alias the index of the INTEGER PRIMARY KEY column, or -1
    * @param indexed true when the table has indexes (REINDEX after its rows)
+   * @param checks the expressions of its CHECK constraints
    */
   record Shape(
       String name,
@@ -40,7 +41,8 @@ final class SqlitePagedTables {
       boolean[] notNull,
       int alias,
       boolean autoincrement,
-      boolean indexed) {
+      boolean indexed,
+      List<String> checks) {
 
     /**
      * For each column of the table, the index of its value in a row of {@code given} (-1 for the
@@ -111,7 +113,11 @@ final class SqlitePagedTables {
   }
 
   private static Shape shape(Connection c, String name, long root, String sql) throws SQLException {
-    if (sql == null || CHECK.matcher(sql).find() || ON_CONFLICT.matcher(sql).find()) {
+    if (sql == null || ON_CONFLICT.matcher(sql).find()) {
+      return null;
+    }
+    List<String> checks = checks(sql);
+    if (checks == null) {
       return null;
     }
     if (Sqlite.number(
@@ -177,7 +183,148 @@ final class SqlitePagedTables {
         nn,
         aliasIndex,
         AUTOINCREMENT.matcher(sql).find(),
-        indexed);
+        indexed,
+        checks);
+  }
+
+  /**
+   * The expressions of the CHECK constraints in a CREATE TABLE statement, as written; null when the
+   * statement does not read as SQLite's tokens (an unclosed string, quote or parenthesis). Strings,
+   * quoted names and comments are skipped, so a CHECK in them is not taken for one.
+   */
+  static List<String> checks(String sql) {
+    List<String> out = new ArrayList<>();
+    int n = sql.length();
+    int i = 0;
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (Character.isLetter(c) || c == '_') {
+        int start = i;
+        while (i < n
+            && (Character.isLetterOrDigit(sql.charAt(i))
+                || sql.charAt(i) == '_'
+                || sql.charAt(i) == '$')) {
+          i++;
+        }
+        if (sql.regionMatches(true, start, "CHECK", 0, 5) && i - start == 5) {
+          int open = skipSpace(sql, i);
+          if (open < 0 || open >= n || sql.charAt(open) != '(') {
+            return null;
+          }
+          int close = closing(sql, open);
+          if (close < 0) {
+            return null;
+          }
+          out.add(sql.substring(open + 1, close).trim());
+          i = close + 1;
+        }
+        continue;
+      }
+      int next = skipToken(sql, i);
+      if (next < 0) {
+        return null;
+      }
+      i = next;
+    }
+    return out;
+  }
+
+  /** The index after the quoted token, comment or single character at {@code i}; -1 if unclosed. */
+  private static int skipToken(String sql, int i) {
+    char c = sql.charAt(i);
+    int n = sql.length();
+    if (c == '\'' || c == '"' || c == '`' || c == '[') {
+      char end = c == '[' ? ']' : c;
+      for (int j = i + 1; j < n; j++) {
+        if (sql.charAt(j) == end) {
+          if (end != ']' && j + 1 < n && sql.charAt(j + 1) == end) {
+            j++; // a doubled quote inside
+            continue;
+          }
+          return j + 1;
+        }
+      }
+      return -1;
+    }
+    if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+      int eol = sql.indexOf('\n', i);
+      return eol < 0 ? n : eol + 1;
+    }
+    if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+      int end = sql.indexOf("*/", i + 2);
+      return end < 0 ? -1 : end + 2;
+    }
+    return i + 1;
+  }
+
+  /** The first index at or after {@code i} that is neither space nor comment; -1 if unclosed. */
+  private static int skipSpace(String sql, int i) {
+    int n = sql.length();
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (Character.isWhitespace(c)) {
+        i++;
+      } else if ((c == '-' || c == '/')
+          && i + 1 < n
+          && sql.charAt(i + 1) == (c == '-' ? '-' : '*')) {
+        i = skipToken(sql, i);
+        if (i < 0) {
+          return -1;
+        }
+      } else {
+        return i;
+      }
+    }
+    return n;
+  }
+
+  /** The index of the parenthesis that closes the one at {@code open}; -1 if none. */
+  private static int closing(String sql, int open) {
+    int depth = 0;
+    int i = open;
+    int n = sql.length();
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (c == '(') {
+        depth++;
+        i++;
+      } else if (c == ')') {
+        depth--;
+        if (depth == 0) {
+          return i;
+        }
+        i++;
+      } else {
+        i = skipToken(sql, i);
+        if (i < 0) {
+          return -1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The rowid of the first row from rowid {@code from} on for which the expression of one of the
+   * table's CHECK constraints is false (SQLite's test: false fails, NULL passes), or null.
+   */
+  static Long firstCheckFailure(Connection c, Shape shape, long from) throws SQLException {
+    StringBuilder where = new StringBuilder();
+    for (String e : shape.checks()) {
+      where.append(where.length() == 0 ? "" : " OR ").append("NOT (").append(e).append(')');
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT rowid FROM main."
+                + Sqlite.quote(shape.name())
+                + " WHERE rowid >= ? AND ("
+                + where
+                + ") ORDER BY rowid LIMIT 1")) {
+      ps.setLong(1, from);
+      try (ResultSet r = ps.executeQuery()) {
+        return r.next() ? r.getLong(1) : null;
+      }
+    }
   }
 
   /**

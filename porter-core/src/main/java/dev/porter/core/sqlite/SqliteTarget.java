@@ -87,6 +87,9 @@ final class SqliteTarget implements Target {
   /** Tables written as pages whose indexes are rebuilt when the connection opens again. */
   private final Set<String> toReindex = new java.util.LinkedHashSet<>();
 
+  /** Tables written as pages whose CHECK constraints are asked of their rows at that point. */
+  private final List<PagedLoader> toCheck = new ArrayList<>();
+
   /** AUTOINCREMENT tables written as pages, with their largest rowid. */
   private final Map<String, Long> sequences = new java.util.LinkedHashMap<>();
 
@@ -426,8 +429,9 @@ final class SqliteTarget implements Target {
 
   /**
    * The staging connection, opened again if pages were written since it was closed: the file's
-   * header is completed first, then the written tables' indexes are rebuilt (which finds any
-   * duplicate a UNIQUE constraint forbids) and their AUTOINCREMENT counters set.
+   * header is completed first, then the written tables' CHECK constraints are asked of their rows,
+   * their indexes rebuilt (which finds any duplicate a UNIQUE constraint forbids) and their
+   * AUTOINCREMENT counters set.
    */
   private Connection conn() throws SQLException {
     if (conn == null) {
@@ -451,6 +455,10 @@ final class SqliteTarget implements Target {
       conn = c;
       stagingPragmas(c);
       c.setAutoCommit(false);
+      for (PagedLoader p : toCheck) {
+        p.checkRows(c);
+      }
+      toCheck.clear();
       for (String t : toReindex) {
         reindex(c, t);
       }
@@ -464,6 +472,20 @@ final class SqliteTarget implements Target {
       }
     }
     return conn;
+  }
+
+  /** The first three values of a row, with their columns' names, for a message. */
+  private static String describe(List<String> columns, Object[] row) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < Math.min(row.length, 3); i++) {
+      if (i > 0) {
+        b.append(", ");
+      }
+      Object v = row[i];
+      String s = v instanceof byte[] bytes ? "<" + bytes.length + " bytes>" : String.valueOf(v);
+      b.append(columns.get(i)).append('=').append(s.length() > 40 ? s.substring(0, 40) + "…" : s);
+    }
+    return b.toString();
   }
 
   /** Rebuilds a written table's indexes; a duplicate key is named by its rows. */
@@ -638,6 +660,9 @@ final class SqliteTarget implements Target {
       }
       rowsAsPages += tree.rows();
       if (tree.rows() > 0) {
+        if (!shape.checks().isEmpty()) {
+          toCheck.add(this);
+        }
         if (shape.indexed()) {
           toReindex.add(shape.name());
         }
@@ -645,6 +670,68 @@ final class SqliteTarget implements Target {
           sequences.put(shape.name(), tree.lastKey());
         }
       }
+    }
+
+    /**
+     * Asks the table's CHECK constraints of its written rows. A row one of them refuses is then
+     * given to SQLite itself, as an UPDATE of each of its columns to itself, which evaluates every
+     * CHECK: its refusal fails the import, naming the row as an INSERT's would have.
+     */
+    void checkRows(Connection c) throws SQLException {
+      StringBuilder set = new StringBuilder();
+      for (String col : shape.columns()) {
+        String q = Sqlite.quote(col);
+        set.append(set.length() == 0 ? "" : ", ").append(q).append(" = ").append(q);
+      }
+      String name = "main." + Sqlite.quote(shape.name());
+      long from = Long.MIN_VALUE;
+      Long rowid;
+      while ((rowid = SqlitePagedTables.firstCheckFailure(c, shape, from)) != null) {
+        try {
+          Sqlite.exec(c, "UPDATE " + name + " SET " + set + " WHERE rowid = " + rowid);
+        } catch (SQLException e) {
+          long number =
+              Sqlite.number(c, "SELECT count(*) FROM " + name + " WHERE rowid <= " + rowid);
+          throw new PorterException(
+              ErrorCategory.REFUSED,
+              "table "
+                  + table.name()
+                  + ", row "
+                  + number
+                  + " ("
+                  + describe(columns, firstValues(c, name, rowid))
+                  + "): SQLite refused it: "
+                  + e.getMessage().replace('\n', ' '),
+              e);
+        }
+        if (rowid == Long.MAX_VALUE) {
+          return;
+        }
+        from = rowid + 1;
+      }
+    }
+
+    /** The values of a written row in the archive's first three columns. */
+    private Object[] firstValues(Connection c, String name, long rowid) throws SQLException {
+      int n = Math.min(3, columns.size());
+      StringBuilder cols = new StringBuilder();
+      for (int i = 0; i < n; i++) {
+        String col = columns.get(i);
+        cols.append(i == 0 ? "" : ", ")
+            .append(col.equals(table.rowidColumn()) ? col : Sqlite.quote(col));
+      }
+      Object[] values = new Object[n];
+      try (Statement st = c.createStatement();
+          ResultSet r =
+              st.executeQuery("SELECT " + cols + " FROM " + name + " WHERE rowid = " + rowid)) {
+        if (r.next()) {
+          for (int i = 0; i < n; i++) {
+            Object v = r.getObject(i + 1);
+            values[i] = v instanceof Integer k ? Long.valueOf(k) : v;
+          }
+        }
+      }
+      return values;
     }
 
     /**
@@ -931,19 +1018,11 @@ final class SqliteTarget implements Target {
     }
 
     private String describe(Object[] row) {
-      StringBuilder b = new StringBuilder();
-      for (int i = 0; i < Math.min(row.length, 3); i++) {
-        if (i > 0) {
-          b.append(", ");
-        }
-        Object v = row[i];
-        String s = v instanceof byte[] bytes ? "<" + bytes.length + " bytes>" : String.valueOf(v);
-        b.append(columns.get(i)).append('=').append(s.length() > 40 ? s.substring(0, 40) + "…" : s);
-      }
-      return b.toString();
+      return SqliteTarget.describe(columns, row);
     }
 
     private PreparedStatement prepare(String sql) {
+
       try {
         return conn().prepareStatement(sql);
       } catch (SQLException e) {

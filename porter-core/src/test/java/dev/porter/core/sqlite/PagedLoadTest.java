@@ -260,17 +260,57 @@ class PagedLoadTest {
   }
 
   @Test
+  void checkConstraintsAreAskedOfWrittenRows() throws Exception {
+    String ddl =
+        "CREATE TABLE c (id INTEGER PRIMARY KEY, q INTEGER CHECK (q > 0),"
+            + " d REAL NOT NULL CHECK ([d] >= (0) AND d <= 1), note TEXT DEFAULT 'check (x)',"
+            + " CONSTRAINT named CHECK (note <> 'no)'));";
+    List<Object[]> rows = new ArrayList<>();
+    for (long k = 1; k <= 500; k++) {
+      rows.add(new Object[] {k * 2, k % 7 == 0 ? null : (Object) k, 0.5, "n" + k});
+    }
+    List<Load> ok = List.of(new Load("c", List.of("id", "q", "d", "note"), null, rows));
+    SqliteTarget t = load(ddl, ok);
+    assertEquals(500, t.rowsAsPages(), "a NULL passes a CHECK");
+    assertEquals(dump(reference(ddl, ok)), dump(target()));
+
+    java.nio.file.Files.delete(target());
+    List<Object[]> bad = new ArrayList<>(rows);
+    bad.set(299, new Object[] {600L, 5L, 1.5, "n"});
+    PorterException e =
+        assertThrows(
+            PorterException.class,
+            () -> load(ddl, List.of(new Load("c", List.of("id", "q", "d", "note"), null, bad))));
+    assertEquals(ErrorCategory.REFUSED, e.category());
+    assertEquals(
+        "table c, row 300 (id=600, q=5, d=1.5): SQLite refused it: [SQLITE_CONSTRAINT_CHECK]"
+            + " A CHECK constraint failed (CHECK constraint failed: d)",
+        e.getMessage());
+  }
+
+  @Test
+  void checkExpressionsAreReadAsSqliteTokens() {
+    assertEquals(
+        List.of("a > 0", "b IN ('x)', \"y\")", "f(c, (d))"),
+        SqlitePagedTables.checks(
+            "CREATE TABLE t (a INT CHECK(a > 0), \"check\" TEXT DEFAULT 'check (no)',"
+                + " b TEXT CONSTRAINT k CHECK /* c */ (b IN ('x)', \"y\")), -- check (no)\n"
+                + " [check] INT, c, d, check_me INT, CHECK (f(c, (d))))"));
+    assertEquals(List.of(), SqlitePagedTables.checks("CREATE TABLE t (a, b)"));
+    assertEquals(null, SqlitePagedTables.checks("CREATE TABLE t (a CHECK (a > ')"));
+  }
+
+  @Test
   void tablesWhoseInsertsDoMoreAreInserted() throws Exception {
     String ddl =
-        "CREATE TABLE c (id INTEGER PRIMARY KEY, v INTEGER CHECK (v > 0));"
-            + "CREATE TABLE g (id INTEGER PRIMARY KEY, v INTEGER, w AS (v * 2) STORED);"
+        "CREATE TABLE g (id INTEGER PRIMARY KEY, v INTEGER, w AS (v * 2) STORED);"
             + "CREATE TABLE w (id INTEGER PRIMARY KEY, v INTEGER) WITHOUT ROWID;"
             + "CREATE TABLE d (id INTEGER PRIMARY KEY, v INTEGER, z TEXT DEFAULT 'zz');"
             + "CREATE TABLE x (id INTEGER PRIMARY KEY, v INTEGER);"
             + "CREATE INDEX x_expr ON x (v + 1);";
     List<Object[]> rows = List.of(new Object[] {1L, 5L}, new Object[] {2L, 6L});
     List<Load> loads = new ArrayList<>();
-    for (String table : List.of("c", "g", "w", "d", "x")) {
+    for (String table : List.of("g", "w", "d", "x")) {
       loads.add(new Load(table, List.of("id", "v"), null, rows));
     }
     SqliteTarget t = load(ddl, loads);

@@ -61,9 +61,7 @@ final class SqlitePages implements Closeable {
     try {
       byte[] h = new byte[100];
       ByteBuffer b = ByteBuffer.wrap(h);
-      while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
-        // reads the header
-      }
+      readFully(ch, b, 0);
       int pageSize = ((h[16] & 0xFF) << 8) | (h[17] & 0xFF);
       pageSize = pageSize == 1 ? 65536 : pageSize;
       long pages = int32(h, 28) & 0xFFFFFFFFL;
@@ -104,10 +102,23 @@ final class SqlitePages implements Closeable {
       return null;
     }
     ByteBuffer b = ByteBuffer.allocate(8);
-    channel.read(b, (root - 1) * pageSize);
+    readFully(channel, b, (root - 1) * pageSize);
+    if (b.hasRemaining()) {
+      return null;
+    }
     byte[] h = b.array();
     boolean emptyLeaf = h[0] == LEAF && h[3] == 0 && h[4] == 0;
     return emptyLeaf ? new Tree(root) : null;
+  }
+
+  /** Reads until {@code b} is full or the file ends. */
+  private static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+    while (b.hasRemaining()) {
+      int n = ch.read(b, at + b.position());
+      if (n < 0) {
+        return;
+      }
+    }
   }
 
   /** The number the next appended page gets. */

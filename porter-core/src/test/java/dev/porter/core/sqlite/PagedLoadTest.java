@@ -134,8 +134,19 @@ class PagedLoadTest {
 
   @Test
   void valuesOfEveryKindReadBackAsInsertedOnes() throws Exception {
+    everyKind(512);
+  }
+
+  @Test
+  void valuesOfEveryKindReadBackAsInsertedOnesInTheLargestPages() throws Exception {
+    everyKind(65536);
+  }
+
+  private void everyKind(int pageSize) throws Exception {
     String ddl =
-        "PRAGMA page_size = 512;"
+        "PRAGMA page_size = "
+            + pageSize
+            + ";"
             + "CREATE TABLE t (id INTEGER PRIMARY KEY, i INTEGER, r REAL, n NUMERIC(10,2),"
             + " tx TEXT, b BLOB, untyped, d DATETIME, u VARCHAR(9) UNIQUE);";
     SplittableRandom r = new SplittableRandom(20261203);
@@ -154,6 +165,7 @@ class PagedLoadTest {
     List<String> cols = List.of("id", "i", "r", "n", "tx", "b", "untyped", "d", "u");
     SqliteTarget t = load(ddl, List.of(new Load("t", cols, null, rows)));
     assertTrue(t.rowsAsPages() > 0, "some rows were written as pages");
+    assertEquals(String.valueOf(pageSize), query(target(), "PRAGMA page_size"));
     assertEquals(dump(reference(ddl, List.of(new Load("t", cols, null, rows)))), dump(target()));
   }
 

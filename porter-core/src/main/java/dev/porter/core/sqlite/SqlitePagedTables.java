@@ -328,10 +328,11 @@ final class SqlitePagedTables {
   }
 
   /**
-   * The first rows of {@code table} that a UNIQUE index of it forbids together, as "rowid A and
-   * rowid B (columns)", or null. Read without any index, which may be the one not yet built.
+   * The rowid of the first row of {@code table}, in rowid order, whose key in one of its UNIQUE
+   * indexes an earlier row already has (keys with a NULL never repeat one), or null. Read without
+   * any index, which may be the one not yet built.
    */
-  static String firstDuplicate(Connection c, String table) throws SQLException {
+  static Long firstDuplicate(Connection c, String table) throws SQLException {
     List<String> unique = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement("SELECT name FROM pragma_index_list(?) WHERE \"unique\" = 1")) {
@@ -342,10 +343,10 @@ final class SqlitePagedTables {
         }
       }
     }
+    Long first = null;
     for (String index : unique) {
-      List<String> names = new ArrayList<>();
       StringBuilder present = new StringBuilder();
-      StringBuilder group = new StringBuilder();
+      StringBuilder key = new StringBuilder();
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT name, coll FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno")) {
@@ -353,40 +354,32 @@ final class SqlitePagedTables {
         try (ResultSet r = ps.executeQuery()) {
           while (r.next()) {
             String col = Sqlite.quote(r.getString(1));
-            names.add(r.getString(1));
             present.append(present.length() == 0 ? "" : " AND ").append(col).append(" IS NOT NULL");
-            group
-                .append(group.length() == 0 ? "" : ", ")
+            key.append(key.length() == 0 ? "" : ", ")
                 .append(col)
                 .append(" COLLATE ")
                 .append(Sqlite.quote(r.getString(2)));
           }
         }
       }
-      if (names.isEmpty()) {
+      if (key.length() == 0) {
         continue;
       }
       try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT min(rowid), max(rowid) FROM main."
+                  "SELECT r FROM (SELECT rowid AS r, row_number() OVER (PARTITION BY "
+                      + key
+                      + " ORDER BY rowid) AS n FROM main."
                       + Sqlite.quote(table)
                       + " NOT INDEXED WHERE "
                       + present
-                      + " GROUP BY "
-                      + group
-                      + " HAVING count(*) > 1 ORDER BY 2 LIMIT 1");
+                      + ") WHERE n = 2 ORDER BY r LIMIT 1");
           ResultSet r = ps.executeQuery()) {
-        if (r.next()) {
-          return "rowid "
-              + r.getLong(1)
-              + " and rowid "
-              + r.getLong(2)
-              + " ("
-              + String.join(", ", names)
-              + ")";
+        if (r.next() && (first == null || r.getLong(1) < first)) {
+          first = r.getLong(1);
         }
       }
     }
-    return null;
+    return first;
   }
 }

@@ -85,7 +85,7 @@ final class SqliteTarget implements Target {
   private boolean pagesUnavailable;
 
   /** Tables written as pages whose indexes are rebuilt when the connection opens again. */
-  private final Set<String> toReindex = new java.util.LinkedHashSet<>();
+  private final List<PagedLoader> toReindex = new ArrayList<>();
 
   /** Tables written as pages whose CHECK constraints are asked of their rows at that point. */
   private final List<PagedLoader> toCheck = new ArrayList<>();
@@ -459,8 +459,8 @@ final class SqliteTarget implements Target {
         p.checkRows(c);
       }
       toCheck.clear();
-      for (String t : toReindex) {
-        reindex(c, t);
+      for (PagedLoader p : toReindex) {
+        p.reindex(c);
       }
       toReindex.clear();
       for (Map.Entry<String, Long> e : sequences.entrySet()) {
@@ -486,25 +486,6 @@ final class SqliteTarget implements Target {
       b.append(columns.get(i)).append('=').append(s.length() > 40 ? s.substring(0, 40) + "…" : s);
     }
     return b.toString();
-  }
-
-  /** Rebuilds a written table's indexes; a duplicate key is named by its rows. */
-  private void reindex(Connection c, String table) throws SQLException {
-    try {
-      Sqlite.exec(c, "REINDEX main." + Sqlite.quote(table));
-    } catch (SQLException e) {
-      String duplicate = SqlitePagedTables.firstDuplicate(c, table);
-      if (duplicate == null) {
-        throw e;
-      }
-      throw PorterException.refused(
-          "table "
-              + table
-              + ", "
-              + duplicate
-              + ": SQLite refused it: "
-              + e.getMessage().replace('\n', ' '));
-    }
   }
 
   /** What SQLite does for an AUTOINCREMENT table after rows up to {@code max} are inserted. */
@@ -664,7 +645,7 @@ final class SqliteTarget implements Target {
           toCheck.add(this);
         }
         if (shape.indexed()) {
-          toReindex.add(shape.name());
+          toReindex.add(this);
         }
         if (shape.autoincrement()) {
           sequences.put(shape.name(), tree.lastKey());
@@ -690,25 +671,48 @@ final class SqliteTarget implements Target {
         try {
           Sqlite.exec(c, "UPDATE " + name + " SET " + set + " WHERE rowid = " + rowid);
         } catch (SQLException e) {
-          long number =
-              Sqlite.number(c, "SELECT count(*) FROM " + name + " WHERE rowid <= " + rowid);
-          throw new PorterException(
-              ErrorCategory.REFUSED,
-              "table "
-                  + table.name()
-                  + ", row "
-                  + number
-                  + " ("
-                  + describe(columns, firstValues(c, name, rowid))
-                  + "): SQLite refused it: "
-                  + e.getMessage().replace('\n', ' '),
-              e);
+          throw refusal(c, name, rowid, e);
         }
         if (rowid == Long.MAX_VALUE) {
           return;
         }
         from = rowid + 1;
       }
+    }
+
+    /**
+     * Rebuilds the table's indexes. A duplicate key fails it; the row refused is then the first
+     * written row whose key an earlier one already has, as an INSERT of the rows in their order
+     * would have refused it, named with SQLite's words for the failure.
+     */
+    void reindex(Connection c) throws SQLException {
+      String name = "main." + Sqlite.quote(shape.name());
+      try {
+        Sqlite.exec(c, "REINDEX " + name);
+      } catch (SQLException e) {
+        Long rowid = SqlitePagedTables.firstDuplicate(c, shape.name());
+        if (rowid == null) {
+          throw e;
+        }
+        throw refusal(c, name, rowid, e);
+      }
+    }
+
+    /** The refusal of a written row, named as the INSERT loader names the row it refuses. */
+    private PorterException refusal(Connection c, String name, long rowid, SQLException e)
+        throws SQLException {
+      long number = Sqlite.number(c, "SELECT count(*) FROM " + name + " WHERE rowid <= " + rowid);
+      return new PorterException(
+          ErrorCategory.REFUSED,
+          "table "
+              + table.name()
+              + ", row "
+              + number
+              + " ("
+              + describe(columns, firstValues(c, name, rowid))
+              + "): SQLite refused it: "
+              + e.getMessage().replace('\n', ' '),
+          e);
     }
 
     /** The values of a written row in the archive's first three columns. */

@@ -1,5 +1,7 @@
 package dev.porter.core.postgres;
 
+import dev.porter.core.sqlite.SqliteTokens;
+import dev.porter.core.sqlite.SqliteTokens.Token;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -66,8 +68,6 @@ final class SqlitePredicate {
           "view",
           "if");
 
-  private record Token(char kind, String text) {}
-
   /**
    * The predicate of a partial index, or null when {@code createIndex} has no {@code WHERE} after
    * its column list (or cannot be read).
@@ -76,7 +76,7 @@ final class SqlitePredicate {
     if (createIndex == null) {
       return null;
     }
-    List<Token> tokens = tokens(createIndex);
+    List<Token> tokens = SqliteTokens.of(createIndex);
     int depth = 0;
     boolean seenList = false;
     for (int i = 0; i < tokens.size(); i++) {
@@ -113,7 +113,7 @@ final class SqlitePredicate {
     if (createIndex == null) {
       return null;
     }
-    List<Token> tokens = tokens(createIndex);
+    List<Token> tokens = SqliteTokens.of(createIndex);
     int i = indexOfWord(tokens, "on");
     while (i < tokens.size() && tokens.get(i).kind() != '(') {
       i++;
@@ -148,7 +148,7 @@ final class SqlitePredicate {
     if (createView == null) {
       return null;
     }
-    List<Token> tokens = tokens(createView);
+    List<Token> tokens = SqliteTokens.of(createView);
     int i = indexOfWord(tokens, "view");
     i = skipSpace(tokens, i + 1);
     for (String word : List.of("if", "not", "exists")) {
@@ -195,7 +195,7 @@ final class SqlitePredicate {
    */
   static String toPostgres(String predicate, List<String> columns) {
     StringBuilder b = new StringBuilder();
-    List<Token> tokens = tokens(predicate);
+    List<Token> tokens = SqliteTokens.of(predicate);
     for (int i = 0; i < tokens.size(); i++) {
       Token t = tokens.get(i);
       switch (t.kind()) {
@@ -236,81 +236,5 @@ final class SqlitePredicate {
       }
     }
     return null;
-  }
-
-  /**
-   * SQL split into tokens whose texts concatenate back to the input: 'w' word, 'q' quoted
-   * identifier, 's' string literal, '(' and ')', '=' for = and ==, ' ' whitespace or comment, 'o'
-   * any other character.
-   */
-  private static List<Token> tokens(String sql) {
-    List<Token> out = new ArrayList<>();
-    int i = 0;
-    int n = sql.length();
-    while (i < n) {
-      char c = sql.charAt(i);
-      int start = i;
-      if (Character.isWhitespace(c)) {
-        while (i < n && Character.isWhitespace(sql.charAt(i))) {
-          i++;
-        }
-        out.add(new Token(' ', sql.substring(start, i)));
-      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        while (i < n && sql.charAt(i) != '\n') {
-          i++;
-        }
-        out.add(new Token(' ', " "));
-      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        int end = sql.indexOf("*/", i + 2);
-        i = end < 0 ? n : end + 2;
-        out.add(new Token(' ', " "));
-      } else if (c == '\'' || c == '"' || c == '`') {
-        i = closing(sql, i, c);
-        out.add(new Token(c == '\'' ? 's' : 'q', sql.substring(start, i)));
-      } else if (c == '[') {
-        int end = sql.indexOf(']', i + 1);
-        i = end < 0 ? n : end + 1;
-        out.add(new Token('q', sql.substring(start, i)));
-      } else if (Character.isLetter(c) || c == '_') {
-        while (i < n
-            && (Character.isLetterOrDigit(sql.charAt(i))
-                || sql.charAt(i) == '_'
-                || sql.charAt(i) == '$')) {
-          i++;
-        }
-        out.add(new Token('w', sql.substring(start, i)));
-      } else if (c == '(' || c == ')') {
-        i++;
-        out.add(new Token(c, String.valueOf(c)));
-      } else if (c == '=') {
-        i += i + 1 < n && sql.charAt(i + 1) == '=' ? 2 : 1;
-        out.add(new Token('=', sql.substring(start, i)));
-      } else if (Character.isDigit(c)) {
-        while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '.')) {
-          i++;
-        }
-        out.add(new Token('o', sql.substring(start, i)));
-      } else {
-        i++;
-        out.add(new Token('o', String.valueOf(c)));
-      }
-    }
-    return out;
-  }
-
-  /** The index after the quote that closes the one at {@code i} (a doubled quote is escaped). */
-  private static int closing(String sql, int i, char quote) {
-    int j = i + 1;
-    while (j < sql.length()) {
-      if (sql.charAt(j) == quote) {
-        if (j + 1 < sql.length() && sql.charAt(j + 1) == quote) {
-          j += 2;
-          continue;
-        }
-        return j + 1;
-      }
-      j++;
-    }
-    return sql.length();
   }
 }

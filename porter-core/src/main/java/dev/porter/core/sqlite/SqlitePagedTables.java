@@ -188,120 +188,45 @@ final class SqlitePagedTables {
   }
 
   /**
-   * The expressions of the CHECK constraints in a CREATE TABLE statement, as written; null when the
-   * statement does not read as SQLite's tokens (an unclosed string, quote or parenthesis). Strings,
-   * quoted names and comments are skipped, so a CHECK in them is not taken for one.
+   * The expressions of the CHECK constraints in a CREATE TABLE statement, as written (a comment in
+   * one as a space); null when a CHECK's parenthesis is not closed. Read as {@link SqliteTokens},
+   * so a CHECK in a string, a quoted name or a comment is not taken for one.
    */
   static List<String> checks(String sql) {
+    List<SqliteTokens.Token> tokens = SqliteTokens.of(sql);
     List<String> out = new ArrayList<>();
-    int n = sql.length();
-    int i = 0;
-    while (i < n) {
-      char c = sql.charAt(i);
-      if (Character.isLetter(c) || c == '_') {
-        int start = i;
-        while (i < n
-            && (Character.isLetterOrDigit(sql.charAt(i))
-                || sql.charAt(i) == '_'
-                || sql.charAt(i) == '$')) {
-          i++;
-        }
-        if (sql.regionMatches(true, start, "CHECK", 0, 5) && i - start == 5) {
-          int open = skipSpace(sql, i);
-          if (open < 0 || open >= n || sql.charAt(open) != '(') {
-            return null;
-          }
-          int close = closing(sql, open);
-          if (close < 0) {
-            return null;
-          }
-          out.add(sql.substring(open + 1, close).trim());
-          i = close + 1;
-        }
+    for (int i = 0; i < tokens.size(); i++) {
+      SqliteTokens.Token t = tokens.get(i);
+      if (t.kind() != 'w' || !t.text().equalsIgnoreCase("CHECK")) {
         continue;
       }
-      int next = skipToken(sql, i);
-      if (next < 0) {
+      int open = i + 1;
+      while (open < tokens.size() && tokens.get(open).kind() == ' ') {
+        open++;
+      }
+      if (open == tokens.size() || tokens.get(open).kind() != '(') {
         return null;
       }
-      i = next;
+      StringBuilder expression = new StringBuilder();
+      int depth = 0;
+      int k = open;
+      for (; k < tokens.size(); k++) {
+        char kind = tokens.get(k).kind();
+        depth += kind == '(' ? 1 : kind == ')' ? -1 : 0;
+        if (depth == 0) {
+          break;
+        }
+        if (k > open) {
+          expression.append(tokens.get(k).text());
+        }
+      }
+      if (k == tokens.size()) {
+        return null;
+      }
+      out.add(expression.toString().trim());
+      i = k;
     }
     return out;
-  }
-
-  /** The index after the quoted token, comment or single character at {@code i}; -1 if unclosed. */
-  private static int skipToken(String sql, int i) {
-    char c = sql.charAt(i);
-    int n = sql.length();
-    if (c == '\'' || c == '"' || c == '`' || c == '[') {
-      char end = c == '[' ? ']' : c;
-      for (int j = i + 1; j < n; j++) {
-        if (sql.charAt(j) == end) {
-          if (end != ']' && j + 1 < n && sql.charAt(j + 1) == end) {
-            j++; // a doubled quote inside
-            continue;
-          }
-          return j + 1;
-        }
-      }
-      return -1;
-    }
-    if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-      int eol = sql.indexOf('\n', i);
-      return eol < 0 ? n : eol + 1;
-    }
-    if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-      int end = sql.indexOf("*/", i + 2);
-      return end < 0 ? -1 : end + 2;
-    }
-    return i + 1;
-  }
-
-  /** The first index at or after {@code i} that is neither space nor comment; -1 if unclosed. */
-  private static int skipSpace(String sql, int i) {
-    int n = sql.length();
-    while (i < n) {
-      char c = sql.charAt(i);
-      if (Character.isWhitespace(c)) {
-        i++;
-      } else if ((c == '-' || c == '/')
-          && i + 1 < n
-          && sql.charAt(i + 1) == (c == '-' ? '-' : '*')) {
-        i = skipToken(sql, i);
-        if (i < 0) {
-          return -1;
-        }
-      } else {
-        return i;
-      }
-    }
-    return n;
-  }
-
-  /** The index of the parenthesis that closes the one at {@code open}; -1 if none. */
-  private static int closing(String sql, int open) {
-    int depth = 0;
-    int i = open;
-    int n = sql.length();
-    while (i < n) {
-      char c = sql.charAt(i);
-      if (c == '(') {
-        depth++;
-        i++;
-      } else if (c == ')') {
-        depth--;
-        if (depth == 0) {
-          return i;
-        }
-        i++;
-      } else {
-        i = skipToken(sql, i);
-        if (i < 0) {
-          return -1;
-        }
-      }
-    }
-    return -1;
   }
 
   /**

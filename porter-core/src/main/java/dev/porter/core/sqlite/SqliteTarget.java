@@ -474,6 +474,25 @@ final class SqliteTarget implements Target {
     return conn;
   }
 
+  /**
+   * The line that fails an import for a row SQLite refused, whether it was inserted or written as
+   * pages: the table, the row's number in load order, its first three values, SQLite's words.
+   */
+  private static PorterException rowRefused(
+      TableDef table, long number, List<String> columns, Object[] row, SQLException e) {
+    return new PorterException(
+        ErrorCategory.REFUSED,
+        "table "
+            + table.name()
+            + ", row "
+            + number
+            + " ("
+            + describe(columns, row)
+            + "): SQLite refused it: "
+            + e.getMessage().replace('\n', ' '),
+        e);
+  }
+
   /** The first three values of a row, with their columns' names, for a message. */
   private static String describe(List<String> columns, Object[] row) {
     StringBuilder b = new StringBuilder();
@@ -702,17 +721,7 @@ final class SqliteTarget implements Target {
     private PorterException refusal(Connection c, String name, long rowid, SQLException e)
         throws SQLException {
       long number = Sqlite.number(c, "SELECT count(*) FROM " + name + " WHERE rowid <= " + rowid);
-      return new PorterException(
-          ErrorCategory.REFUSED,
-          "table "
-              + table.name()
-              + ", row "
-              + number
-              + " ("
-              + describe(columns, firstValues(c, name, rowid))
-              + "): SQLite refused it: "
-              + e.getMessage().replace('\n', ' '),
-          e);
+      return rowRefused(table, number, columns, firstValues(c, name, rowid), e);
     }
 
     /** The values of a written row in the archive's first three columns. */
@@ -1007,22 +1016,8 @@ final class SqliteTarget implements Target {
         }
         inserted += ps.executeUpdate();
       } catch (SQLException e) {
-        throw new PorterException(
-            ErrorCategory.REFUSED,
-            "table "
-                + table.name()
-                + ", row "
-                + number
-                + " ("
-                + describe(row)
-                + "): SQLite refused it: "
-                + e.getMessage().replace('\n', ' '),
-            e);
+        throw rowRefused(table, number, columns, row, e);
       }
-    }
-
-    private String describe(Object[] row) {
-      return SqliteTarget.describe(columns, row);
     }
 
     private PreparedStatement prepare(String sql) {

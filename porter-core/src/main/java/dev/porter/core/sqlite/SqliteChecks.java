@@ -6,12 +6,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -27,6 +28,11 @@ import java.util.TreeMap;
  *
  * <p>On one processor the parts would only add work (quick_check reads every page a second time):
  * there the full integrity_check and the foreign-key items run one after the other.
+ *
+ * <p>The second connection may start before the checks do ({@link #startEarly}): while the import's
+ * connection still builds indexes, it takes the partial check of each table whose B-trees are
+ * complete, as {@link #release} hands them over
+ * (docs/decisions/0028-sqlite-checks-beside-index-builds.md).
  */
 final class SqliteChecks implements AutoCloseable {
   /** Parents with at most this many rows may be checked through a set of their keys. */
@@ -63,7 +69,16 @@ final class SqliteChecks implements AutoCloseable {
 
   private final Path staging;
   private final boolean parallel;
-  private final ArrayDeque<Item> queue = new ArrayDeque<>();
+
+  /** Items not yet taken, largest first. */
+  private final PriorityQueue<Item> queue =
+      new PriorityQueue<>((a, b) -> Long.compare(b.cost(), a.cost()));
+
+  /** False while items may still be released: the second connection then waits for them. */
+  private boolean sealed = true;
+
+  /** Tables (folded names) whose partial check was released early. */
+  private final Set<String> released = new HashSet<>();
 
   /** Problems by check, in a fixed order: quick_check first, then tables by name. */
   private final Map<String, List<String>> problems = new TreeMap<>();
@@ -102,39 +117,53 @@ final class SqliteChecks implements AutoCloseable {
    */
   Result check(Connection main, Map<String, Long> rows, Set<String> foreignKeysCleared)
       throws SQLException {
+    return check(main, rows, foreignKeysCleared, null);
+  }
+
+  /** Work for the main connection once no item is left for it, while the second one finishes. */
+  interface Idle {
+    void run(Connection main) throws SQLException;
+  }
+
+  /**
+   * As {@link #check(Connection, Map, Set)}; then, once no item is left for {@code main}, {@code
+   * whenIdle} (if given) runs on it while the second connection finishes its last item.
+   */
+  Result check(
+      Connection main, Map<String, Long> rows, Set<String> foreignKeysCleared, Idle whenIdle)
+      throws SQLException {
     List<TableInfo> tables = tables(main);
-    boolean split = parallel;
-    for (TableInfo t : tables) {
-      split &= !integerLike(t.name()); // integrity_check(123) would read as a limit of 123 errors
-    }
+    boolean split = splits(tables);
     Map<String, Long> sizes = new HashMap<>();
     for (Map.Entry<String, Long> e : rows.entrySet()) {
       sizes.put(fold(e.getKey()), e.getValue());
     }
     List<Item> items = new ArrayList<>();
     items.add(new Item(split ? Kind.QUICK : Kind.FULL, null, Long.MAX_VALUE));
-    for (TableInfo t : tables) {
-      String key = fold(t.name());
-      long size = sizes.getOrDefault(key, 0L);
-      if (split) {
-        items.add(new Item(Kind.TABLE, t.name(), size));
-      }
-      if (t.hasForeignKeys() && !foreignKeysCleared.contains(key)) {
-        items.add(new Item(Kind.FOREIGN_KEYS, t.name(), size));
-      }
-    }
-    items.sort((a, b) -> Long.compare(b.cost(), a.cost()));
     synchronized (this) {
+      for (TableInfo t : tables) {
+        String key = fold(t.name());
+        long size = sizes.getOrDefault(key, 0L);
+        if (split && !released.contains(key)) {
+          items.add(new Item(Kind.TABLE, t.name(), size));
+        }
+        if (t.hasForeignKeys() && !foreignKeysCleared.contains(key)) {
+          items.add(new Item(Kind.FOREIGN_KEYS, t.name(), size));
+        }
+      }
       queue.addAll(items);
+      sealed = true;
+      notifyAll();
     }
-    if (parallel) {
-      worker = new Thread(this::work, "porter-sqlite-checks");
-      worker.setDaemon(true);
-      worker.start();
+    if (parallel && worker == null) {
+      startWorker();
     }
     Item item;
     while ((item = poll()) != null) {
       run(main, item);
+    }
+    if (whenIdle != null && worker != null && worker.isAlive()) {
+      whenIdle.run(main);
     }
     joinWorker();
     synchronized (this) {
@@ -152,6 +181,55 @@ final class SqliteChecks implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the second connection before the checks, on the partial checks that {@link #release}
+   * hands over while {@code main} still writes. False, and nothing started, where the checks are
+   * not split in parts (one processor, a table named like a number). {@code main} must hold no lock
+   * that keeps a reader out, and the file must be in WAL mode, so that its commits never wait for
+   * the reader.
+   */
+  boolean startEarly(Connection main) throws SQLException {
+    if (!canStartEarly(main)) {
+      return false;
+    }
+    synchronized (this) {
+      sealed = false;
+    }
+    startWorker();
+    return true;
+  }
+
+  /** Whether {@link #startEarly} would start: two connections, the checks in parts. */
+  boolean canStartEarly(Connection main) throws SQLException {
+    return parallel && worker == null && splits(tables(main));
+  }
+
+  /**
+   * Hands over the partial integrity check of {@code table}, whose B-trees (rows and every index)
+   * are complete and committed and will not change again; {@code rows} orders it among the others.
+   */
+  synchronized void release(String table, long rows) {
+    if (stopped || sealed || !released.add(fold(table))) {
+      return;
+    }
+    queue.add(new Item(Kind.TABLE, table, rows));
+    notifyAll();
+  }
+
+  private boolean splits(List<TableInfo> tables) {
+    boolean split = parallel;
+    for (TableInfo t : tables) {
+      split &= !integerLike(t.name()); // integrity_check(123) would read as a limit of 123 errors
+    }
+    return split;
+  }
+
+  private void startWorker() {
+    worker = new Thread(this::work, "porter-sqlite-checks");
+    worker.setDaemon(true);
+    worker.start();
+  }
+
   /** Stops the second connection (an import that failed before its checks). */
   @Override
   public void close() {
@@ -159,6 +237,7 @@ final class SqliteChecks implements AutoCloseable {
     synchronized (this) {
       stopped = true;
       queue.clear();
+      notifyAll();
       s = running;
     }
     if (s != null) {
@@ -186,16 +265,26 @@ final class SqliteChecks implements AutoCloseable {
     try (Connection c = Sqlite.connect(staging, true)) {
       Sqlite.exec(c, "PRAGMA cache_size = -" + (FK_CACHE_BYTES >> 10));
       Item item;
-      while ((item = poll()) != null) {
+      while ((item = take()) != null) {
         run(c, item);
       }
     } catch (SQLException e) {
       // the main connection runs what is left
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
   private synchronized Item poll() {
     return stopped ? null : queue.poll();
+  }
+
+  /** The next item, waiting for one while more may be released; null when all are taken. */
+  private synchronized Item take() throws InterruptedException {
+    while (!stopped && queue.isEmpty() && !sealed) {
+      wait();
+    }
+    return poll();
   }
 
   private void run(Connection c, Item item) {

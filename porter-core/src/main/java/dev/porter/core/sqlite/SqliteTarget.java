@@ -61,6 +61,12 @@ final class SqliteTarget implements Target {
 
   private boolean walAtCommit;
 
+  /** The staging file is in WAL mode, from the index builds on (checks beside them). */
+  private boolean walStaging;
+
+  /** Rows loaded by table (folded name), which order the checks. */
+  private final Map<String, Long> loadedRows = new HashMap<>();
+
   private final SqliteChecks checker;
 
   /** The foreign keys followed through the load; read at the first table. */
@@ -422,6 +428,11 @@ final class SqliteTarget implements Target {
     return true;
   }
 
+  /** Whether the checks started beside the index builds, the file in WAL mode (for tests). */
+  boolean checksBesideIndexBuilds() {
+    return walStaging;
+  }
+
   /** How many rows were written as pages rather than inserted (for tests and timings). */
   long rowsAsPages() {
     return rowsAsPages;
@@ -773,6 +784,7 @@ final class SqliteTarget implements Target {
     @Override
     public long finish() {
       openPaged.remove(this);
+      loadedRows.merge(SqliteChecks.fold(table.name()), written(), Long::sum);
       if (rest != null) {
         return written() + rest.finish();
       }
@@ -1148,6 +1160,7 @@ final class SqliteTarget implements Target {
       if (tracking != null) {
         tracking.finish();
       }
+      loadedRows.merge(SqliteChecks.fold(table.name()), inserted, Long::sum);
       return inserted;
     }
   }
@@ -1182,10 +1195,29 @@ final class SqliteTarget implements Target {
     }
     try {
       // Indexes after the rows (faster), triggers last (so they never fire for loaded rows).
+      Map<String, Integer> indexesToBuild = new HashMap<>();
+      for (SqliteSchema.MasterEntry m : s.master()) {
+        if (m.type().equals("index") && m.sql() != null) {
+          indexesToBuild.merge(SqliteChecks.fold(m.tblName()), 1, Integer::sum);
+        }
+      }
+      boolean checksBeside = !indexesToBuild.isEmpty() && startChecksBesideIndexes();
+      if (checksBeside) {
+        for (String table : tablesOf(conn())) {
+          if (!indexesToBuild.containsKey(SqliteChecks.fold(table))) {
+            releaseCheck(table);
+          }
+        }
+      }
       for (String type : List.of("index", "view", "trigger")) {
         for (SqliteSchema.MasterEntry m : s.master()) {
           if (m.type().equals(type) && m.sql() != null) {
             execDdl(m.type() + " " + m.name(), m.sql());
+            if (checksBeside
+                && type.equals("index")
+                && indexesToBuild.merge(SqliteChecks.fold(m.tblName()), -1, Integer::sum) == 0) {
+              releaseCheck(m.tblName()); // committed: each statement is its own transaction
+            }
           }
         }
       }
@@ -1263,13 +1295,64 @@ final class SqliteTarget implements Target {
   }
 
   /**
+   * Lets the second connection of the checks start while this one builds the indexes
+   * (docs/decisions/0028-sqlite-checks-beside-index-builds.md): what is loaded is committed, the
+   * staging file goes into WAL mode, whose commits never wait for a reader, and from here on every
+   * statement is its own transaction. False, and nothing changed, where the checks would not be
+   * split (one processor, a table named like a number) or the file cannot enter WAL mode.
+   */
+  private boolean startChecksBesideIndexes() throws SQLException {
+    Connection c = conn();
+    if (!checker.canStartEarly(c)) {
+      return false;
+    }
+    if (!c.getAutoCommit()) {
+      c.commit();
+    }
+    c.setAutoCommit(true);
+    Sqlite.exec(c, "PRAGMA locking_mode = NORMAL");
+    Sqlite.number(c, "SELECT count(*) FROM main.sqlite_master"); // lets go of the exclusive lock
+    if (!"wal".equalsIgnoreCase(Sqlite.string(c, "PRAGMA main.journal_mode = WAL"))) {
+      Sqlite.exec(c, "PRAGMA locking_mode = EXCLUSIVE");
+      return false;
+    }
+    walStaging = true;
+    // one checkpoint, when the import leaves WAL mode before the swap, rather than one per index
+    Sqlite.exec(c, "PRAGMA wal_autocheckpoint = 0");
+    return checker.startEarly(c);
+  }
+
+  /** The tables of the staging file, but sqlite_sequence, which is written after the indexes. */
+  private static List<String> tablesOf(Connection c) throws SQLException {
+    List<String> tables = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet r =
+            st.executeQuery(
+                "SELECT name FROM main.sqlite_master WHERE type = 'table'"
+                    + " AND name <> 'sqlite_sequence'")) {
+      while (r.next()) {
+        tables.add(r.getString(1));
+      }
+    }
+    return tables;
+  }
+
+  private void releaseCheck(String table) {
+    if (!table.equalsIgnoreCase("sqlite_sequence")) {
+      checker.release(table, loadedRows.getOrDefault(SqliteChecks.fold(table), 0L));
+    }
+  }
+
+  /**
    * Commits the last of the staging file. Its bytes then start on their way to disk on another
    * thread, while the checks read it (CPU-bound), so that the sync before the swap finds little
    * left to write. That sync still runs and is the one that counts; a failure here is left to it.
    */
   private void complete() throws SQLException {
-    conn().commit();
-    conn().setAutoCommit(true);
+    if (!conn().getAutoCommit()) {
+      conn().commit();
+      conn().setAutoCommit(true);
+    }
     earlySync =
         new Thread(
             () -> {
@@ -1328,7 +1411,11 @@ final class SqliteTarget implements Target {
       Sqlite.exec(conn(), "PRAGMA locking_mode = NORMAL");
       Sqlite.number(conn(), "SELECT count(*) FROM main.sqlite_master");
       SqliteChecks.Result found =
-          checker.check(conn(), expectedRows, keySets == null ? Set.of() : keySets.cleared());
+          checker.check(
+              conn(),
+              expectedRows,
+              keySets == null ? Set.of() : keySets.cleared(),
+              walStaging ? SqliteTarget::copyWalWhileChecked : null);
       if (found.failure() != null) {
         throw found.failure();
       }
@@ -1379,11 +1466,21 @@ final class SqliteTarget implements Target {
   public CommitResult commit() {
     Path partial = null;
     try {
-      if (walAtCommit) {
+      if (walStaging) {
+        leaveWal();
+      } else if (walAtCommit) {
         Sqlite.exec(conn(), "PRAGMA journal_mode = WAL");
       }
       conn().close();
       conn = null;
+      Path wal = staging.resolveSibling(staging.getFileName() + "-wal");
+      if (walStaging && Files.exists(wal) && Files.size(wal) > 0) {
+        throw PorterException.unavailable(
+            "cannot swap the new database into "
+                + target
+                + ": its staging file's WAL still holds pages after the last connection closed",
+            null);
+      }
       awaitEarlySync();
       FileSync.file(staging);
       if (guard != null) {
@@ -1414,6 +1511,36 @@ final class SqliteTarget implements Target {
       // rollback without --force will refuse for want of a record; the data is in place
     }
     return new CommitResult(target.toString(), preImage == null ? null : preImage.toString());
+  }
+
+  /**
+   * While the second connection checks its last table, copies the pages of the WAL into the file:
+   * readers go on reading them from the WAL, and leaving WAL mode before the swap then has nothing
+   * left to copy. Only a speed-up: if it cannot copy everything, {@link #leaveWal} does the rest.
+   */
+  private static void copyWalWhileChecked(Connection c) throws SQLException {
+    Sqlite.number(c, "PRAGMA main.wal_checkpoint(PASSIVE)");
+  }
+
+  /**
+   * Copies every page of the WAL into the staging file, the checks having passed on the same pages:
+   * the file leaves WAL mode, unless it is to stay in it (the source's mode), in which case the WAL
+   * is emptied and SQLite removes it when the connection closes.
+   */
+  private void leaveWal() throws SQLException {
+    if (walAtCommit) {
+      try (Statement st = conn().createStatement();
+          ResultSet r = st.executeQuery("PRAGMA main.wal_checkpoint(TRUNCATE)")) {
+        if (!r.next() || r.getInt(1) != 0) {
+          throw new SQLException("the WAL could not be copied into the staging file");
+        }
+      }
+      return;
+    }
+    String mode = Sqlite.string(conn(), "PRAGMA main.journal_mode = DELETE");
+    if (!"delete".equalsIgnoreCase(mode)) {
+      throw new SQLException("the staging file stayed in " + mode + " mode");
+    }
   }
 
   @Override

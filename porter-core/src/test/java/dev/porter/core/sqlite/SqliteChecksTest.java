@@ -1,6 +1,7 @@
 package dev.porter.core.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,5 +130,70 @@ class SqliteChecksTest {
     assertTrue(SqliteChecks.integerLike(" -4"));
     List<String> problems = check(db, true, Set.of()).problems();
     assertTrue(problems.stream().anyMatch(p -> p.contains("n_v")), problems.toString());
+  }
+
+  /**
+   * Started before the checks, the second connection takes each table as it is released, while the
+   * first goes on writing (in WAL mode, as an import does while it builds indexes); what a released
+   * table's check finds is reported with the rest.
+   */
+  @Test
+  void tablesReleasedWhileTheFirstConnectionWritesAreCheckedWithTheRest() throws SQLException {
+    Path db =
+        database(
+            "early.db",
+            "PRAGMA writable_schema = ON",
+            "UPDATE sqlite_master SET sql = 'CREATE INDEX weird_a ON \"we\"\"ird t\" (b)'"
+                + " WHERE name = 'weird_a'",
+            "PRAGMA writable_schema = OFF",
+            "PRAGMA journal_mode = WAL");
+    try (Connection c = Sqlite.connect(db, false);
+        SqliteChecks checks = new SqliteChecks(db, true)) {
+      assertTrue(checks.startEarly(c));
+      checks.release("we\"ird t", 2000);
+      try (Statement st = c.createStatement()) {
+        st.execute("CREATE INDEX p_name ON p (name)"); // committed while the other one reads
+        st.execute("INSERT INTO c (fk) VALUES (2)");
+      }
+      checks.release("p", 2000);
+      checks.release("p", 2000); // once is enough
+      SqliteChecks.Result r = checks.check(c, Map.of("p", 2000L, "c", 4L), Set.of());
+      assertTrue(
+          !r.problems().isEmpty() && r.problems().stream().allMatch(p -> p.contains("weird_a")),
+          r.problems().toString());
+      assertEquals(0, r.violations());
+      assertNull(r.failure());
+    }
+  }
+
+  @Test
+  void aSecondConnectionStartedEarlyStopsWhenTheImportFailsBeforeItsChecks() throws Exception {
+    Path db = database("stopped.db", "PRAGMA journal_mode = WAL");
+    try (Connection c = Sqlite.connect(db, false)) {
+      SqliteChecks checks = new SqliteChecks(db, true);
+      assertTrue(checks.startEarly(c));
+      assertFalse(checks.startEarly(c), "started once");
+      assertTrue(checkThreads() > 0, "waiting for tables");
+      checks.close();
+      assertEquals(0, checkThreads(), "its thread has ended");
+    }
+  }
+
+  @Test
+  void onOneProcessorNothingStartsEarly() throws SQLException {
+    Path db = database("single.db");
+    try (Connection c = Sqlite.connect(db, false);
+        SqliteChecks checks = new SqliteChecks(db, false)) {
+      assertFalse(checks.startEarly(c));
+      checks.release("p", 2000); // ignored: the whole check runs at the end
+      SqliteChecks.Result r = checks.check(c, Map.of("p", 2000L, "c", 3L), Set.of());
+      assertEquals(List.of(), r.problems());
+    }
+  }
+
+  private static long checkThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().equals("porter-sqlite-checks"))
+        .count();
   }
 }

@@ -1,0 +1,220 @@
+package dev.porter.core.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.porter.core.dialect.Check;
+import dev.porter.core.dialect.ImportMode;
+import dev.porter.core.dialect.LoadMode;
+import dev.porter.core.dialect.RowCursor;
+import dev.porter.core.dialect.RowSink;
+import dev.porter.core.dialect.TargetOptions;
+import dev.porter.core.model.ArchiveHeader;
+import dev.porter.core.model.ColumnDef;
+import dev.porter.core.model.SourceSchema;
+import dev.porter.core.model.TableDef;
+import dev.porter.core.model.TableEntry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A plain restore whose checks start beside its index builds (ADR 0028): the staging file passes
+ * through WAL mode, and what is swapped in is the same database a restore without that would give,
+ * in the source's journal mode, with no WAL or shared-memory file left beside it.
+ */
+class ChecksBesideIndexBuildsTest {
+  @TempDir Path dir;
+
+  /** Indexed tables, one without an index, AUTOINCREMENT, a view, a trigger, a foreign key. */
+  private Path source(String name, boolean wal) throws SQLException {
+    Path db = dir.resolve(name);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement()) {
+      if (wal) {
+        s.execute("PRAGMA journal_mode = WAL");
+      }
+      s.execute("CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT NOT NULL, city TEXT)");
+      s.execute(
+          "CREATE TABLE orders (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+              + " customer_id INTEGER REFERENCES customer(id), total REAL, note TEXT)");
+      s.execute("CREATE TABLE tag (label TEXT, weight INTEGER)");
+      s.execute("CREATE INDEX orders_customer ON orders (customer_id)");
+      s.execute("CREATE INDEX customer_city ON customer (city, name)");
+      s.execute("CREATE UNIQUE INDEX orders_note ON orders (note)");
+      s.execute("CREATE VIEW big AS SELECT * FROM orders WHERE total > 100");
+      s.execute(
+          "CREATE TRIGGER stamp AFTER INSERT ON tag BEGIN"
+              + " UPDATE tag SET weight = 0 WHERE rowid = new.rowid AND weight IS NULL; END");
+      s.execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)"
+              + " INSERT INTO customer SELECT i, 'c' || i, 'city ' || (i % 17) FROM n");
+      s.execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9000)"
+              + " INSERT INTO orders SELECT i * 2, 1 + (i * 7919) % 3000, i * 0.25, 'o' || i FROM n");
+      s.execute("DELETE FROM orders WHERE id > 17990"); // the counter stays above the last row
+      s.execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)"
+              + " INSERT INTO tag SELECT 't' || i, i FROM n");
+      s.execute("PRAGMA user_version = 7");
+    }
+    return db;
+  }
+
+  /**
+   * Restores {@code source} into {@code target} as an import does, the checks on two connections.
+   */
+  private SqliteTarget restore(Path source, Path target, boolean parallel) {
+    SqliteSource in = SqliteSource.open(source);
+    SqliteTarget t = SqliteTarget.open(target, TargetOptions.of(ImportMode.NEW), parallel);
+    try (in) {
+      SourceSchema schema = in.schema();
+      List<TableEntry> entries = new ArrayList<>();
+      for (TableDef table : schema.tables()) {
+        entries.add(new TableEntry(entries.size() + 1, "m" + entries.size(), table));
+      }
+      ArchiveHeader header =
+          new ArchiveHeader(
+              ArchiveHeader.FORMAT_NAME,
+              1,
+              "test",
+              "2026-12-03T00:00:00Z",
+              null,
+              schema.source(),
+              entries,
+              schema.sqlite(),
+              null);
+      t.createSchema(header);
+      Map<String, Long> counts = new LinkedHashMap<>();
+      for (TableEntry e : entries) {
+        List<String> columns = e.table().dataColumns().stream().map(ColumnDef::name).toList();
+        RowSink sink = t.loader(e.table(), columns, LoadMode.INSERT);
+        try (RowCursor rows = in.rows(e.table())) {
+          Object[] row;
+          while ((row = rows.next()) != null) {
+            sink.accept(row);
+          }
+        }
+        counts.put(e.table().name(), sink.finish());
+      }
+      t.finishLoad(header);
+      List<Check> checks = t.verify(counts);
+      assertTrue(checks.stream().allMatch(Check::passed), checks::toString);
+      t.commit();
+    } finally {
+      t.close();
+    }
+    return t;
+  }
+
+  @Test
+  void aRestoreInRollbackModeComesOutAsTheSourceWithNoWalLeft() throws Exception {
+    Path source = source("source.db", false);
+    Path target = dir.resolve("restored.db");
+    SqliteTarget t = restore(source, target, true);
+    assertTrue(t.checksBesideIndexBuilds(), "the checks ran beside the index builds");
+    assertEquals(List.of(), sidecars(), "no WAL, shared memory or staging file is left");
+    assertEquals(1, header(target, 18), "rollback journal: file format write version 1");
+    assertEquals(1, header(target, 19), "rollback journal: file format read version 1");
+    assertSameDatabase(source, target);
+    assertEquals("delete", single(target, "PRAGMA journal_mode"));
+  }
+
+  @Test
+  void aRestoreOfAWalSourceComesOutInWalModeWithItsPagesInTheFile() throws Exception {
+    Path source = source("source-wal.db", true);
+    Path target = dir.resolve("restored-wal.db");
+    SqliteTarget t = restore(source, target, true);
+    assertTrue(t.checksBesideIndexBuilds(), "the checks ran beside the index builds");
+    assertEquals(List.of(), sidecars(), "no WAL, shared memory or staging file is left");
+    assertEquals(2, header(target, 18), "WAL: file format write version 2");
+    assertEquals(2, header(target, 19), "WAL: file format read version 2");
+    // every page is in the file itself: a copy of it alone, without any WAL, holds it all
+    Path alone = dir.resolve("copy-alone.db");
+    Files.copy(target, alone);
+    assertSameDatabase(source, alone);
+  }
+
+  @Test
+  void onOneProcessorTheChecksWaitForTheIndexesAndTheResultIsTheSame() throws Exception {
+    Path source = source("one.db", false);
+    Path target = dir.resolve("one-restored.db");
+    SqliteTarget t = restore(source, target, false);
+    assertFalse(t.checksBesideIndexBuilds(), "one connection: no reason to leave the journal");
+    assertEquals(List.of(), sidecars());
+    assertSameDatabase(source, target);
+  }
+
+  private List<String> sidecars() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.contains("restored") || n.contains("staging"))
+          .filter(n -> !n.endsWith(".db") && !n.contains("porter-lock") && !n.contains("state"))
+          .sorted()
+          .toList();
+    }
+  }
+
+  private static int header(Path db, int offset) throws IOException {
+    try (InputStream in = Files.newInputStream(db)) {
+      byte[] h = in.readNBytes(100);
+      return h[offset] & 0xff;
+    }
+  }
+
+  private static void assertSameDatabase(Path expected, Path actual) throws SQLException {
+    String master =
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name <> 'sqlite_sequence'"
+            + " ORDER BY rowid";
+    assertEquals(rows(expected, master), rows(actual, master), "the schema, in its order");
+    for (String q :
+        List.of(
+            "SELECT * FROM customer ORDER BY id",
+            "SELECT * FROM orders ORDER BY id",
+            "SELECT rowid, * FROM tag ORDER BY rowid",
+            "SELECT customer_id, id FROM orders INDEXED BY orders_customer ORDER BY customer_id, id",
+            "SELECT city, name FROM customer INDEXED BY customer_city ORDER BY city, name",
+            "SELECT name, seq FROM sqlite_sequence",
+            "SELECT count(*) FROM big",
+            "PRAGMA user_version",
+            "PRAGMA integrity_check")) {
+      assertEquals(rows(expected, q), rows(actual, q), q);
+    }
+  }
+
+  private static String single(Path db, String sql) throws SQLException {
+    List<List<Object>> r = rows(db, sql);
+    return String.valueOf(r.get(0).get(0));
+  }
+
+  private static List<List<Object>> rows(Path db, String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      List<List<Object>> out = new ArrayList<>();
+      int n = r.getMetaData().getColumnCount();
+      while (r.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          row.add(r.getObject(i));
+        }
+        out.add(row);
+      }
+      return out;
+    }
+  }
+}

@@ -1312,7 +1312,13 @@ final class SqliteTarget implements Target {
     c.setAutoCommit(true);
     Sqlite.exec(c, "PRAGMA locking_mode = NORMAL");
     Sqlite.number(c, "SELECT count(*) FROM main.sqlite_master"); // lets go of the exclusive lock
-    if (!"wal".equalsIgnoreCase(Sqlite.string(c, "PRAGMA main.journal_mode = WAL"))) {
+    String mode;
+    try {
+      mode = Sqlite.string(c, "PRAGMA main.journal_mode = WAL");
+    } catch (SQLException e) {
+      mode = null; // no shared memory for a WAL here (a network file system): as before, then
+    }
+    if (!"wal".equalsIgnoreCase(mode)) {
       Sqlite.exec(c, "PRAGMA locking_mode = EXCLUSIVE");
       return false;
     }

@@ -189,19 +189,32 @@ final class SqliteChecks implements AutoCloseable {
    * the reader.
    */
   boolean startEarly(Connection main) throws SQLException {
-    if (!canStartEarly(main)) {
+    if (earlyTables(main) == null) {
       return false;
     }
+    startEarly();
+    return true;
+  }
+
+  /**
+   * The tables of the file, which {@link #release} may hand over once started early; null where
+   * {@link #startEarly} would not start (one processor, a table named like a number, already
+   * started).
+   */
+  List<String> earlyTables(Connection main) throws SQLException {
+    if (!parallel || worker != null) {
+      return null;
+    }
+    List<TableInfo> tables = tables(main);
+    return splits(tables) ? tables.stream().map(TableInfo::name).toList() : null;
+  }
+
+  /** {@link #startEarly(Connection)} once {@link #earlyTables} has said it can. */
+  void startEarly() {
     synchronized (this) {
       sealed = false;
     }
     startWorker();
-    return true;
-  }
-
-  /** Whether {@link #startEarly} would start: two connections, the checks in parts. */
-  boolean canStartEarly(Connection main) throws SQLException {
-    return parallel && worker == null && splits(tables(main));
   }
 
   /**

@@ -1201,9 +1201,10 @@ final class SqliteTarget implements Target {
           indexesToBuild.merge(SqliteChecks.fold(m.tblName()), 1, Integer::sum);
         }
       }
-      boolean checksBeside = !indexesToBuild.isEmpty() && startChecksBesideIndexes();
+      List<String> tables = indexesToBuild.isEmpty() ? null : startChecksBesideIndexes();
+      boolean checksBeside = tables != null;
       if (checksBeside) {
-        for (String table : tablesOf(conn())) {
+        for (String table : tables) {
           if (!indexesToBuild.containsKey(SqliteChecks.fold(table))) {
             releaseCheck(table);
           }
@@ -1298,13 +1299,15 @@ final class SqliteTarget implements Target {
    * Lets the second connection of the checks start while this one builds the indexes
    * (docs/decisions/0028-sqlite-checks-beside-index-builds.md): what is loaded is committed, the
    * staging file goes into WAL mode, whose commits never wait for a reader, and from here on every
-   * statement is its own transaction. False, and nothing changed, where the checks would not be
-   * split (one processor, a table named like a number) or the file cannot enter WAL mode.
+   * statement is its own transaction. Returns the file's tables; null, and nothing changed, where
+   * the checks would not be split (one processor, a table named like a number) or the file cannot
+   * enter WAL mode.
    */
-  private boolean startChecksBesideIndexes() throws SQLException {
+  private List<String> startChecksBesideIndexes() throws SQLException {
     Connection c = conn();
-    if (!checker.canStartEarly(c)) {
-      return false;
+    List<String> tables = checker.earlyTables(c);
+    if (tables == null) {
+      return null;
     }
     if (!c.getAutoCommit()) {
       c.commit();
@@ -1320,29 +1323,16 @@ final class SqliteTarget implements Target {
     }
     if (!"wal".equalsIgnoreCase(mode)) {
       Sqlite.exec(c, "PRAGMA locking_mode = EXCLUSIVE");
-      return false;
+      return null;
     }
     walStaging = true;
     // one checkpoint, when the import leaves WAL mode before the swap, rather than one per index
     Sqlite.exec(c, "PRAGMA wal_autocheckpoint = 0");
-    return checker.startEarly(c);
-  }
-
-  /** The tables of the staging file, but sqlite_sequence, which is written after the indexes. */
-  private static List<String> tablesOf(Connection c) throws SQLException {
-    List<String> tables = new ArrayList<>();
-    try (Statement st = c.createStatement();
-        ResultSet r =
-            st.executeQuery(
-                "SELECT name FROM main.sqlite_master WHERE type = 'table'"
-                    + " AND name <> 'sqlite_sequence'")) {
-      while (r.next()) {
-        tables.add(r.getString(1));
-      }
-    }
+    checker.startEarly();
     return tables;
   }
 
+  /** Hands a complete table to the checks; sqlite_sequence is written after the indexes. */
   private void releaseCheck(String table) {
     if (!table.equalsIgnoreCase("sqlite_sequence")) {
       checker.release(table, loadedRows.getOrDefault(SqliteChecks.fold(table), 0L));

@@ -121,15 +121,25 @@ class ChecksBesideIndexBuildsTest {
     return t;
   }
 
-  @Test
-  void aRestoreInRollbackModeComesOutAsTheSourceWithNoWalLeft() throws Exception {
-    Path source = source("source.db", false);
-    Path target = dir.resolve("restored.db");
+  /**
+   * Restores {@code source} with the checks beside the index builds, and asserts what every such
+   * restore leaves: no WAL, shared memory or staging file, and the file format versions of the
+   * journal mode (1 for a rollback journal, 2 for WAL).
+   */
+  private Path restoreBeside(Path source, String name, int formatVersion) throws IOException {
+    Path target = dir.resolve(name);
     SqliteTarget t = restore(source, target, true);
     assertTrue(t.checksBesideIndexBuilds(), "the checks ran beside the index builds");
     assertEquals(List.of(), sidecars(), "no WAL, shared memory or staging file is left");
-    assertEquals(1, header(target, 18), "rollback journal: file format write version 1");
-    assertEquals(1, header(target, 19), "rollback journal: file format read version 1");
+    assertEquals(formatVersion, header(target, 18), "file format write version");
+    assertEquals(formatVersion, header(target, 19), "file format read version");
+    return target;
+  }
+
+  @Test
+  void aRestoreInRollbackModeComesOutAsTheSourceWithNoWalLeft() throws Exception {
+    Path source = source("source.db", false);
+    Path target = restoreBeside(source, "restored.db", 1);
     assertSameDatabase(source, target);
     assertEquals("delete", single(target, "PRAGMA journal_mode"));
   }
@@ -137,12 +147,7 @@ class ChecksBesideIndexBuildsTest {
   @Test
   void aRestoreOfAWalSourceComesOutInWalModeWithItsPagesInTheFile() throws Exception {
     Path source = source("source-wal.db", true);
-    Path target = dir.resolve("restored-wal.db");
-    SqliteTarget t = restore(source, target, true);
-    assertTrue(t.checksBesideIndexBuilds(), "the checks ran beside the index builds");
-    assertEquals(List.of(), sidecars(), "no WAL, shared memory or staging file is left");
-    assertEquals(2, header(target, 18), "WAL: file format write version 2");
-    assertEquals(2, header(target, 19), "WAL: file format read version 2");
+    Path target = restoreBeside(source, "restored-wal.db", 2);
     // every page is in the file itself: a copy of it alone, without any WAL, holds it all
     Path alone = dir.resolve("copy-alone.db");
     Files.copy(target, alone);

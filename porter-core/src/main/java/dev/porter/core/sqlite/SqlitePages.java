@@ -25,6 +25,8 @@ final class SqlitePages implements Closeable {
 
   private static final byte LEAF = 0x0D;
   private static final byte INTERIOR = 0x05;
+  private static final byte INDEX_LEAF = 0x0A;
+  private static final byte INDEX_INTERIOR = 0x02;
 
   private final FileChannel channel;
   private final int pageSize;
@@ -401,6 +403,140 @@ final class SqlitePages implements Closeable {
         java.util.Arrays.fill(page, 12 + 2 * cells, contentStart, (byte) 0);
       }
     }
+  }
+
+  /** Starts the B-tree of an index, written wholly to new pages; see {@link IndexTree}. */
+  IndexTree indexTree() {
+    return new IndexTree();
+  }
+
+  /**
+   * One index's B-tree, built from its entries in ascending order (ADR 0029). Unlike a table's, an
+   * index's interior cells hold entries of their own: when a page is full, its last entry moves up
+   * to the level above as the divider between that page and the next, which starts with the entry
+   * that did not fit. So no page is ever left without cells. The top page is the index's root,
+   * wherever it falls: {@link #finish} returns its number for {@code sqlite_master}. Entries must
+   * fit a page whole (no overflow): at most {@link #maxEntry} bytes.
+   */
+  final class IndexTree {
+    private final byte[] leaf = new byte[pageSize];
+    private int cells;
+    private int contentStart = pageSize;
+    private int lastSize;
+    private long entries;
+    private final List<IndexLevel> levels = new ArrayList<>();
+
+    /** The largest payload an index page keeps whole (fileformat2.html, §1.6). */
+    int maxEntry() {
+      return ((pageSize - 12) * 64 / 255) - 23;
+    }
+
+    /** Adds an entry, which must sort after every entry added before it. */
+    void add(byte[] payload, int length) throws IOException {
+      if (length > maxEntry()) {
+        throw new IllegalArgumentException("an index entry of " + length + " bytes");
+      }
+      int size = Math.max(SqliteRecords.varintLength(length) + length, 4);
+      if (8 + 2 * (cells + 1) + size > contentStart) {
+        // the leaf's last entry becomes the divider above it; the new leaf starts with this one
+        int last = cellAt(leaf, 8, cells - 1);
+        int n = (int) readVarint(leaf, last);
+        int from = last + SqliteRecords.varintLength(n);
+        byte[] divider = java.util.Arrays.copyOfRange(leaf, from, from + n);
+        cells--;
+        contentStart += lastSize;
+        sealIndexPage(leaf, INDEX_LEAF, 8, cells, contentStart);
+        long page = append(leaf, 0);
+        indexLevel(0).add(page, divider);
+        cells = 0;
+        contentStart = pageSize;
+      }
+      contentStart -= size;
+      int p = SqliteRecords.putVarint(leaf, contentStart, length);
+      System.arraycopy(payload, 0, leaf, p, length);
+      putInt16(leaf, 8 + 2 * cells, contentStart);
+      cells++;
+      lastSize = size;
+      entries++;
+    }
+
+    long entries() {
+      return entries;
+    }
+
+    private IndexLevel indexLevel(int i) {
+      if (i == levels.size()) {
+        levels.add(new IndexLevel(i));
+      }
+      return levels.get(i);
+    }
+
+    /** Writes the last pages; returns the root's page number. */
+    long finish() throws IOException {
+      sealIndexPage(leaf, INDEX_LEAF, 8, cells, contentStart);
+      long page = append(leaf, 0);
+      for (IndexLevel l : levels) {
+        putInt32(l.page, 8, (int) page);
+        sealIndexPage(l.page, INDEX_INTERIOR, 12, l.cells, l.contentStart);
+        page = append(l.page, 0);
+      }
+      return page;
+    }
+
+    /** The interior pages of one level: cells of a child page and the entry that follows it. */
+    private final class IndexLevel {
+      private final int index;
+      private final byte[] page = new byte[pageSize];
+      private int cells;
+      private int contentStart = pageSize;
+      private int lastSize;
+
+      IndexLevel(int index) {
+        this.index = index;
+      }
+
+      void add(long child, byte[] divider) throws IOException {
+        int size = 4 + SqliteRecords.varintLength(divider.length) + divider.length;
+        if (12 + 2 * (cells + 1) + size > contentStart) {
+          // the last cell's child becomes the right-most one, its entry the divider above
+          int last = cellAt(page, 12, cells - 1);
+          long lastChild = int32(page, last) & 0xFFFFFFFFL;
+          int n = (int) readVarint(page, last + 4);
+          int from = last + 4 + SqliteRecords.varintLength(n);
+          byte[] up = java.util.Arrays.copyOfRange(page, from, from + n);
+          cells--;
+          contentStart += lastSize;
+          putInt32(page, 8, (int) lastChild);
+          sealIndexPage(page, INDEX_INTERIOR, 12, cells, contentStart);
+          long written = append(page, 0);
+          indexLevel(index + 1).add(written, up);
+          cells = 0;
+          contentStart = pageSize;
+        }
+        contentStart -= size;
+        putInt32(page, contentStart, (int) child);
+        int p = SqliteRecords.putVarint(page, contentStart + 4, divider.length);
+        System.arraycopy(divider, 0, page, p, divider.length);
+        putInt16(page, 12 + 2 * cells, contentStart);
+        cells++;
+        lastSize = size;
+      }
+    }
+  }
+
+  /** Where cell {@code i} of a page starts, from its pointer after a header of {@code header}. */
+  private static int cellAt(byte[] page, int header, int i) {
+    return ((page[header + 2 * i] & 0xFF) << 8) | (page[header + 2 * i + 1] & 0xFF);
+  }
+
+  /** Completes an index page's header; the unused space between pointers and cells is zeroed. */
+  private static void sealIndexPage(byte[] page, byte type, int header, int cells, int start) {
+    page[0] = type;
+    putInt16(page, 1, 0);
+    putInt16(page, 3, cells);
+    putInt16(page, 5, start == 65536 ? 0 : start);
+    page[7] = 0;
+    java.util.Arrays.fill(page, header + 2 * cells, start, (byte) 0);
   }
 
   static long readVarint(byte[] b, int p) {

@@ -186,9 +186,17 @@ final class SqliteRecords {
 
   /** The smallest serial type for an integer, as SQLite chooses it. */
   private int integerType(long i) {
+    return integerType(i, smallIntegers);
+  }
+
+  /**
+   * The smallest serial type for an integer, as SQLite chooses it; {@code small}: 0 and 1 take no
+   * bytes (schema format 4).
+   */
+  static int integerType(long i, boolean small) {
     long u = i < 0 ? ~i : i;
     if (u <= 127) {
-      return smallIntegers && (i == 0 || i == 1) ? 8 + (int) i : 1;
+      return small && (i == 0 || i == 1) ? 8 + (int) i : 1;
     }
     if (u <= 32767) {
       return 2;

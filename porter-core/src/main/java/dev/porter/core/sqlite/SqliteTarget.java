@@ -96,6 +96,18 @@ final class SqliteTarget implements Target {
   /** Tables written as pages whose CHECK constraints are asked of their rows at that point. */
   private final List<PagedLoader> toCheck = new ArrayList<>();
 
+  /**
+   * A plain restore's CREATE INDEX statements by table (folded name), built after the rows unless
+   * written as pages with them (ADR 0029); null for other imports.
+   */
+  private Map<String, List<SqliteSchema.MasterEntry>> plannedIndexes;
+
+  /** Indexes written as pages (folded name), with their root pages, to enter in sqlite_master. */
+  private final Map<String, Long> indexesAsPages = new HashMap<>();
+
+  /** Index entries still being gathered; their scratch files are closed with the import. */
+  private final Set<SqliteIndexPages.Collector> collectors = new java.util.LinkedHashSet<>();
+
   /** AUTOINCREMENT tables written as pages, with their largest rowid. */
   private final Map<String, Long> sequences = new java.util.LinkedHashMap<>();
 
@@ -256,6 +268,14 @@ final class SqliteTarget implements Target {
     try {
       prepareStaging(s.pageSize(), s.autoVacuum(), s.encoding());
       conn().setAutoCommit(false);
+      plannedIndexes = new HashMap<>();
+      for (SqliteSchema.MasterEntry m : s.master()) {
+        if (m.type().equals("index") && m.sql() != null) {
+          plannedIndexes
+              .computeIfAbsent(SqliteChecks.fold(m.tblName()), k -> new ArrayList<>())
+              .add(m);
+        }
+      }
       boolean statistics = false;
       for (SqliteSchema.MasterEntry m : s.master()) {
         if (!m.type().equals("table") || m.sql() == null) {
@@ -397,8 +417,29 @@ final class SqliteTarget implements Target {
     }
     SqliteKeySets.Tracking tracking =
         keySets.track(table.name(), shape.definition(), columns, true);
+    List<SqliteIndexPages.Collector> indexes = new ArrayList<>();
+    if (plannedIndexes != null) {
+      List<SqliteIndexPages.Plan> plans =
+          SqliteIndexPages.plans(
+              shape,
+              source,
+              plannedIndexes.getOrDefault(SqliteChecks.fold(table.name()), List.of()));
+      for (SqliteIndexPages.Plan plan : plans) {
+        SqliteIndexPages.Collector c =
+            new SqliteIndexPages.Collector(
+                plan, Math.max(1 << 16, SqliteIndexPages.RUN / plans.size()));
+        collectors.add(c);
+        indexes.add(c);
+      }
+    }
     return new PagedLoader(
-        table, columns, shape, source, shape.rowidSource(columns, table.rowidColumn()), tracking);
+        table,
+        columns,
+        shape,
+        source,
+        shape.rowidSource(columns, table.rowidColumn()),
+        tracking,
+        indexes);
   }
 
   /**
@@ -431,6 +472,11 @@ final class SqliteTarget implements Target {
   /** Whether the checks started beside the index builds, the file in WAL mode (for tests). */
   boolean checksBesideIndexBuilds() {
     return walStaging;
+  }
+
+  /** The indexes written as pages rather than built by CREATE INDEX (for tests). */
+  Set<String> indexesAsPages() {
+    return Set.copyOf(indexesAsPages.keySet());
   }
 
   /** How many rows were written as pages rather than inserted (for tests and timings). */
@@ -548,6 +594,9 @@ final class SqliteTarget implements Target {
     private final int rowidSource;
     private final SqliteKeySets.Tracking tracking;
 
+    /** The table's indexes whose entries are gathered from its rows (ADR 0029). */
+    private final List<SqliteIndexPages.Collector> indexes;
+
     /** The table's tree and the record encoder, from the first row on. */
     private SqlitePages.Tree tree;
 
@@ -561,13 +610,15 @@ final class SqliteTarget implements Target {
         SqlitePagedTables.Shape shape,
         int[] source,
         int rowidSource,
-        SqliteKeySets.Tracking tracking) {
+        SqliteKeySets.Tracking tracking,
+        List<SqliteIndexPages.Collector> indexes) {
       this.table = table;
       this.columns = columns;
       this.shape = shape;
       this.source = source;
       this.rowidSource = rowidSource;
       this.tracking = tracking;
+      this.indexes = indexes;
       openPaged.add(this);
     }
 
@@ -619,12 +670,39 @@ final class SqliteTarget implements Target {
           tracking.accept(row);
         }
         tree.add(rowid, records.record(), records.length());
+        if (!indexes.isEmpty()) {
+          gather(row, rowid);
+        }
       } catch (IOException e) {
         throw failure(e);
       } catch (SQLException e) {
         throw Sqlite.failure(
             "cannot load table " + table.name() + " into the staging database for", target, e);
       }
+    }
+
+    /** Gives a written row's keys to its indexes; an index that cannot take one is dropped. */
+    private void gather(Object[] row, long rowid) throws IOException {
+      for (int i = indexes.size() - 1; i >= 0; i--) {
+        SqliteIndexPages.Collector c = indexes.get(i);
+        if (!c.add(row, rowid)) {
+          indexes.remove(i);
+          collectors.remove(c);
+        }
+      }
+    }
+
+    /** Leaves the table's indexes to CREATE INDEX: the rows are no longer all written here. */
+    private void dropIndexes() {
+      for (SqliteIndexPages.Collector c : indexes) {
+        collectors.remove(c);
+        try {
+          c.close();
+        } catch (IOException e) {
+          // a scratch file that will not close is deleted at exit
+        }
+      }
+      indexes.clear();
     }
 
     /** Starts the table's tree at its first row; false if it cannot be written as pages. */
@@ -764,6 +842,7 @@ final class SqliteTarget implements Target {
      * (which would lose the rows its INSERT loader holds back).
      */
     void continueByInsert() throws SQLException {
+      dropIndexes();
       openPaged.remove(this);
       if (rest == null) {
         rest = new Loader(table, columns, LoadMode.INSERT, tracking, written());
@@ -789,6 +868,17 @@ final class SqliteTarget implements Target {
         return written() + rest.finish();
       }
       completeTree();
+      if (written() > 0 && pages != null) {
+        try {
+          for (SqliteIndexPages.Collector c : indexes) {
+            collectors.remove(c);
+            indexesAsPages.put(SqliteChecks.fold(c.index()), c.write(pages));
+          }
+        } catch (IOException e) {
+          throw failure(e);
+        }
+      }
+      dropIndexes();
       if (tracking != null) {
         tracking.finish();
       }
@@ -1196,12 +1286,15 @@ final class SqliteTarget implements Target {
     try {
       // Indexes after the rows (faster), triggers last (so they never fire for loaded rows).
       Map<String, Integer> indexesToBuild = new HashMap<>();
+      boolean anyToBuild = false;
       for (SqliteSchema.MasterEntry m : s.master()) {
         if (m.type().equals("index") && m.sql() != null) {
           indexesToBuild.merge(SqliteChecks.fold(m.tblName()), 1, Integer::sum);
+          anyToBuild |= !indexesAsPages.containsKey(SqliteChecks.fold(m.name()));
         }
       }
-      List<String> tables = indexesToBuild.isEmpty() ? null : startChecksBesideIndexes();
+      // Indexes written as pages enter sqlite_master at their turn, so that its order is kept.
+      List<String> tables = anyToBuild ? startChecksBesideIndexes() : null;
       boolean checksBeside = tables != null;
       if (checksBeside) {
         for (String table : tables) {
@@ -1213,7 +1306,13 @@ final class SqliteTarget implements Target {
       for (String type : List.of("index", "view", "trigger")) {
         for (SqliteSchema.MasterEntry m : s.master()) {
           if (m.type().equals(type) && m.sql() != null) {
-            execDdl(m.type() + " " + m.name(), m.sql());
+            Long root =
+                type.equals("index") ? indexesAsPages.get(SqliteChecks.fold(m.name())) : null;
+            if (root != null) {
+              enterIndex(m, root);
+            } else {
+              execDdl(m.type() + " " + m.name(), m.sql());
+            }
             if (checksBeside
                 && type.equals("index")
                 && indexesToBuild.merge(SqliteChecks.fold(m.tblName()), -1, Integer::sum) == 0) {
@@ -1330,6 +1429,15 @@ final class SqliteTarget implements Target {
     Sqlite.exec(c, "PRAGMA wal_autocheckpoint = 0");
     checker.startEarly();
     return tables;
+  }
+
+  /**
+   * Enters an index written as pages in sqlite_master: the row CREATE INDEX would have written,
+   * with the root page of the pages written, then a new schema version, so that every connection,
+   * this one and the checks', reads the schema again and knows the index (ADR 0029).
+   */
+  private void enterIndex(SqliteSchema.MasterEntry m, long root) throws SQLException {
+    SqliteIndexPages.enter(conn(), m, root);
   }
 
   /** Hands a complete table to the checks; sqlite_sequence is written after the indexes. */
@@ -1542,6 +1650,14 @@ final class SqliteTarget implements Target {
   @Override
   public void close() {
     checker.close();
+    for (SqliteIndexPages.Collector c : collectors) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        // its scratch file is deleted at exit
+      }
+    }
+    collectors.clear();
     if (pages != null) {
       try {
         pages.close();

@@ -1,0 +1,367 @@
+package dev.porter.core.sqlite;
+
+import dev.porter.core.model.SqliteSchema;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.LongBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Indexes whose pages a restore writes itself, from the keys of the rows it writes as pages (ADR
+ * 0029), instead of building them with {@code CREATE INDEX} after the load. Only the simplest and
+ * most common kind: a non-UNIQUE index on one column, ascending, without WHERE, whose values are
+ * all integers between -2^31 and 2^31 - 1 or NULL, in rows whose rowids are below 2^31. For such
+ * keys every collation orders alike, and an entry and its rowid fit one {@code long}, which Java
+ * sorts many times faster than SQLite's sorter does its records. Any other value abandons the index
+ * for {@code CREATE INDEX}, as before. The import's integrity_check then holds every entry to its
+ * row.
+ */
+final class SqliteIndexPages {
+  /**
+   * Entries sorted in memory at a time (8 MB), shared by the indexes of one table; more are sorted
+   * in runs kept in a scratch file.
+   */
+  static final int RUN = 1 << 20;
+
+  /** Entries read at a time from each run while they are merged. */
+  private static final int READ = 8192;
+
+  private SqliteIndexPages() {}
+
+  /**
+   * An index to write: its name and where its column's value is in a loaded row.
+   *
+   * @param index the index's name, as in {@code sqlite_master}
+   * @param source the position of the indexed column's value in a row
+   */
+  record Plan(String index, int source) {}
+
+  /**
+   * Which of {@code indexes} (the CREATE INDEX statements of a table about to be written as pages)
+   * qualify. SQLite itself reads them: the table and each index are created in a scratch database
+   * in memory and described by its pragmas. An index it cannot create there is left to CREATE
+   * INDEX, which names the failure.
+   */
+  static List<Plan> plans(
+      SqlitePagedTables.Shape shape, int[] source, List<SqliteSchema.MasterEntry> indexes) {
+    if (indexes.isEmpty()) {
+      return List.of();
+    }
+    List<Plan> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+      Sqlite.exec(c, shape.definition());
+      for (SqliteSchema.MasterEntry m : indexes) {
+        try {
+          Sqlite.exec(c, m.sql());
+        } catch (SQLException e) {
+          continue;
+        }
+        int column = simpleColumn(c, m.name());
+        if (column < 0 || column == shape.alias() || column >= source.length) {
+          continue;
+        }
+        SqliteRecords.Affinity a = shape.affinity()[column];
+        boolean integersStay =
+            a == SqliteRecords.Affinity.INTEGER
+                || a == SqliteRecords.Affinity.NUMERIC
+                || a == SqliteRecords.Affinity.BLOB;
+        if (integersStay && source[column] >= 0) {
+          out.add(new Plan(m.name(), source[column]));
+        }
+      }
+    } catch (SQLException e) {
+      return List.of(); // a definition the scratch database cannot take: CREATE INDEX, as before
+    }
+    return out;
+  }
+
+  /**
+   * The table column of a non-UNIQUE index on one ascending column without WHERE, or -1. Its
+   * collation does not matter: only integers and NULL are ever written.
+   */
+  private static int simpleColumn(Connection c, String index) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT l.\"unique\", l.origin, l.partial,"
+                + " (SELECT count(*) FROM pragma_index_xinfo(l.name) x WHERE x.key = 1),"
+                + " (SELECT x.cid FROM pragma_index_xinfo(l.name) x WHERE x.key = 1),"
+                + " (SELECT x.\"desc\" FROM pragma_index_xinfo(l.name) x WHERE x.key = 1)"
+                + " FROM pragma_index_list((SELECT tbl_name FROM sqlite_master"
+                + " WHERE type = 'index' AND name = ?1)) l WHERE l.name = ?1")) {
+      ps.setString(1, index);
+      try (ResultSet r = ps.executeQuery()) {
+        if (!r.next()) {
+          return -1;
+        }
+        boolean simple =
+            r.getInt(1) == 0
+                && "c".equals(r.getString(2))
+                && r.getInt(3) == 0
+                && r.getInt(4) == 1
+                && r.getInt(6) == 0;
+        return simple ? r.getInt(5) : -1;
+      }
+    }
+  }
+
+  /**
+   * Enters an index written as pages in {@code sqlite_master}: the row CREATE INDEX would have
+   * written, with the root page of the pages written, then a new schema version, so that every
+   * connection to the file reads the schema again and knows the index.
+   */
+  static void enter(Connection c, SqliteSchema.MasterEntry m, long root) throws SQLException {
+    Sqlite.exec(c, "PRAGMA writable_schema = ON");
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO main.sqlite_master (type, name, tbl_name, rootpage, sql)"
+                + " VALUES ('index', ?, ?, ?, ?)")) {
+      ps.setString(1, m.name());
+      ps.setString(2, m.tblName());
+      ps.setLong(3, root);
+      ps.setString(4, m.sql());
+      ps.executeUpdate();
+    } finally {
+      Sqlite.exec(c, "PRAGMA writable_schema = OFF");
+    }
+    long version = Sqlite.number(c, "PRAGMA main.schema_version");
+    Sqlite.exec(c, "PRAGMA main.schema_version = " + (version + 1));
+  }
+
+  /**
+   * Gathers one index's entries as its table's rows are written, and writes its B-tree once they
+   * all are. An entry is one {@code long}: the key's place in SQLite's order (NULL first) above the
+   * rowid, sign-flipped so that a signed sort gives that order. Full runs go, sorted, to a scratch
+   * file that is deleted when closed, or by the JVM's exit.
+   */
+  static final class Collector implements Closeable {
+    private final Plan plan;
+    private final int run;
+    private long[] buffer;
+    private int count;
+    private FileChannel scratch;
+    private final List<long[]> runs = new ArrayList<>(); // {first byte, entries}
+    private boolean abandoned;
+
+    /** {@code run}: entries sorted in memory at a time. */
+    Collector(Plan plan, int run) {
+      this.plan = plan;
+      this.run = run;
+      this.buffer = new long[Math.min(1024, run)];
+    }
+
+    String index() {
+      return plan.index();
+    }
+
+    boolean abandoned() {
+      return abandoned;
+    }
+
+    /**
+     * Takes the entry of a written row; false (the index left to CREATE INDEX) if it cannot: a key
+     * or rowid out of range, or no room for a run in the temporary directory.
+     */
+    boolean add(Object[] row, long rowid) throws IOException {
+      if (abandoned) {
+        return false;
+      }
+      Object v = row[plan.source()];
+      long place;
+      if (v == null) {
+        place = 0;
+      } else if ((v instanceof Long || v instanceof Integer)
+          && ((Number) v).longValue() >= Integer.MIN_VALUE
+          && ((Number) v).longValue() <= Integer.MAX_VALUE) {
+        place = ((Number) v).longValue() - Integer.MIN_VALUE + 1;
+      } else {
+        close();
+        return false;
+      }
+      if (rowid < 0 || rowid > Integer.MAX_VALUE) {
+        close();
+        return false;
+      }
+      if (count == buffer.length) {
+        if (buffer.length < run) {
+          buffer = Arrays.copyOf(buffer, Math.min(run, buffer.length * 2));
+        } else {
+          try {
+            spill();
+          } catch (IOException e) {
+            close(); // no scratch space: CREATE INDEX builds it, as before
+            return false;
+          }
+        }
+      }
+      buffer[count++] = ((place << 31) | rowid) ^ Long.MIN_VALUE;
+      return true;
+    }
+
+    private void spill() throws IOException {
+      Arrays.sort(buffer, 0, count);
+      if (scratch == null) {
+        Path file = Files.createTempFile("porter-index-", ".run");
+        scratch =
+            FileChannel.open(
+                file,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.DELETE_ON_CLOSE);
+      }
+      long at = scratch.size();
+      ByteBuffer b = ByteBuffer.allocate(READ * 8);
+      for (int i = 0; i < count; ) {
+        b.clear();
+        int n = Math.min(READ, count - i);
+        b.asLongBuffer().put(buffer, i, n);
+        b.limit(n * 8);
+        long pos = at + (long) i * 8;
+        while (b.hasRemaining()) {
+          pos += scratch.write(b, pos);
+        }
+        i += n;
+      }
+      runs.add(new long[] {at, count});
+      count = 0;
+    }
+
+    /**
+     * Writes the index's B-tree, entries in order, into {@code pages}; returns its root page. The
+     * scratch file is closed and gone afterwards.
+     */
+    long write(SqlitePages pages) throws IOException {
+      try {
+        SqlitePages.IndexTree tree = pages.indexTree();
+        Entries entries = new Entries(pages.smallIntegers());
+        if (runs.isEmpty()) {
+          Arrays.sort(buffer, 0, count);
+          for (int i = 0; i < count; i++) {
+            entries.add(tree, buffer[i]);
+          }
+        } else {
+          if (count > 0) {
+            spill();
+          }
+          buffer = null;
+          PriorityQueue<Run> queue = new PriorityQueue<>((x, y) -> Long.compare(x.head, y.head));
+          for (long[] r : runs) {
+            Run run = new Run(scratch, r[0], r[1]);
+            if (run.next()) {
+              queue.add(run);
+            }
+          }
+          while (!queue.isEmpty()) {
+            Run run = queue.poll();
+            entries.add(tree, run.head);
+            if (run.next()) {
+              queue.add(run);
+            }
+          }
+        }
+        return tree.finish();
+      } finally {
+        close();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      abandoned = true;
+      buffer = null;
+      if (scratch != null) {
+        FileChannel c = scratch;
+        scratch = null;
+        c.close();
+      }
+    }
+  }
+
+  /** One sorted run of the scratch file, read {@link #READ} entries at a time. */
+  private static final class Run {
+    private final FileChannel file;
+    private long at;
+    private long left;
+    private final ByteBuffer bytes = ByteBuffer.allocate(READ * 8);
+    private final LongBuffer longs;
+    long head;
+
+    Run(FileChannel file, long at, long entries) {
+      this.file = file;
+      this.at = at;
+      this.left = entries;
+      this.longs = bytes.asLongBuffer();
+      longs.limit(0);
+    }
+
+    boolean next() throws IOException {
+      if (!longs.hasRemaining()) {
+        if (left == 0) {
+          return false;
+        }
+        int n = (int) Math.min(READ, left);
+        bytes.clear();
+        bytes.limit(n * 8);
+        while (bytes.hasRemaining()) {
+          int r = file.read(bytes, at + bytes.position());
+          if (r < 0) {
+            throw new IOException("the index scratch file ended early");
+          }
+        }
+        at += n * 8L;
+        left -= n;
+        longs.clear();
+        longs.limit(n);
+      }
+      head = longs.get();
+      return true;
+    }
+  }
+
+  /** Encodes entries as index records: the key, then the rowid (fileformat2.html, §2.1). */
+  private static final class Entries {
+    private final boolean small;
+    private final byte[] record = new byte[3 + 8 + 8];
+
+    Entries(boolean small) {
+      this.small = small;
+    }
+
+    void add(SqlitePages.IndexTree tree, long entry) throws IOException {
+      long u = entry ^ Long.MIN_VALUE;
+      long rowid = u & 0x7FFFFFFFL;
+      long place = u >>> 31;
+      int keyType =
+          place == 0 ? 0 : SqliteRecords.integerType(place - 1 + Integer.MIN_VALUE, small);
+      int rowType = SqliteRecords.integerType(rowid, small);
+      record[0] = 3;
+      record[1] = (byte) keyType;
+      record[2] = (byte) rowType;
+      int p = 3;
+      p = put(p, place - 1 + Integer.MIN_VALUE, SqliteRecords.bodyLength(keyType));
+      p = put(p, rowid, SqliteRecords.bodyLength(rowType));
+      tree.add(record, p);
+    }
+
+    private int put(int p, long value, int n) {
+      long x = value;
+      for (int i = n - 1; i >= 0; i--) {
+        record[p + i] = (byte) x;
+        x >>= 8;
+      }
+      return p + n;
+    }
+  }
+}

@@ -17,7 +17,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * Indexes whose pages a restore writes itself, from the keys of the rows it writes as pages (ADR
@@ -155,6 +154,11 @@ final class SqliteIndexPages {
     private final List<long[]> runs = new ArrayList<>(); // {first byte, entries}
     private boolean abandoned;
 
+    /** Every entry so far came after the one before it: no sort is needed. */
+    private boolean inOrder = true;
+
+    private long last = Long.MIN_VALUE;
+
     /** {@code run}: entries sorted in memory at a time. */
     Collector(Plan plan, int run) {
       this.plan = plan;
@@ -206,12 +210,17 @@ final class SqliteIndexPages {
           }
         }
       }
-      buffer[count++] = ((place << 31) | rowid) ^ Long.MIN_VALUE;
+      long entry = ((place << 31) | rowid) ^ Long.MIN_VALUE;
+      inOrder &= entry >= last;
+      last = entry;
+      buffer[count++] = entry;
       return true;
     }
 
     private void spill() throws IOException {
-      Arrays.sort(buffer, 0, count);
+      if (!inOrder) {
+        Arrays.sort(buffer, 0, count);
+      }
       if (scratch == null) {
         Path file = Files.createTempFile("porter-index-", ".run");
         scratch =
@@ -246,7 +255,19 @@ final class SqliteIndexPages {
       try {
         SqlitePages.IndexTree tree = pages.indexTree();
         Entries entries = new Entries(pages.smallIntegers());
-        if (runs.isEmpty()) {
+        if (inOrder) {
+          // keys that came in order (a child table loaded in its parent's order): no sort, and
+          // the runs follow one another
+          for (long[] r : runs) {
+            Run run = new Run(scratch, r[0], r[1]);
+            while (run.next()) {
+              entries.add(tree, run.head);
+            }
+          }
+          for (int i = 0; i < count; i++) {
+            entries.add(tree, buffer[i]);
+          }
+        } else if (runs.isEmpty()) {
           Arrays.sort(buffer, 0, count);
           for (int i = 0; i < count; i++) {
             entries.add(tree, buffer[i]);
@@ -256,25 +277,54 @@ final class SqliteIndexPages {
             spill();
           }
           buffer = null;
-          PriorityQueue<Run> queue = new PriorityQueue<>((x, y) -> Long.compare(x.head, y.head));
-          for (long[] r : runs) {
-            Run run = new Run(scratch, r[0], r[1]);
-            if (run.next()) {
-              queue.add(run);
-            }
-          }
-          while (!queue.isEmpty()) {
-            Run run = queue.poll();
-            entries.add(tree, run.head);
-            if (run.next()) {
-              queue.add(run);
-            }
-          }
+          merge(tree, entries);
         }
         return tree.finish();
       } finally {
         close();
       }
+    }
+
+    /** Merges the sorted runs: a binary heap of the runs by their next entry. */
+    private void merge(SqlitePages.IndexTree tree, Entries entries) throws IOException {
+      Run[] heap = new Run[runs.size()];
+      int n = 0;
+      for (long[] r : runs) {
+        Run run = new Run(scratch, r[0], r[1]);
+        if (run.next()) {
+          heap[n++] = run;
+        }
+      }
+      for (int i = n / 2 - 1; i >= 0; i--) {
+        siftDown(heap, i, n);
+      }
+      while (n > 0) {
+        Run top = heap[0];
+        entries.add(tree, top.head);
+        if (!top.next()) {
+          heap[0] = heap[--n];
+        }
+        siftDown(heap, 0, n);
+      }
+    }
+
+    private static void siftDown(Run[] heap, int i, int n) {
+      Run moving = heap[i];
+      while (true) {
+        int child = 2 * i + 1;
+        if (child >= n) {
+          break;
+        }
+        if (child + 1 < n && heap[child + 1].head < heap[child].head) {
+          child++;
+        }
+        if (heap[child].head >= moving.head) {
+          break;
+        }
+        heap[i] = heap[child];
+        i = child;
+      }
+      heap[i] = moving;
     }
 
     @Override

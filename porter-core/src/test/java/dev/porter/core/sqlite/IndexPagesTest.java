@@ -243,9 +243,24 @@ class IndexPagesTest {
 
   @Test
   void entriesSortedInRunsAndMergedMakeTheSameIndex() throws Exception {
-    Path db = dir.resolve("runs.db");
-    List<Object[]> rows = new ArrayList<>();
     Random r = new Random(7);
+    runsMakeTheSameIndex("random.db", i -> key(r, i));
+  }
+
+  @Test
+  void entriesThatComeInOrderAreWrittenFromTheirRunsUnsorted() throws Exception {
+    // a child table loaded in its parent's order: NULLs first, then keys that never go down
+    runsMakeTheSameIndex("ordered.db", i -> i <= 300 ? null : (long) (i / 7) - 1000);
+  }
+
+  /**
+   * Writes an index of 25,000 entries in runs of 1,000 into a table's file, enters it, and holds it
+   * to SQLite's integrity_check and to the entries sorted here, in the tree's order.
+   */
+  private void runsMakeTheSameIndex(String name, java.util.function.IntFunction<Object> keys)
+      throws Exception {
+    Path db = dir.resolve(name);
+    List<Object[]> rows = new ArrayList<>();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement()) {
       s.execute("PRAGMA page_size = 1024");
@@ -253,7 +268,7 @@ class IndexPagesTest {
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO t VALUES (?, ?)")) {
         for (int i = 1; i <= 25_000; i++) {
-          Object k = key(r, i);
+          Object k = keys.apply(i);
           rows.add(new Object[] {(long) i, k});
           ps.setLong(1, i);
           ps.setObject(2, k);
@@ -282,7 +297,8 @@ class IndexPagesTest {
         .sorted(
             (x, y) -> {
               if (x[1] == null || y[1] == null) {
-                return x[1] == null ? (y[1] == null ? 0 : -1) : 1;
+                int nulls = x[1] == null ? (y[1] == null ? 0 : -1) : 1;
+                return nulls != 0 ? nulls : Long.compare((Long) x[0], (Long) y[0]);
               }
               int byKey = Long.compare((Long) x[1], (Long) y[1]);
               return byKey != 0 ? byKey : Long.compare((Long) x[0], (Long) y[0]);

@@ -73,14 +73,41 @@ public final class Bench {
             : Files.createTempDirectory("porter-bench-");
     List<String> only =
         Arrays.asList(o.getOrDefault("--only", "sqlite,transforms,postgresql,memory").split(","));
-    new Bench(
-            work,
-            launcher,
-            Integer.parseInt(o.getOrDefault("--scale", "1")),
-            Integer.parseInt(o.getOrDefault("--runs", "3")),
-            Integer.parseInt(o.getOrDefault("--memory-scale", "10")),
-            only)
-        .run();
+    Integer scale = number(o, "--scale", 1, 1);
+    Integer runs = number(o, "--runs", 3, 1);
+    Integer memoryScale = number(o, "--memory-scale", 10, 0);
+    if (scale == null || runs == null || memoryScale == null) {
+      System.exit(2); // the usage exit code of porter (docs/exit-codes.md)
+    }
+    new Bench(work, launcher, scale, runs, memoryScale, only).run();
+  }
+
+  /**
+   * The whole number given for {@code option} (its default when absent), or null after one line on
+   * standard error when it is not a number of at least {@code min}.
+   */
+  static Integer number(Map<String, String> o, String option, int absent, int min) {
+    String given = o.get(option);
+    if (given == null) {
+      return absent;
+    }
+    try {
+      int n = Integer.parseInt(given.trim());
+      if (n >= min) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    System.err.println(
+        "porter bench: "
+            + option
+            + " takes a whole number of at least "
+            + min
+            + ", not '"
+            + given
+            + "'");
+    return null;
   }
 
   private void run() throws Exception {

@@ -21,12 +21,11 @@ import java.util.List;
 /**
  * Indexes whose pages a restore writes itself, from the keys of the rows it writes as pages (ADR
  * 0029), instead of building them with {@code CREATE INDEX} after the load. Only the simplest and
- * most common kind: a non-UNIQUE index on one column, ascending, without WHERE, whose values are
- * all integers between -2^31 and 2^31 - 1 or NULL, in rows whose rowids are below 2^31. For such
- * keys every collation orders alike, and an entry and its rowid fit one {@code long}, which Java
- * sorts many times faster than SQLite's sorter does its records. Any other value abandons the index
- * for {@code CREATE INDEX}, as before. The import's integrity_check then holds every entry to its
- * row.
+ * most common kind: an index on one column, ascending, without WHERE, whose values are all integers
+ * between -2^31 and 2^31 - 1 or NULL, in rows whose rowids are below 2^31. For such keys every
+ * collation orders alike, and an entry and its rowid fit one {@code long}, which Java sorts many
+ * times faster than SQLite's sorter does its records. Any other value abandons the index for {@code
+ * CREATE INDEX}, as before. The import's integrity_check then holds every entry to its row.
  */
 final class SqliteIndexPages {
   /**
@@ -45,8 +44,13 @@ final class SqliteIndexPages {
    *
    * @param index the index's name, as in {@code sqlite_master}
    * @param source the position of the indexed column's value in a row
+   * @param unique a UNIQUE index: a key two rows share leaves it to CREATE UNIQUE INDEX, whose
+   *     failure names it
    */
-  record Plan(String index, int source) {}
+  record Plan(String index, int source, boolean unique) {}
+
+  /** The indexed table column of a simple index, and whether the index is UNIQUE. */
+  private record Key(int column, boolean unique) {}
 
   /**
    * Which of {@code indexes} (the CREATE INDEX statements of a table about to be written as pages)
@@ -68,7 +72,11 @@ final class SqliteIndexPages {
         } catch (SQLException e) {
           continue;
         }
-        int column = simpleColumn(c, m.name());
+        Key key = simpleKey(c, m.name());
+        if (key == null) {
+          continue;
+        }
+        int column = key.column();
         if (column < 0 || column == shape.alias() || column >= source.length) {
           continue;
         }
@@ -78,7 +86,7 @@ final class SqliteIndexPages {
                 || a == SqliteRecords.Affinity.NUMERIC
                 || a == SqliteRecords.Affinity.BLOB;
         if (integersStay && source[column] >= 0) {
-          out.add(new Plan(m.name(), source[column]));
+          out.add(new Plan(m.name(), source[column], key.unique()));
         }
       }
     } catch (SQLException e) {
@@ -88,10 +96,10 @@ final class SqliteIndexPages {
   }
 
   /**
-   * The table column of a non-UNIQUE index on one ascending column without WHERE, or -1. Its
-   * collation does not matter: only integers and NULL are ever written.
+   * The key of an index made by CREATE [UNIQUE] INDEX on one ascending column without WHERE, or
+   * null. Its collation does not matter: only integers and NULL are ever written.
    */
-  private static int simpleColumn(Connection c, String index) throws SQLException {
+  private static Key simpleKey(Connection c, String index) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT l.\"unique\", l.origin, l.partial,"
@@ -103,15 +111,11 @@ final class SqliteIndexPages {
       ps.setString(1, index);
       try (ResultSet r = ps.executeQuery()) {
         if (!r.next()) {
-          return -1;
+          return null;
         }
         boolean simple =
-            r.getInt(1) == 0
-                && "c".equals(r.getString(2))
-                && r.getInt(3) == 0
-                && r.getInt(4) == 1
-                && r.getInt(6) == 0;
-        return simple ? r.getInt(5) : -1;
+            "c".equals(r.getString(2)) && r.getInt(3) == 0 && r.getInt(4) == 1 && r.getInt(6) == 0;
+        return simple ? new Key(r.getInt(5), r.getInt(1) != 0) : null;
       }
     }
   }
@@ -248,45 +252,60 @@ final class SqliteIndexPages {
     }
 
     /**
-     * Writes the index's B-tree, entries in order, into {@code pages}; returns its root page. The
-     * scratch file is closed and gone afterwards.
+     * Writes the index's B-tree, entries in order, into {@code pages}; returns its root page, or -1
+     * with nothing written when two rows share a key of a UNIQUE index. The scratch file is closed
+     * and gone afterwards.
      */
     long write(SqlitePages pages) throws IOException {
       try {
-        SqlitePages.IndexTree tree = pages.indexTree();
-        Entries entries = new Entries(pages.smallIntegers());
-        if (inOrder) {
-          // keys that came in order (a child table loaded in its parent's order): no sort, and
-          // the runs follow one another
-          for (long[] r : runs) {
-            Run run = new Run(scratch, r[0], r[1]);
-            while (run.next()) {
-              entries.add(tree, run.head);
-            }
-          }
-          for (int i = 0; i < count; i++) {
-            entries.add(tree, buffer[i]);
-          }
-        } else if (runs.isEmpty()) {
-          Arrays.sort(buffer, 0, count);
-          for (int i = 0; i < count; i++) {
-            entries.add(tree, buffer[i]);
-          }
-        } else {
-          if (count > 0) {
+        if (!inOrder) {
+          if (runs.isEmpty()) {
+            Arrays.sort(buffer, 0, count);
+          } else if (count > 0) {
             spill();
           }
-          buffer = null;
-          merge(tree, entries);
         }
+        if (plan.unique()) {
+          Repeats repeats = new Repeats();
+          each(repeats);
+          if (repeats.found) {
+            return -1;
+          }
+        }
+        SqlitePages.IndexTree tree = pages.indexTree();
+        Entries entries = new Entries(tree, pages.smallIntegers());
+        each(entries);
         return tree.finish();
       } finally {
         close();
       }
     }
 
+    /** Gives every entry, in order, to {@code sink}; the buffer is sorted or spilled already. */
+    private void each(Sink sink) throws IOException {
+      if (inOrder) {
+        // keys that came in order (a child table loaded in its parent's order): no sort, and
+        // the runs follow one another
+        for (long[] r : runs) {
+          Run run = new Run(scratch, r[0], r[1]);
+          while (run.next()) {
+            sink.accept(run.head);
+          }
+        }
+        for (int i = 0; i < count; i++) {
+          sink.accept(buffer[i]);
+        }
+      } else if (runs.isEmpty()) {
+        for (int i = 0; i < count; i++) {
+          sink.accept(buffer[i]);
+        }
+      } else {
+        merge(sink);
+      }
+    }
+
     /** Merges the sorted runs: a binary heap of the runs by their next entry. */
-    private void merge(SqlitePages.IndexTree tree, Entries entries) throws IOException {
+    private void merge(Sink sink) throws IOException {
       Run[] heap = new Run[runs.size()];
       int n = 0;
       for (long[] r : runs) {
@@ -300,7 +319,7 @@ final class SqliteIndexPages {
       }
       while (n > 0) {
         Run top = heap[0];
-        entries.add(tree, top.head);
+        sink.accept(top.head);
         if (!top.next()) {
           heap[0] = heap[--n];
         }
@@ -380,16 +399,37 @@ final class SqliteIndexPages {
     }
   }
 
+  /** Takes entries in order. */
+  private interface Sink {
+    void accept(long entry) throws IOException;
+  }
+
+  /** Finds a key that two entries share; NULLs never repeat one (sqlite.org/lang_createindex). */
+  private static final class Repeats implements Sink {
+    private long previous;
+    boolean found;
+
+    @Override
+    public void accept(long entry) {
+      long place = (entry ^ Long.MIN_VALUE) >>> 31;
+      found |= place != 0 && place == previous;
+      previous = place;
+    }
+  }
+
   /** Encodes entries as index records: the key, then the rowid (fileformat2.html, §2.1). */
-  private static final class Entries {
+  private static final class Entries implements Sink {
+    private final SqlitePages.IndexTree tree;
     private final boolean small;
     private final byte[] record = new byte[3 + 8 + 8];
 
-    Entries(boolean small) {
+    Entries(SqlitePages.IndexTree tree, boolean small) {
+      this.tree = tree;
       this.small = small;
     }
 
-    void add(SqlitePages.IndexTree tree, long entry) throws IOException {
+    @Override
+    public void accept(long entry) throws IOException {
       long u = entry ^ Long.MIN_VALUE;
       long rowid = u & 0x7FFFFFFFL;
       long place = u >>> 31;

@@ -872,7 +872,10 @@ final class SqliteTarget implements Target {
         try {
           for (SqliteIndexPages.Collector c : indexes) {
             collectors.remove(c);
-            indexesAsPages.put(SqliteChecks.fold(c.index()), c.write(pages));
+            long root = c.write(pages);
+            if (root > 0) { // else a repeated key of a UNIQUE index, for CREATE INDEX to name
+              indexesAsPages.put(SqliteChecks.fold(c.index()), root);
+            }
           }
         } catch (IOException e) {
           throw failure(e);

@@ -2,8 +2,11 @@ package dev.porter.core.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.porter.core.ErrorCategory;
+import dev.porter.core.PorterException;
 import dev.porter.core.dialect.Check;
 import dev.porter.core.dialect.ImportMode;
 import dev.porter.core.dialect.LoadMode;
@@ -88,7 +91,7 @@ class IndexPagesTest {
       s.execute("PRAGMA page_size = 512");
       s.execute(
           "CREATE TABLE item (id INTEGER PRIMARY KEY, k INTEGER, n NUMERIC, b, label TEXT,"
-              + " price REAL)");
+              + " price REAL, code INTEGER)");
       s.execute("CREATE TABLE plain (k INTEGER NOT NULL, v TEXT)"); // rowid without an alias
       s.execute("CREATE TABLE wide (id INTEGER PRIMARY KEY, k INTEGER)"); // a key above 2^31
       s.execute("CREATE TABLE mixed (id INTEGER PRIMARY KEY, k INTEGER)"); // a key 1.5
@@ -101,6 +104,7 @@ class IndexPagesTest {
       s.execute("CREATE INDEX item_label ON item (label)");
       s.execute("CREATE INDEX item_price ON item (price)");
       s.execute("CREATE UNIQUE INDEX item_unique ON item (id, k)");
+      s.execute("CREATE UNIQUE INDEX item_code ON item (code)");
       s.execute("CREATE INDEX plain_k ON plain (k)");
       s.execute("CREATE INDEX wide_k ON wide (k)");
       s.execute("CREATE INDEX mixed_k ON mixed (k)");
@@ -108,7 +112,7 @@ class IndexPagesTest {
       Random r = new Random(29);
       c.setAutoCommit(false);
       try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO item VALUES (?, ?, ?, ?, ?, ?)")) {
+          c.prepareStatement("INSERT INTO item VALUES (?, ?, ?, ?, ?, ?, ?)")) {
         for (int i = 0; i < 30_000; i++) {
           ps.setLong(1, i * 3L + 1);
           ps.setObject(2, key(r, i));
@@ -116,6 +120,7 @@ class IndexPagesTest {
           ps.setObject(4, key(r, i));
           ps.setString(5, "label " + r.nextInt(1000));
           ps.setDouble(6, r.nextInt(10_000) / 4.0);
+          ps.setObject(7, i % 10 == 0 ? null : (Object) ((i * 7919L) % 30_011 - 15_000));
           ps.addBatch();
         }
         ps.executeBatch();
@@ -190,11 +195,10 @@ class IndexPagesTest {
     SqliteTarget t = restore(source, target);
 
     assertEquals(
-        Set.of("item_k", "item_n", "item_b", "plain_k"),
+        Set.of("item_k", "item_n", "item_b", "item_code", "plain_k"),
         t.indexesAsPages(),
-        "one ascending column, not UNIQUE, integers or NULL, rowids below 2^31: a wider key,"
-            + " a real, DESC, two columns, TEXT or REAL affinity, UNIQUE or no rows are left to"
-            + " CREATE INDEX");
+        "one ascending column, integers or NULL, rowids below 2^31: a wider key, a real, DESC,"
+            + " two columns, TEXT or REAL affinity or no rows are left to CREATE INDEX");
     String master = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid";
     assertEquals(rows(source, master), rows(target, master), "sqlite_master, in its order");
     assertEquals(List.of(List.of("ok")), rows(target, "PRAGMA integrity_check"));
@@ -203,6 +207,7 @@ class IndexPagesTest {
             new String[] {"item", "item_k", "k"},
             new String[] {"item", "item_n", "n"},
             new String[] {"item", "item_b", "b"},
+            new String[] {"item", "item_code", "code"},
             new String[] {"plain", "plain_k", "k"},
             new String[] {"wide", "wide_k", "k"},
             new String[] {"mixed", "mixed_k", "k"},
@@ -281,7 +286,7 @@ class IndexPagesTest {
     long root;
     try (SqlitePages pages = SqlitePages.open(db);
         SqliteIndexPages.Collector c =
-            new SqliteIndexPages.Collector(new SqliteIndexPages.Plan("t_k", 1), 1000)) {
+            new SqliteIndexPages.Collector(new SqliteIndexPages.Plan("t_k", 1, false), 1000)) {
       for (Object[] row : rows) {
         assertTrue(c.add(row, (Long) row[0]));
       }
@@ -313,18 +318,100 @@ class IndexPagesTest {
   }
 
   @Test
+  void aKeyTwoRowsShareLeavesAUniqueIndexToCreateIndexWithNothingWritten() throws Exception {
+    Path db = dir.resolve("unique.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER)");
+    }
+    long size = Files.size(db);
+    // in memory, and across runs of 1,000 (the repeated key far apart)
+    for (int n : new int[] {500, 5_000}) {
+      try (SqlitePages pages = SqlitePages.open(db);
+          SqliteIndexPages.Collector c =
+              new SqliteIndexPages.Collector(new SqliteIndexPages.Plan("t_k", 1, true), 1000)) {
+        for (int i = 1; i <= n; i++) {
+          long key = i == n ? 7919 : (i * 7919L) % 100_003; // the last repeats the first
+          assertTrue(c.add(new Object[] {(long) i, key}, i));
+        }
+        assertEquals(-1, c.write(pages), n + " entries");
+      }
+      assertEquals(size, Files.size(db), "no page written");
+    }
+    try (SqlitePages pages = SqlitePages.open(db);
+        SqliteIndexPages.Collector c =
+            new SqliteIndexPages.Collector(new SqliteIndexPages.Plan("t_k", 1, true), 1000)) {
+      for (int i = 1; i <= 3_000; i++) {
+        assertTrue(c.add(new Object[] {(long) i, i % 3 == 0 ? null : (long) i}, i));
+      }
+      assertTrue(c.write(pages) > 1, "NULLs never repeat a key");
+    }
+  }
+
+  @Test
+  void aRestoreWhoseRowsRepeatAUniqueKeyFailsAsBeforeAndLeavesNothing() throws Exception {
+    Path source = dir.resolve("u.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE u (id INTEGER PRIMARY KEY, code INTEGER)");
+      s.execute("CREATE UNIQUE INDEX u_code ON u (code)");
+      s.execute("INSERT INTO u VALUES (1, 10), (2, 20), (3, NULL), (4, NULL)");
+    }
+    Path target = dir.resolve("u-restored.db");
+    SqliteSource in = SqliteSource.open(source);
+    SqliteTarget t = SqliteTarget.open(target, TargetOptions.of(ImportMode.NEW), true);
+    PorterException e;
+    try (in) {
+      SourceSchema schema = in.schema();
+      TableDef table = schema.tables().get(0);
+      ArchiveHeader header =
+          new ArchiveHeader(
+              ArchiveHeader.FORMAT_NAME,
+              1,
+              "test",
+              "2026-12-03T00:00:00Z",
+              null,
+              schema.source(),
+              List.of(new TableEntry(1, "m0", table)),
+              schema.sqlite(),
+              null);
+      t.createSchema(header);
+      RowSink sink =
+          t.loader(
+              table, table.dataColumns().stream().map(ColumnDef::name).toList(), LoadMode.INSERT);
+      try (RowCursor rows = in.rows(table)) {
+        Object[] row;
+        while ((row = rows.next()) != null) {
+          sink.accept(row);
+        }
+      }
+      sink.accept(new Object[] {5L, 20L}); // an archive whose rows repeat a key
+      sink.finish();
+      e = assertThrows(PorterException.class, () -> t.finishLoad(header));
+    } finally {
+      t.close();
+    }
+    assertEquals(Set.of(), t.indexesAsPages());
+    assertEquals(ErrorCategory.REFUSED, e.category());
+    assertTrue(
+        e.getMessage().contains("index u_code") && e.getMessage().contains("UNIQUE constraint"),
+        e.getMessage());
+    assertFalse(Files.exists(target));
+  }
+
+  @Test
   void aKeyTheEntriesCannotHoldLeavesTheIndexToCreateIndex() throws Exception {
     SqliteIndexPages.Collector c =
-        new SqliteIndexPages.Collector(new SqliteIndexPages.Plan("t_k", 0), 1000);
+        new SqliteIndexPages.Collector(new SqliteIndexPages.Plan("t_k", 0, false), 1000);
     assertTrue(c.add(new Object[] {5L}, 1));
     assertFalse(c.add(new Object[] {1L << 31}, 2), "above 2^31 - 1");
     assertTrue(c.abandoned());
     assertFalse(c.add(new Object[] {6L}, 3), "once left, for good");
     SqliteIndexPages.Collector d =
-        new SqliteIndexPages.Collector(new SqliteIndexPages.Plan("t_k", 0), 1000);
+        new SqliteIndexPages.Collector(new SqliteIndexPages.Plan("t_k", 0, false), 1000);
     assertFalse(d.add(new Object[] {"7"}, 1), "text");
     SqliteIndexPages.Collector e =
-        new SqliteIndexPages.Collector(new SqliteIndexPages.Plan("t_k", 0), 1000);
+        new SqliteIndexPages.Collector(new SqliteIndexPages.Plan("t_k", 0, false), 1000);
     assertFalse(e.add(new Object[] {7L}, 1L << 31), "a rowid above 2^31 - 1");
   }
 

@@ -293,12 +293,7 @@ final class SqlitePages implements Closeable {
     }
 
     private void sealLeaf() {
-      leaf[0] = LEAF;
-      putInt16(leaf, 1, 0);
-      putInt16(leaf, 3, cells);
-      putInt16(leaf, 5, contentStart == 65536 ? 0 : contentStart);
-      leaf[7] = 0;
-      java.util.Arrays.fill(leaf, 8 + 2 * cells, contentStart, (byte) 0);
+      sealPage(leaf, LEAF, 8, cells, contentStart);
     }
 
     private void flushLeaf() throws IOException {
@@ -364,8 +359,7 @@ final class SqlitePages implements Closeable {
           int size = 4 + SqliteRecords.varintLength(heldKey);
           if (12 + 2 * (cells + 1) + size > contentStart) {
             // the last cell's child becomes the right-most one
-            int last =
-                ((page[12 + 2 * (cells - 1)] & 0xFF) << 8) | (page[13 + 2 * (cells - 1)] & 0xFF);
+            int last = cellAt(page, 12, cells - 1);
             long lastChild = int32(page, last) & 0xFFFFFFFFL;
             long lastKeyOfPage = readVarint(page, last + 4);
             cells--;
@@ -394,13 +388,8 @@ final class SqlitePages implements Closeable {
       }
 
       private void sealWith(long rightMost) {
-        page[0] = INTERIOR;
-        putInt16(page, 1, 0);
-        putInt16(page, 3, cells);
-        putInt16(page, 5, contentStart == 65536 ? 0 : contentStart);
-        page[7] = 0;
         putInt32(page, 8, (int) rightMost);
-        java.util.Arrays.fill(page, 12 + 2 * cells, contentStart, (byte) 0);
+        sealPage(page, INTERIOR, 12, cells, contentStart);
       }
     }
   }
@@ -423,7 +412,6 @@ final class SqlitePages implements Closeable {
     private int cells;
     private int contentStart = pageSize;
     private int lastSize;
-    private long entries;
     private final List<IndexLevel> levels = new ArrayList<>();
 
     /** The largest payload an index page keeps whole (fileformat2.html, §1.6). */
@@ -445,7 +433,7 @@ final class SqlitePages implements Closeable {
         byte[] divider = java.util.Arrays.copyOfRange(leaf, from, from + n);
         cells--;
         contentStart += lastSize;
-        sealIndexPage(leaf, INDEX_LEAF, 8, cells, contentStart);
+        sealPage(leaf, INDEX_LEAF, 8, cells, contentStart);
         long page = append(leaf, 0);
         indexLevel(0).add(page, divider);
         cells = 0;
@@ -457,11 +445,6 @@ final class SqlitePages implements Closeable {
       putInt16(leaf, 8 + 2 * cells, contentStart);
       cells++;
       lastSize = size;
-      entries++;
-    }
-
-    long entries() {
-      return entries;
     }
 
     private IndexLevel indexLevel(int i) {
@@ -473,11 +456,11 @@ final class SqlitePages implements Closeable {
 
     /** Writes the last pages; returns the root's page number. */
     long finish() throws IOException {
-      sealIndexPage(leaf, INDEX_LEAF, 8, cells, contentStart);
+      sealPage(leaf, INDEX_LEAF, 8, cells, contentStart);
       long page = append(leaf, 0);
       for (IndexLevel l : levels) {
         putInt32(l.page, 8, (int) page);
-        sealIndexPage(l.page, INDEX_INTERIOR, 12, l.cells, l.contentStart);
+        sealPage(l.page, INDEX_INTERIOR, 12, l.cells, l.contentStart);
         page = append(l.page, 0);
       }
       return page;
@@ -507,7 +490,7 @@ final class SqlitePages implements Closeable {
           cells--;
           contentStart += lastSize;
           putInt32(page, 8, (int) lastChild);
-          sealIndexPage(page, INDEX_INTERIOR, 12, cells, contentStart);
+          sealPage(page, INDEX_INTERIOR, 12, cells, contentStart);
           long written = append(page, 0);
           indexLevel(index + 1).add(written, up);
           cells = 0;
@@ -529,8 +512,11 @@ final class SqlitePages implements Closeable {
     return ((page[header + 2 * i] & 0xFF) << 8) | (page[header + 2 * i + 1] & 0xFF);
   }
 
-  /** Completes an index page's header; the unused space between pointers and cells is zeroed. */
-  private static void sealIndexPage(byte[] page, byte type, int header, int cells, int start) {
+  /**
+   * Completes a B-tree page's header (8 bytes for a leaf, 12 for an interior page, whose right-most
+   * child is already in place); the unused space between pointers and cells is zeroed.
+   */
+  private static void sealPage(byte[] page, byte type, int header, int cells, int start) {
     page[0] = type;
     putInt16(page, 1, 0);
     putInt16(page, 3, cells);

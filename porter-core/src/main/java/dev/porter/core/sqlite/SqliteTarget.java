@@ -1312,7 +1312,7 @@ final class SqliteTarget implements Target {
             Long root =
                 type.equals("index") ? indexesAsPages.get(SqliteChecks.fold(m.name())) : null;
             if (root != null) {
-              enterIndex(m, root);
+              SqliteIndexPages.enter(conn(), m, root);
             } else {
               execDdl(m.type() + " " + m.name(), m.sql());
             }
@@ -1432,15 +1432,6 @@ final class SqliteTarget implements Target {
     Sqlite.exec(c, "PRAGMA wal_autocheckpoint = 0");
     checker.startEarly();
     return tables;
-  }
-
-  /**
-   * Enters an index written as pages in sqlite_master: the row CREATE INDEX would have written,
-   * with the root page of the pages written, then a new schema version, so that every connection,
-   * this one and the checks', reads the schema again and knows the index (ADR 0029).
-   */
-  private void enterIndex(SqliteSchema.MasterEntry m, long root) throws SQLException {
-    SqliteIndexPages.enter(conn(), m, root);
   }
 
   /** Hands a complete table to the checks; sqlite_sequence is written after the indexes. */

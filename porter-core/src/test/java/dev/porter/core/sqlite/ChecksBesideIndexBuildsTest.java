@@ -4,30 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.porter.core.dialect.Check;
-import dev.porter.core.dialect.ImportMode;
-import dev.porter.core.dialect.LoadMode;
-import dev.porter.core.dialect.RowCursor;
-import dev.porter.core.dialect.RowSink;
-import dev.porter.core.dialect.TargetOptions;
-import dev.porter.core.model.ArchiveHeader;
-import dev.porter.core.model.ColumnDef;
-import dev.porter.core.model.SourceSchema;
-import dev.porter.core.model.TableDef;
-import dev.porter.core.model.TableEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,59 +61,13 @@ class ChecksBesideIndexBuildsTest {
   }
 
   /**
-   * Restores {@code source} into {@code target} as an import does, the checks on two connections.
-   */
-  private SqliteTarget restore(Path source, Path target, boolean parallel) {
-    SqliteSource in = SqliteSource.open(source);
-    SqliteTarget t = SqliteTarget.open(target, TargetOptions.of(ImportMode.NEW), parallel);
-    try (in) {
-      SourceSchema schema = in.schema();
-      List<TableEntry> entries = new ArrayList<>();
-      for (TableDef table : schema.tables()) {
-        entries.add(new TableEntry(entries.size() + 1, "m" + entries.size(), table));
-      }
-      ArchiveHeader header =
-          new ArchiveHeader(
-              ArchiveHeader.FORMAT_NAME,
-              1,
-              "test",
-              "2026-12-03T00:00:00Z",
-              null,
-              schema.source(),
-              entries,
-              schema.sqlite(),
-              null);
-      t.createSchema(header);
-      Map<String, Long> counts = new LinkedHashMap<>();
-      for (TableEntry e : entries) {
-        List<String> columns = e.table().dataColumns().stream().map(ColumnDef::name).toList();
-        RowSink sink = t.loader(e.table(), columns, LoadMode.INSERT);
-        try (RowCursor rows = in.rows(e.table())) {
-          Object[] row;
-          while ((row = rows.next()) != null) {
-            sink.accept(row);
-          }
-        }
-        counts.put(e.table().name(), sink.finish());
-      }
-      t.finishLoad(header);
-      List<Check> checks = t.verify(counts);
-      assertTrue(checks.stream().allMatch(Check::passed), checks::toString);
-      t.commit();
-    } finally {
-      t.close();
-    }
-    return t;
-  }
-
-  /**
    * Restores {@code source} with the checks beside the index builds, and asserts what every such
    * restore leaves: no WAL, shared memory or staging file, and the file format versions of the
    * journal mode (1 for a rollback journal, 2 for WAL).
    */
   private Path restoreBeside(Path source, String name, int formatVersion) throws IOException {
     Path target = dir.resolve(name);
-    SqliteTarget t = restore(source, target, true);
+    SqliteTarget t = Restores.restore(source, target, true);
     assertTrue(t.checksBesideIndexBuilds(), "the checks ran beside the index builds");
     assertEquals(List.of(), sidecars(), "no WAL, shared memory or staging file is left");
     assertEquals(formatVersion, header(target, 18), "file format write version");
@@ -158,7 +97,7 @@ class ChecksBesideIndexBuildsTest {
   void onOneProcessorTheChecksWaitForTheIndexesAndTheResultIsTheSame() throws Exception {
     Path source = source("one.db", false);
     Path target = dir.resolve("one-restored.db");
-    SqliteTarget t = restore(source, target, false);
+    SqliteTarget t = Restores.restore(source, target, false);
     assertFalse(t.checksBesideIndexBuilds(), "one connection: no reason to leave the journal");
     assertEquals(List.of(), sidecars());
     assertSameDatabase(source, target);
@@ -185,7 +124,8 @@ class ChecksBesideIndexBuildsTest {
     String master =
         "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name <> 'sqlite_sequence'"
             + " ORDER BY rowid";
-    assertEquals(rows(expected, master), rows(actual, master), "the schema, in its order");
+    assertEquals(
+        Restores.rows(expected, master), Restores.rows(actual, master), "the schema, in its order");
     for (String q :
         List.of(
             "SELECT * FROM customer ORDER BY id",
@@ -197,29 +137,12 @@ class ChecksBesideIndexBuildsTest {
             "SELECT count(*) FROM big",
             "PRAGMA user_version",
             "PRAGMA integrity_check")) {
-      assertEquals(rows(expected, q), rows(actual, q), q);
+      assertEquals(Restores.rows(expected, q), Restores.rows(actual, q), q);
     }
   }
 
   private static String single(Path db, String sql) throws SQLException {
-    List<List<Object>> r = rows(db, sql);
+    List<List<Object>> r = Restores.rows(db, sql);
     return String.valueOf(r.get(0).get(0));
-  }
-
-  private static List<List<Object>> rows(Path db, String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery(sql)) {
-      List<List<Object>> out = new ArrayList<>();
-      int n = r.getMetaData().getColumnCount();
-      while (r.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-          row.add(r.getObject(i));
-        }
-        out.add(row);
-      }
-      return out;
-    }
   }
 }

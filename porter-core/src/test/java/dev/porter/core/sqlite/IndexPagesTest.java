@@ -7,30 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.porter.core.ErrorCategory;
 import dev.porter.core.PorterException;
-import dev.porter.core.dialect.Check;
 import dev.porter.core.dialect.ImportMode;
 import dev.porter.core.dialect.LoadMode;
 import dev.porter.core.dialect.RowCursor;
 import dev.porter.core.dialect.RowSink;
 import dev.porter.core.dialect.TargetOptions;
 import dev.porter.core.model.ArchiveHeader;
-import dev.porter.core.model.ColumnDef;
-import dev.porter.core.model.SourceSchema;
 import dev.porter.core.model.SqliteSchema;
 import dev.porter.core.model.TableDef;
-import dev.porter.core.model.TableEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -145,54 +138,11 @@ class IndexPagesTest {
     return db;
   }
 
-  private SqliteTarget restore(Path source, Path target) throws Exception {
-    SqliteSource in = SqliteSource.open(source);
-    SqliteTarget t = SqliteTarget.open(target, TargetOptions.of(ImportMode.NEW), true);
-    try (in) {
-      SourceSchema schema = in.schema();
-      List<TableEntry> entries = new ArrayList<>();
-      for (TableDef table : schema.tables()) {
-        entries.add(new TableEntry(entries.size() + 1, "m" + entries.size(), table));
-      }
-      ArchiveHeader header =
-          new ArchiveHeader(
-              ArchiveHeader.FORMAT_NAME,
-              1,
-              "test",
-              "2026-12-03T00:00:00Z",
-              null,
-              schema.source(),
-              entries,
-              schema.sqlite(),
-              null);
-      t.createSchema(header);
-      Map<String, Long> counts = new LinkedHashMap<>();
-      for (TableEntry e : entries) {
-        List<String> columns = e.table().dataColumns().stream().map(ColumnDef::name).toList();
-        RowSink sink = t.loader(e.table(), columns, LoadMode.INSERT);
-        try (RowCursor rows = in.rows(e.table())) {
-          Object[] row;
-          while ((row = rows.next()) != null) {
-            sink.accept(row);
-          }
-        }
-        counts.put(e.table().name(), sink.finish());
-      }
-      t.finishLoad(header);
-      List<Check> checks = t.verify(counts);
-      assertTrue(checks.stream().allMatch(Check::passed), checks::toString);
-      t.commit();
-    } finally {
-      t.close();
-    }
-    return t;
-  }
-
   @Test
   void simpleIntegerIndexesAreWrittenAsPagesAndHoldWhatCreateIndexGives() throws Exception {
     Path source = source();
     Path target = dir.resolve("restored.db");
-    SqliteTarget t = restore(source, target);
+    SqliteTarget t = Restores.restore(source, target, true);
 
     assertEquals(
         Set.of("item_k", "item_n", "item_b", "item_code", "plain_k"),
@@ -200,8 +150,11 @@ class IndexPagesTest {
         "one ascending column, integers or NULL, rowids below 2^31: a wider key, a real, DESC,"
             + " two columns, TEXT or REAL affinity or no rows are left to CREATE INDEX");
     String master = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid";
-    assertEquals(rows(source, master), rows(target, master), "sqlite_master, in its order");
-    assertEquals(List.of(List.of("ok")), rows(target, "PRAGMA integrity_check"));
+    assertEquals(
+        Restores.rows(source, master),
+        Restores.rows(target, master),
+        "sqlite_master, in its order");
+    assertEquals(List.of(List.of("ok")), Restores.rows(target, "PRAGMA integrity_check"));
     for (String[] ix :
         List.of(
             new String[] {"item", "item_k", "k"},
@@ -223,20 +176,20 @@ class IndexPagesTest {
               + ix[1];
       assertFalse(
           plan(target, scan).contains("TEMP B-TREE"), "the entries are read in the tree's order");
-      List<List<Object>> written = rows(target, scan);
-      assertEquals(rows(source, scan), written, ix[1]);
+      List<List<Object>> written = Restores.rows(target, scan);
+      assertEquals(Restores.rows(source, scan), written, ix[1]);
       assertEquals(
-          rows(source, "SELECT count(*) FROM " + ix[0]).get(0).get(0),
+          Restores.rows(source, "SELECT count(*) FROM " + ix[0]).get(0).get(0),
           written.size(),
           ix[1] + ": one entry per row");
     }
-    List<List<Object>> keys = rows(target, "SELECT k, rowid FROM item INDEXED BY item_k");
+    List<List<Object>> keys = Restores.rows(target, "SELECT k, rowid FROM item INDEXED BY item_k");
     assertEquals(null, keys.get(0).get(0), "NULL sorts first");
     assertEquals(Integer.MAX_VALUE, ((Number) keys.get(keys.size() - 1).get(0)).intValue());
     assertTrue(depth(target, "item_k") >= 3, "a tree of three levels or more");
     assertEquals(
-        rows(source, "SELECT count(*) FROM item WHERE k = 7"),
-        rows(target, "SELECT count(*) FROM item INDEXED BY item_k WHERE k = 7"),
+        Restores.rows(source, "SELECT count(*) FROM item WHERE k = 7"),
+        Restores.rows(target, "SELECT count(*) FROM item INDEXED BY item_k WHERE k = 7"),
         "a lookup through the written index");
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(
@@ -296,7 +249,7 @@ class IndexPagesTest {
       SqliteIndexPages.enter(
           c, new SqliteSchema.MasterEntry("index", "t_k", "t", "CREATE INDEX t_k ON t (k)"), root);
     }
-    assertEquals(List.of(List.of("ok")), rows(db, "PRAGMA integrity_check"));
+    assertEquals(List.of(List.of("ok")), Restores.rows(db, "PRAGMA integrity_check"));
     List<List<Object>> expected = new ArrayList<>();
     rows.stream()
         .sorted(
@@ -314,7 +267,7 @@ class IndexPagesTest {
                     java.util.Arrays.asList(
                         row[1] == null ? null : ((Long) row[1]).intValue(),
                         ((Long) row[0]).intValue())));
-    assertEquals(expected, rows(db, "SELECT k, rowid FROM t INDEXED BY t_k"));
+    assertEquals(expected, Restores.rows(db, "SELECT k, rowid FROM t INDEXED BY t_k"));
   }
 
   @Test
@@ -362,23 +315,10 @@ class IndexPagesTest {
     SqliteTarget t = SqliteTarget.open(target, TargetOptions.of(ImportMode.NEW), true);
     PorterException e;
     try (in) {
-      SourceSchema schema = in.schema();
-      TableDef table = schema.tables().get(0);
-      ArchiveHeader header =
-          new ArchiveHeader(
-              ArchiveHeader.FORMAT_NAME,
-              1,
-              "test",
-              "2026-12-03T00:00:00Z",
-              null,
-              schema.source(),
-              List.of(new TableEntry(1, "m0", table)),
-              schema.sqlite(),
-              null);
+      ArchiveHeader header = Restores.header(in.schema());
+      TableDef table = header.tables().get(0).table();
       t.createSchema(header);
-      RowSink sink =
-          t.loader(
-              table, table.dataColumns().stream().map(ColumnDef::name).toList(), LoadMode.INSERT);
+      RowSink sink = t.loader(table, Restores.columns(table), LoadMode.INSERT);
       try (RowCursor rows = in.rows(table)) {
         Object[] row;
         while ((row = rows.next()) != null) {
@@ -418,7 +358,7 @@ class IndexPagesTest {
   /** The number of levels of an index's B-tree, read down its left-most pages. */
   private static int depth(Path db, String index) throws Exception {
     List<List<Object>> r =
-        rows(db, "SELECT rootpage FROM sqlite_master WHERE name = '" + index + "'");
+        Restores.rows(db, "SELECT rootpage FROM sqlite_master WHERE name = '" + index + "'");
     long page = ((Number) r.get(0).get(0)).longValue();
     byte[] bytes = Files.readAllBytes(db);
     int size = ((bytes[16] & 0xFF) << 8) | (bytes[17] & 0xFF);
@@ -441,26 +381,9 @@ class IndexPagesTest {
 
   private static String plan(Path db, String sql) throws SQLException {
     StringBuilder b = new StringBuilder();
-    for (List<Object> row : rows(db, "EXPLAIN QUERY PLAN " + sql)) {
+    for (List<Object> row : Restores.rows(db, "EXPLAIN QUERY PLAN " + sql)) {
       b.append(row.get(row.size() - 1)).append('\n');
     }
     return b.toString();
-  }
-
-  private static List<List<Object>> rows(Path db, String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery(sql)) {
-      List<List<Object>> out = new ArrayList<>();
-      int n = r.getMetaData().getColumnCount();
-      while (r.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-          row.add(r.getObject(i));
-        }
-        out.add(row);
-      }
-      return out;
-    }
   }
 }

@@ -2,9 +2,7 @@ package dev.porter.core.sqlite;
 
 import dev.porter.core.PorterException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -32,11 +30,14 @@ final class Sqlite {
     return "'" + text.replace("'", "''") + "'";
   }
 
-  /** True when the file starts with the SQLite header. */
+  /**
+   * True when the file starts with the SQLite header; read through porter's one descriptor of the
+   * file, since closing another would drop the locks SQLite's connections hold on it
+   * (SqliteFileReads).
+   */
   static boolean isSqliteFile(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] head = in.readNBytes(MAGIC.length);
-      return Arrays.equals(head, MAGIC);
+    try {
+      return Arrays.equals(SqliteFileReads.head(file, MAGIC.length), MAGIC);
     } catch (IOException e) {
       return false;
     }

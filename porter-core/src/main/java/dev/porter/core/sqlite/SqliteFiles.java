@@ -78,7 +78,7 @@ final class SqliteFiles {
     try {
       Files.createLink(partial, db);
     } catch (UnsupportedOperationException | IOException e) {
-      Files.copy(db, partial, StandardCopyOption.COPY_ATTRIBUTES);
+      SqliteFileReads.copy(db, partial); // not Files.copy: see SqliteFileReads
       FileSync.file(partial);
     }
     FileSync.directory(db.getParent());

@@ -8,6 +8,9 @@ import dev.porter.core.model.ColumnDef;
 import dev.porter.core.model.RawText;
 import dev.porter.core.model.SourceSchema;
 import dev.porter.core.model.TableDef;
+import dev.porter.core.model.TableKind;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,18 +31,83 @@ import org.sqlite.core.SafeStmtPtr;
  * all from the same snapshot. The file is opened read-only and never copied.
  */
 final class SqliteSource implements Source {
+  /** {@code -Dporter.sqlite.pageScan=false} reads every table through SQLite (ADR 0030). */
+  private static final boolean PAGE_SCAN =
+      !"false".equals(System.getProperty("porter.sqlite.pageScan"));
+
   private final Path file;
   private final Connection conn;
   private final SourceSchema schema;
 
-  private SqliteSource(Path file, Connection conn) throws SQLException {
-    this(file, conn, SqliteCatalog.read(conn, file.getFileName().toString()));
+  /** The file's pages as this snapshot sees them, or null where tables are read through SQLite. */
+  private final FilePages pages;
+
+  /**
+   * What a scan of the file's pages needs: the descriptor, the page size and the bytes each page
+   * reserves.
+   */
+  record FilePages(SqliteFileReads.Handle handle, int pageSize, int reserved) {}
+
+  private SqliteSource(Path file, Connection conn, SqliteFileReads.Handle handle)
+      throws SQLException {
+    this.file = file;
+    this.conn = conn;
+    this.schema = SqliteCatalog.read(conn, file.getFileName().toString());
+    this.pages = filePages(file, schema, handle); // after the catalog read: under the shared lock
   }
 
-  private SqliteSource(Path file, Connection conn, SourceSchema schema) {
+  static SqliteSource open(Path file) {
+    return open(file, PAGE_SCAN);
+  }
+
+  private SqliteSource(Path file, Connection conn, SourceSchema schema, FilePages pages) {
     this.file = file;
     this.conn = conn;
     this.schema = schema;
+    this.pages = pages;
+  }
+
+  /**
+   * The file's pages, where this source may read its tables from them: a UTF-8 file in
+   * rollback-journal mode, whose path still names the file the descriptor reads now that the
+   * connection holds its shared lock (so the connection and the descriptor read the same file).
+   */
+  private static FilePages filePages(
+      Path file, SourceSchema schema, SqliteFileReads.Handle handle) {
+    if (handle == null
+        || schema.sqlite() == null
+        || !"UTF-8".equalsIgnoreCase(schema.sqlite().encoding())
+        || "wal".equalsIgnoreCase(schema.sqlite().journalMode())) {
+      return null;
+    }
+    try {
+      if (!handle.identity().equals(SqliteFileReads.identity(file))) {
+        return null;
+      }
+      ByteBuffer h = ByteBuffer.allocate(100);
+      while (h.hasRemaining()) {
+        if (handle.channel().read(h, h.position()) < 0) {
+          return null;
+        }
+      }
+      byte[] b = h.array();
+      int size = ((b[16] & 0xFF) << 8) | (b[17] & 0xFF);
+      int pageSize = size == 1 ? 65536 : size;
+      int reserved = b[20] & 0xFF;
+      boolean rollbackJournal = b[18] == 1 && b[19] == 1;
+      int encoding =
+          ((b[56] & 0xFF) << 24) | ((b[57] & 0xFF) << 16) | ((b[58] & 0xFF) << 8) | (b[59] & 0xFF);
+      if (!rollbackJournal
+          || encoding != 1
+          || pageSize < 512
+          || (pageSize & (pageSize - 1)) != 0
+          || pageSize - reserved < 480) {
+        return null;
+      }
+      return new FilePages(handle, pageSize, reserved);
+    } catch (IOException e) {
+      return null; // read through SQLite, as without the descriptor
+    }
   }
 
   /**
@@ -66,25 +134,38 @@ final class SqliteSource implements Source {
           return null;
         }
       }
-      return new SqliteSource(file, c, schema);
-    } catch (SQLException e) {
+      if (pages != null && !pages.handle().identity().equals(SqliteFileReads.identity(file))) {
+        closeQuietly(c); // the path names another file now: this reader would not see the snapshot
+        return null;
+      }
+      return new SqliteSource(file, c, schema, pages);
+    } catch (SQLException | IOException e) {
       closeQuietly(c);
       return null; // one reader then, as without a fork
     }
   }
 
-  static SqliteSource open(Path file) {
+  /** {@code pageScan} false reads every table through SQLite. */
+  static SqliteSource open(Path file, boolean pageScan) {
     if (!Files.isRegularFile(file)) {
       throw PorterException.usage("no such SQLite database: " + file);
     }
     if (!Sqlite.isSqliteFile(file)) {
       throw PorterException.usage("not a SQLite database: " + file);
     }
+    SqliteFileReads.Handle handle = null;
+    if (pageScan) {
+      try {
+        handle = SqliteFileReads.of(file); // before the connection: see filePages
+      } catch (IOException e) {
+        handle = null; // read through SQLite
+      }
+    }
     Connection c = null;
     try {
       c = Sqlite.connect(file, true);
       c.setAutoCommit(false);
-      return new SqliteSource(file, c);
+      return new SqliteSource(file, c, handle);
     } catch (SQLException e) {
       closeQuietly(c);
       throw Sqlite.failure("cannot read SQLite database", file, e);
@@ -107,6 +188,108 @@ final class SqliteSource implements Source {
 
   @Override
   public RowCursor rows(TableDef table) {
+    if (pages != null) {
+      try {
+        RowCursor scan = scan(table);
+        if (scan != null) {
+          return scan;
+        }
+      } catch (SQLException | IOException e) {
+        throw PorterException.unavailable(
+            "cannot read table " + table.name() + " of " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return select(table, null);
+  }
+
+  /** True when this snapshot's tables are read from the file's pages where they can be. */
+  boolean scansPages() {
+    return pages != null;
+  }
+
+  /**
+   * A scan of the table's pages, or null where the table's records are not exactly its columns or
+   * its rowid cannot be named (ADR 0030).
+   */
+  private RowCursor scan(TableDef table) throws SQLException, IOException {
+    if ((table.kind() != TableKind.TABLE && table.kind() != TableKind.SHADOW)
+        || table.withoutRowid()) {
+      return null;
+    }
+    for (ColumnDef c : table.columns()) {
+      if (!c.carriesData()) {
+        return null;
+      }
+    }
+    long root;
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT rootpage FROM main.sqlite_master WHERE type = 'table' AND name = ?")) {
+      ps.setString(1, table.name());
+      try (ResultSet r = ps.executeQuery()) {
+        root = r.next() ? r.getLong(1) : 0;
+      }
+    }
+    if (root < 2) {
+      return null;
+    }
+    List<ColumnDef> columns = table.columns();
+    int first = table.rowidColumn() != null ? 1 : 0;
+    int rowidAt = first == 1 ? 0 : aliasOfRowid(table);
+    if (rowidAt < 0) {
+      return null; // the rowid is neither carried nor aliased: a short record could not be asked
+      // for
+    }
+    boolean[] real = new boolean[columns.size()];
+    for (int i = 0; i < real.length; i++) {
+      real[i] =
+          SqliteRecords.Affinity.of(columns.get(i).declaredType()) == SqliteRecords.Affinity.REAL;
+    }
+    String rowidName = first == 1 ? table.rowidColumn() : Sqlite.quote(columns.get(rowidAt).name());
+    return new SqliteTableScan(
+        pages.handle().channel(),
+        "table " + table.name() + " of " + file,
+        root,
+        pages.pageSize(),
+        pages.reserved(),
+        real,
+        first,
+        rowidAt,
+        rowid -> {
+          try (RowCursor one = select(table, rowidName + " = " + rowid)) {
+            return one.next();
+          }
+        });
+  }
+
+  /**
+   * The index of the column that is the table's INTEGER PRIMARY KEY, an alias of the rowid, or -1:
+   * a one-column primary key is that alias exactly when SQLite made no index for it.
+   */
+  private int aliasOfRowid(TableDef table) throws SQLException {
+    if (table.primaryKey().size() != 1) {
+      return -1;
+    }
+    try (PreparedStatement ps =
+        conn.prepareStatement("SELECT count(*) FROM pragma_index_list(?) WHERE origin = 'pk'")) {
+      ps.setString(1, table.name());
+      try (ResultSet r = ps.executeQuery()) {
+        if (r.next() && r.getLong(1) > 0) {
+          return -1;
+        }
+      }
+    }
+    List<ColumnDef> columns = table.columns();
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).name().equals(table.primaryKey().get(0))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The table's rows through SQLite, all of them or those {@code where} selects. */
+  private RowCursor select(TableDef table, String where) {
     StringBuilder sql = new StringBuilder("SELECT ");
     List<ColumnDef> cols = table.dataColumns();
     for (int i = 0; i < cols.size(); i++) {
@@ -117,6 +300,9 @@ final class SqliteSource implements Source {
       sql.append(isRowid ? table.rowidColumn() : Sqlite.quote(cols.get(i).name()));
     }
     sql.append(" FROM main.").append(Sqlite.quote(table.name()));
+    if (where != null) {
+      sql.append(" WHERE ").append(where);
+    }
     try {
       PreparedStatement ps = conn.prepareStatement(sql.toString());
       ResultSet rs = ps.executeQuery();
@@ -235,7 +421,7 @@ final class SqliteSource implements Source {
    * A TEXT value that decoded with replacement characters: keep it as a String if its bytes really
    * are that UTF-8, else carry the raw bytes.
    */
-  private static Object exactText(String decoded, byte[] raw) {
+  static Object exactText(String decoded, byte[] raw) {
     if (raw != null && !Arrays.equals(decoded.getBytes(StandardCharsets.UTF_8), raw)) {
       return new RawText(raw);
     }

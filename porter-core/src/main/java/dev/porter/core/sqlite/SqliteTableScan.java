@@ -1,0 +1,425 @@
+package dev.porter.core.sqlite;
+
+import dev.porter.core.PorterException;
+import dev.porter.core.dialect.RowCursor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Reads a rowid table's rows straight from the pages of its B-tree, in rowid order
+ * (docs/decisions/0030): the mirror of the import's page writer (0027). The caller holds SQLite's
+ * shared lock on the file in a read transaction, so no process can write a page of it until the
+ * scan ends, and has checked that the table's records are exactly its columns (no generated
+ * column), that the file is UTF-8 and not in WAL mode.
+ *
+ * <p>The values are those SQLite's own scan returns: each record's values by their serial types
+ * (sqlite.org/fileformat2.html, "Record Format"), an integer in a column of REAL affinity as a real
+ * (SQLite stores integral reals there as integers and converts them back when read), the rowid in
+ * place of the NULL that an INTEGER PRIMARY KEY column stores. A record shorter than the table
+ * (rows written before an {@code ALTER TABLE ADD COLUMN}) takes the missing columns' values from
+ * SQLite itself, asked once for such a row.
+ *
+ * <p>Anything that does not fit the format — a page of the wrong type or out of the file, a cell or
+ * a record running past its page or payload, rowids not in ascending order, a tree deeper than any
+ * SQLite writes — stops the scan with one line naming the table, the file and the page.
+ */
+final class SqliteTableScan implements RowCursor {
+  /** What SQLite answers for the row with a given rowid: the columns a short record lacks. */
+  interface Fill {
+    Object[] row(long rowid);
+  }
+
+  private static final byte LEAF = 0x0D;
+  private static final byte INTERIOR = 0x05;
+
+  /** SQLite's B-trees of 2^32 pages of 512 bytes are at most about 20 levels deep. */
+  private static final int MAX_DEPTH = 24;
+
+  private static final int MAX_PAYLOAD = Integer.MAX_VALUE - 16;
+
+  private final FileChannel file;
+  private final String what;
+  private final long root;
+  private final int pageSize;
+  private final int usable;
+  private final long pages;
+  private final boolean[] real;
+  private final int fields;
+  private final int width;
+  private final int first;
+  private final int rowidAt;
+  private final Fill fill;
+
+  private final byte[][] levels = new byte[MAX_DEPTH][];
+  private final ByteBuffer[] levelBuffers = new ByteBuffer[MAX_DEPTH];
+  private final long[] levelPage = new long[MAX_DEPTH];
+  private final int[] nextChild = new int[MAX_DEPTH];
+  private int depth;
+  private boolean started;
+
+  private final byte[] leaf;
+  private final ByteBuffer leafBuffer;
+  private long leafPage;
+  private int leafCells;
+  private int leafCell;
+  private final byte[] overflow;
+  private final ByteBuffer overflowBuffer;
+  private byte[] payload = new byte[0];
+
+  private long lastRowid;
+  private boolean anyRow;
+  private int known;
+  private Object[] defaults;
+
+  /** Where the last varint read ended. */
+  private int at;
+
+  /**
+   * @param what "table T of F", for messages
+   * @param root the table's root page
+   * @param pageSize the file's page size
+   * @param reserved bytes reserved at the end of each page
+   * @param real per record field: the column has REAL affinity
+   * @param first where record field 0 goes in a row: 1 when the rowid is carried first, else 0
+   * @param rowidAt where the rowid goes in a row (the carried rowid or the INTEGER PRIMARY KEY
+   *     column)
+   */
+  SqliteTableScan(
+      FileChannel file,
+      String what,
+      long root,
+      int pageSize,
+      int reserved,
+      boolean[] real,
+      int first,
+      int rowidAt,
+      Fill fill)
+      throws IOException {
+    this.file = file;
+    this.what = what;
+    this.root = root;
+    this.pageSize = pageSize;
+    this.usable = pageSize - reserved;
+    this.pages = file.size() / pageSize;
+    this.real = real.clone();
+    this.fields = real.length;
+    this.width = first + fields;
+    this.first = first;
+    this.rowidAt = rowidAt;
+    this.fill = fill;
+    this.known = fields;
+    this.leaf = new byte[pageSize];
+    this.leafBuffer = ByteBuffer.wrap(leaf);
+    this.overflow = new byte[pageSize];
+    this.overflowBuffer = ByteBuffer.wrap(overflow);
+  }
+
+  @Override
+  public Object[] next() {
+    try {
+      while (leafCell >= leafCells) {
+        if (!nextLeaf()) {
+          return null;
+        }
+      }
+      int cell = cellAt(leaf, 8, leafCell++);
+      return row(cell);
+    } catch (IOException e) {
+      throw PorterException.unavailable("cannot read " + what + ": " + e.getMessage(), e);
+    } catch (IndexOutOfBoundsException e) {
+      throw broken(leafPage, "a cell or a record runs past its page");
+    }
+  }
+
+  /** Moves to the next leaf of the tree, left to right; false at the end. */
+  private boolean nextLeaf() throws IOException {
+    long child;
+    if (!started) {
+      started = true;
+      child = root;
+    } else {
+      child = 0;
+      while (child == 0) {
+        if (depth == 0) {
+          return false;
+        }
+        int d = depth - 1;
+        byte[] p = levels[d];
+        int cells = int16(p, 3);
+        int i = nextChild[d]++;
+        if (i < cells) {
+          child = int32(p, cellAt(p, 12, i));
+        } else if (i == cells) {
+          child = int32(p, 8);
+        } else {
+          depth--;
+        }
+      }
+    }
+    while (true) {
+      if (depth >= MAX_DEPTH) {
+        throw broken(child, "the tree is deeper than " + MAX_DEPTH + " levels (a loop?)");
+      }
+      byte[] p = levels[depth];
+      if (p == null) {
+        p = levels[depth] = new byte[pageSize];
+        levelBuffers[depth] = ByteBuffer.wrap(p);
+      }
+      read(child, levelBuffers[depth]);
+      if (p[0] == LEAF) {
+        System.arraycopy(p, 0, leaf, 0, pageSize);
+        leafPage = child;
+        leafCells = int16(leaf, 3);
+        leafCell = 0;
+        if (8 + 2 * leafCells > usable) {
+          throw broken(child, "more cells than the page holds");
+        }
+        return true;
+      }
+      if (p[0] != INTERIOR) {
+        throw broken(child, "not a table B-tree page (type " + (p[0] & 0xFF) + ")");
+      }
+      int cells = int16(p, 3);
+      if (12 + 2 * cells > usable) {
+        throw broken(child, "more cells than the page holds");
+      }
+      levelPage[depth] = child;
+      nextChild[depth] = 1;
+      depth++;
+      child = cells > 0 ? int32(p, cellAt(p, 12, 0)) : int32(p, 8);
+    }
+  }
+
+  /** The row of the leaf cell at {@code cell}. */
+  private Object[] row(int cell) throws IOException {
+    long size = varint(leaf, cell);
+    long rowid = varint(leaf, at);
+    int start = at;
+    if (anyRow && rowid <= lastRowid) {
+      throw broken(leafPage, "rowid " + rowid + " follows " + lastRowid);
+    }
+    anyRow = true;
+    lastRowid = rowid;
+    if (size > MAX_PAYLOAD) {
+      throw broken(leafPage, "a record of " + size + " bytes");
+    }
+    int length = (int) size;
+    byte[] data;
+    int offset;
+    if (length <= usable - 35) {
+      if (start + length > usable) {
+        throw broken(leafPage, "a cell runs past the page");
+      }
+      data = leaf;
+      offset = start;
+    } else {
+      data = spilled(start, length, rowid);
+      offset = 0;
+    }
+    return decode(data, offset, length, rowid);
+  }
+
+  /** A payload that overflows its page, gathered from its overflow chain. */
+  private byte[] spilled(int start, int length, long rowid) throws IOException {
+    int max = usable - 35;
+    int min = ((usable - 12) * 32 / 255) - 23;
+    int local = min + (int) ((length - (long) min) % (usable - 4));
+    if (local > max) {
+      local = min;
+    }
+    if (start + local + 4 > usable) {
+      throw broken(leafPage, "the cell of rowid " + rowid + " runs past the page");
+    }
+    if (payload.length < length) {
+      payload = new byte[Math.max(length, Math.min(MAX_PAYLOAD, payload.length * 2))];
+    }
+    System.arraycopy(leaf, start, payload, 0, local);
+    long next = int32(leaf, start + local);
+    int have = local;
+    while (have < length) {
+      if (next == 0) {
+        throw broken(leafPage, "the overflow chain of rowid " + rowid + " ends early");
+      }
+      read(next, overflowBuffer);
+      int n = Math.min(length - have, usable - 4);
+      System.arraycopy(overflow, 4, payload, have, n);
+      have += n;
+      next = int32(overflow, 0);
+    }
+    return payload;
+  }
+
+  private Object[] decode(byte[] b, int start, int length, long rowid) {
+    int end = start + length;
+    long headerSize = varint(b, start);
+    int h = at;
+    if (headerSize > length || start + headerSize < h) {
+      throw broken(leafPage, "the record of rowid " + rowid + " has a bad header");
+    }
+    int headerEnd = start + (int) headerSize;
+    int body = headerEnd;
+    Object[] row = new Object[width];
+    int f = 0;
+    while (h < headerEnd) {
+      long type = varint(b, h);
+      h = at;
+      if (f >= fields) {
+        throw broken(leafPage, "the record of rowid " + rowid + " has more values than columns");
+      }
+      Object v;
+      int n;
+      if (type < 12) {
+        switch ((int) type) {
+          case 0 -> {
+            v = null;
+            n = 0;
+          }
+          case 1, 2, 3, 4, 5, 6 -> {
+            n = type == 5 ? 6 : type == 6 ? 8 : (int) type;
+            if (body + n > end) {
+              throw pastEnd(rowid);
+            }
+            long x = signed(b, body, n);
+            v = real[f] ? (Object) (double) x : (Object) x;
+          }
+          case 7 -> {
+            n = 8;
+            if (body + n > end) {
+              throw pastEnd(rowid);
+            }
+            v = Double.longBitsToDouble(signed(b, body, 8));
+          }
+          case 8, 9 -> {
+            n = 0;
+            long x = type - 8;
+            v = real[f] ? (Object) (double) x : (Object) x;
+          }
+          default ->
+              throw broken(leafPage, "the record of rowid " + rowid + " has serial type " + type);
+        }
+      } else {
+        long len = (type - 12) >> 1;
+        if (body + len > end) {
+          throw pastEnd(rowid);
+        }
+        n = (int) len;
+        v = (type & 1) == 0 ? Arrays.copyOfRange(b, body, body + n) : text(b, body, n);
+      }
+      row[first + f] = v;
+      body += n;
+      f++;
+    }
+    if (f < fields) {
+      shortRecord(row, f, rowid);
+    }
+    if (rowidAt >= 0) {
+      row[rowidAt] = rowid;
+    }
+    return row;
+  }
+
+  /** Fills the columns a record written before they were added lacks, as SQLite reads them. */
+  private void shortRecord(Object[] row, int present, long rowid) {
+    if (present < known) {
+      Object[] full = fill.row(rowid);
+      if (full == null || full.length != width) {
+        throw broken(leafPage, "SQLite does not find rowid " + rowid);
+      }
+      defaults = full;
+      known = present;
+    }
+    for (int f = present; f < fields; f++) {
+      Object d = defaults[first + f];
+      row[first + f] = d instanceof byte[] bytes ? bytes.clone() : d;
+    }
+  }
+
+  /** TEXT's UTF-8 bytes as a String, or as raw bytes if they are not UTF-8. */
+  private static Object text(byte[] b, int at, int n) {
+    String s = new String(b, at, n, StandardCharsets.UTF_8);
+    return s.indexOf('\uFFFD') >= 0
+        ? SqliteSource.exactText(s, Arrays.copyOfRange(b, at, at + n))
+        : s;
+  }
+
+  private void read(long page, ByteBuffer into) throws IOException {
+    if (page < 2 || page > pages) {
+      throw broken(page, "no such page in a file of " + pages + " pages");
+    }
+    into.clear();
+    long pos = (page - 1) * pageSize;
+    while (into.hasRemaining()) {
+      if (file.read(into, pos + into.position()) < 0) {
+        throw broken(page, "the file ends inside it");
+      }
+    }
+  }
+
+  private PorterException pastEnd(long rowid) {
+    return broken(leafPage, "a value of rowid " + rowid + " runs past its record");
+  }
+
+  private PorterException broken(long page, String problem) {
+    return PorterException.unavailable(
+        "cannot read "
+            + what
+            + ": page "
+            + page
+            + ": "
+            + problem
+            + " (the file is damaged; PRAGMA integrity_check tells more)",
+        null);
+  }
+
+  /** A big-endian two's-complement integer of {@code n} bytes. */
+  private static long signed(byte[] b, int p, int n) {
+    long v = b[p]; // sign-extended
+    for (int i = 1; i < n; i++) {
+      v = (v << 8) | (b[p + i] & 0xFF);
+    }
+    return v;
+  }
+
+  /** A varint at {@code p}; where it ends goes to {@link #at}. */
+  private long varint(byte[] b, int p) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      int x = b[p + i] & 0xFF;
+      v = (v << 7) | (x & 0x7F);
+      if ((x & 0x80) == 0) {
+        at = p + i + 1;
+        return v;
+      }
+    }
+    at = p + 9;
+    return (v << 8) | (b[p + 8] & 0xFF);
+  }
+
+  private int cellAt(byte[] page, int header, int i) {
+    int c = int16(page, header + 2 * i);
+    if (c < header || c >= usable) {
+      throw broken(
+          page == leaf ? leafPage : levelPage[depth - 1], "a cell pointer out of the page");
+    }
+    return c;
+  }
+
+  private static int int16(byte[] b, int at) {
+    return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
+  }
+
+  private static long int32(byte[] b, int at) {
+    return ((b[at] & 0xFFL) << 24)
+        | ((b[at + 1] & 0xFF) << 16)
+        | ((b[at + 2] & 0xFF) << 8)
+        | (b[at + 3] & 0xFF);
+  }
+
+  @Override
+  public void close() {
+    // the channel is shared and never closed (SqliteFileReads)
+  }
+}

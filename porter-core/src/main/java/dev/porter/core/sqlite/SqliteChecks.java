@@ -132,11 +132,29 @@ final class SqliteChecks implements AutoCloseable {
   Result check(
       Connection main, Map<String, Long> rows, Set<String> foreignKeysCleared, Idle whenIdle)
       throws SQLException {
+    return check(main, rows, rows, foreignKeysCleared, whenIdle);
+  }
+
+  /**
+   * As {@link #check(Connection, Map, Set, Idle)}, the partial integrity check of each table
+   * ordered by {@code costs} (its relative cost) instead of its rows.
+   */
+  Result check(
+      Connection main,
+      Map<String, Long> rows,
+      Map<String, Long> costs,
+      Set<String> foreignKeysCleared,
+      Idle whenIdle)
+      throws SQLException {
     List<TableInfo> tables = tables(main);
     boolean split = splits(tables);
     Map<String, Long> sizes = new HashMap<>();
     for (Map.Entry<String, Long> e : rows.entrySet()) {
       sizes.put(fold(e.getKey()), e.getValue());
+    }
+    Map<String, Long> tableCosts = new HashMap<>();
+    for (Map.Entry<String, Long> e : costs.entrySet()) {
+      tableCosts.put(fold(e.getKey()), e.getValue());
     }
     List<Item> items = new ArrayList<>();
     items.add(new Item(split ? Kind.QUICK : Kind.FULL, null, Long.MAX_VALUE));
@@ -145,7 +163,7 @@ final class SqliteChecks implements AutoCloseable {
         String key = fold(t.name());
         long size = sizes.getOrDefault(key, 0L);
         if (split && !released.contains(key)) {
-          items.add(new Item(Kind.TABLE, t.name(), size));
+          items.add(new Item(Kind.TABLE, t.name(), tableCosts.getOrDefault(key, size)));
         }
         if (t.hasForeignKeys() && !foreignKeysCleared.contains(key)) {
           items.add(new Item(Kind.FOREIGN_KEYS, t.name(), size));
@@ -219,13 +237,13 @@ final class SqliteChecks implements AutoCloseable {
 
   /**
    * Hands over the partial integrity check of {@code table}, whose B-trees (rows and every index)
-   * are complete and committed and will not change again; {@code rows} orders it among the others.
+   * are complete and committed and will not change again; {@code cost} orders it among the others.
    */
-  synchronized void release(String table, long rows) {
+  synchronized void release(String table, long cost) {
     if (stopped || sealed || !released.add(fold(table))) {
       return;
     }
-    queue.add(new Item(Kind.TABLE, table, rows));
+    queue.add(new Item(Kind.TABLE, table, cost));
     notifyAll();
   }
 

@@ -178,6 +178,11 @@ final class SqliteIndexPages {
       return abandoned;
     }
 
+    /** True when every entry came after the one before it: the index's keys follow the rowids. */
+    boolean inOrder() {
+      return inOrder;
+    }
+
     /**
      * Takes the entry of a written row; false (the index left to CREATE INDEX) if it cannot: a key
      * or rowid out of range, or no room for a run in the temporary directory.

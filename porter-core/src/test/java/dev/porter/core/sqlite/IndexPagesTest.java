@@ -89,6 +89,8 @@ class IndexPagesTest {
       s.execute("CREATE TABLE wide (id INTEGER PRIMARY KEY, k INTEGER)"); // a key above 2^31
       s.execute("CREATE TABLE mixed (id INTEGER PRIMARY KEY, k INTEGER)"); // a key 1.5
       s.execute("CREATE TABLE empty (id INTEGER PRIMARY KEY, k INTEGER)");
+      s.execute("CREATE TABLE line (id INTEGER PRIMARY KEY, item_id INTEGER)"); // keys in order
+      s.execute("CREATE INDEX line_item ON line (item_id)");
       s.execute("CREATE INDEX item_k ON item (k)");
       s.execute("CREATE INDEX item_n ON item (n COLLATE NOCASE)");
       s.execute("CREATE INDEX item_b ON item (b ASC)");
@@ -133,6 +135,9 @@ class IndexPagesTest {
       s.execute(
           "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
               + " INSERT INTO mixed SELECT i, CASE WHEN i = 700 THEN 1.5 ELSE i % 300 END FROM n");
+      s.execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)"
+              + " INSERT INTO line SELECT i, i / 3 FROM n");
       c.commit();
     }
     return db;
@@ -145,10 +150,14 @@ class IndexPagesTest {
     SqliteTarget t = Restores.restore(source, target, true);
 
     assertEquals(
-        Set.of("item_k", "item_n", "item_b", "item_code", "plain_k"),
+        Set.of("item_k", "item_n", "item_b", "item_code", "plain_k", "line_item"),
         t.indexesAsPages(),
         "one ascending column, integers or NULL, rowids below 2^31: a wider key, a real, DESC,"
             + " two columns, TEXT or REAL affinity or no rows are left to CREATE INDEX");
+    assertEquals(
+        Set.of("line_item"),
+        t.indexesInRowidOrder(),
+        "the index whose keys follow the rowids, which the checks count as cheap to look up");
     String master = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid";
     assertEquals(
         Restores.rows(source, master),

@@ -134,6 +134,49 @@ class TableScanTest {
     }
   }
 
+  /**
+   * Databases nobody here wrote ({@code ../shared/realdata}): every table read from its pages gives
+   * what SQLite's own scan gives.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "chinook/chinook.db",
+        "chinook/chinook_autoinc.db",
+        "chinook/Chinook_Sqlite.sqlite",
+        "northwind/northwind.db",
+        "northwind/northwind-populated.db",
+        "sakila/sakila.db"
+      })
+  void realDatabasesReadAsSqliteReadsThem(String file) {
+    Path db = realData().resolve(file);
+    assertTrue(Files.isRegularFile(db), db + " is there");
+    List<String> tables = new ArrayList<>();
+    try (SqliteSource s = SqliteSource.open(db, true)) {
+      for (TableDef t : s.schema().tables()) {
+        if (t.carriesData()) {
+          tables.add(t.name());
+        }
+      }
+    }
+    assertFalse(tables.isEmpty());
+    compareWithSqlite(db, tables);
+  }
+
+  /** ../shared/realdata: required on CI, where it is provided; a test elsewhere is aborted. */
+  private static Path realData() {
+    String dir = System.getProperty("porter.shared.dir");
+    Path realdata = dir == null ? null : Path.of(dir, "realdata");
+    if (realdata == null || !Files.isDirectory(realdata)) {
+      String why = "../shared/realdata is absent (porter.shared.dir: " + dir + ")";
+      if (System.getenv("CI") != null) {
+        throw new AssertionError(why);
+      }
+      org.junit.jupiter.api.Assumptions.abort(why);
+    }
+    return realdata;
+  }
+
   @Test
   void longValuesFollowTheirOverflowPages() throws Exception {
     Path db = dir.resolve("overflow.db");

@@ -148,14 +148,8 @@ final class SqliteChecks implements AutoCloseable {
       throws SQLException {
     List<TableInfo> tables = tables(main);
     boolean split = splits(tables);
-    Map<String, Long> sizes = new HashMap<>();
-    for (Map.Entry<String, Long> e : rows.entrySet()) {
-      sizes.put(fold(e.getKey()), e.getValue());
-    }
-    Map<String, Long> tableCosts = new HashMap<>();
-    for (Map.Entry<String, Long> e : costs.entrySet()) {
-      tableCosts.put(fold(e.getKey()), e.getValue());
-    }
+    Map<String, Long> sizes = byFoldedName(rows);
+    Map<String, Long> tableCosts = byFoldedName(costs);
     List<Item> items = new ArrayList<>();
     items.add(new Item(split ? Kind.QUICK : Kind.FULL, null, Long.MAX_VALUE));
     synchronized (this) {
@@ -245,6 +239,14 @@ final class SqliteChecks implements AutoCloseable {
     }
     queue.add(new Item(Kind.TABLE, table, cost));
     notifyAll();
+  }
+
+  private static Map<String, Long> byFoldedName(Map<String, Long> byTable) {
+    Map<String, Long> out = new HashMap<>();
+    for (Map.Entry<String, Long> e : byTable.entrySet()) {
+      out.put(fold(e.getKey()), e.getValue());
+    }
+    return out;
   }
 
   private boolean splits(List<TableInfo> tables) {

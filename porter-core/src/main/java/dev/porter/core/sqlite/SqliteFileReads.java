@@ -114,11 +114,7 @@ final class SqliteFileReads {
       }
     }
     ByteBuffer b = ByteBuffer.allocate(n);
-    while (b.hasRemaining()) {
-      if (h.channel().read(b, b.position()) < 0) {
-        break;
-      }
-    }
+    SqlitePages.readFully(h.channel(), b, 0);
     byte[] out = new byte[b.position()];
     b.flip().get(out);
     return out;

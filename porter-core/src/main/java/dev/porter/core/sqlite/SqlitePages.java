@@ -114,7 +114,7 @@ final class SqlitePages implements Closeable {
   }
 
   /** Reads until {@code b} is full or the file ends. */
-  private static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+  static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
     while (b.hasRemaining()) {
       int n = ch.read(b, at + b.position());
       if (n < 0) {
@@ -190,7 +190,7 @@ final class SqlitePages implements Closeable {
     }
   }
 
-  private static int int32(byte[] b, int at) {
+  static int int32(byte[] b, int at) {
     return ((b[at] & 0xFF) << 24)
         | ((b[at + 1] & 0xFF) << 16)
         | ((b[at + 2] & 0xFF) << 8)

@@ -56,10 +56,6 @@ final class SqliteSource implements Source {
     this.pages = filePages(file, schema, handle); // after the catalog read: under the shared lock
   }
 
-  static SqliteSource open(Path file) {
-    return open(file, PAGE_SCAN);
-  }
-
   private SqliteSource(Path file, Connection conn, SourceSchema schema, FilePages pages) {
     this.file = file;
     this.conn = conn;
@@ -85,20 +81,17 @@ final class SqliteSource implements Source {
         return null;
       }
       ByteBuffer h = ByteBuffer.allocate(100);
-      while (h.hasRemaining()) {
-        if (handle.channel().read(h, h.position()) < 0) {
-          return null;
-        }
+      SqlitePages.readFully(handle.channel(), h, 0);
+      if (h.hasRemaining()) {
+        return null;
       }
       byte[] b = h.array();
       int size = ((b[16] & 0xFF) << 8) | (b[17] & 0xFF);
       int pageSize = size == 1 ? 65536 : size;
       int reserved = b[20] & 0xFF;
       boolean rollbackJournal = b[18] == 1 && b[19] == 1;
-      int encoding =
-          ((b[56] & 0xFF) << 24) | ((b[57] & 0xFF) << 16) | ((b[58] & 0xFF) << 8) | (b[59] & 0xFF);
       if (!rollbackJournal
-          || encoding != 1
+          || SqlitePages.int32(b, 56) != 1 // UTF-8
           || pageSize < 512
           || (pageSize & (pageSize - 1)) != 0
           || pageSize - reserved < 480) {
@@ -143,6 +136,10 @@ final class SqliteSource implements Source {
       closeQuietly(c);
       return null; // one reader then, as without a fork
     }
+  }
+
+  static SqliteSource open(Path file) {
+    return open(file, PAGE_SCAN);
   }
 
   /** {@code pageScan} false reads every table through SQLite. */
@@ -237,8 +234,7 @@ final class SqliteSource implements Source {
     int first = table.rowidColumn() != null ? 1 : 0;
     int rowidAt = first == 1 ? 0 : aliasOfRowid(table);
     if (rowidAt < 0) {
-      return null; // the rowid is neither carried nor aliased: a short record could not be asked
-      // for
+      return null; // no name for the rowid, by which a short record's row would be asked for
     }
     boolean[] real = new boolean[columns.size()];
     for (int i = 0; i < real.length; i++) {

@@ -60,8 +60,8 @@ final class SqliteTableScan implements RowCursor {
   private int depth;
   private boolean started;
 
-  private final byte[] leaf;
-  private final ByteBuffer leafBuffer;
+  private byte[] leaf;
+  private ByteBuffer leafBuffer;
   private long leafPage;
   private int leafCells;
   private int leafCell;
@@ -170,7 +170,12 @@ final class SqliteTableScan implements RowCursor {
       }
       read(child, levelBuffers[depth]);
       if (p[0] == LEAF) {
-        System.arraycopy(p, 0, leaf, 0, pageSize);
+        // the page read becomes the leaf, the last leaf's array this level's next buffer
+        ByteBuffer pb = levelBuffers[depth];
+        levels[depth] = leaf;
+        levelBuffers[depth] = leafBuffer;
+        leaf = p;
+        leafBuffer = pb;
         leafPage = child;
         leafCells = int16(leaf, 3);
         leafCell = 0;
@@ -350,11 +355,9 @@ final class SqliteTableScan implements RowCursor {
       throw broken(page, "no such page in a file of " + pages + " pages");
     }
     into.clear();
-    long pos = (page - 1) * pageSize;
-    while (into.hasRemaining()) {
-      if (file.read(into, pos + into.position()) < 0) {
-        throw broken(page, "the file ends inside it");
-      }
+    SqlitePages.readFully(file, into, (page - 1) * pageSize);
+    if (into.hasRemaining()) {
+      throw broken(page, "the file ends inside it");
     }
   }
 
@@ -411,11 +414,9 @@ final class SqliteTableScan implements RowCursor {
     return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
   }
 
+  /** An unsigned 32-bit number: a page number. */
   private static long int32(byte[] b, int at) {
-    return ((b[at] & 0xFFL) << 24)
-        | ((b[at + 1] & 0xFF) << 16)
-        | ((b[at + 2] & 0xFF) << 8)
-        | (b[at + 3] & 0xFF);
+    return SqlitePages.int32(b, at) & 0xFFFFFFFFL;
   }
 
   @Override

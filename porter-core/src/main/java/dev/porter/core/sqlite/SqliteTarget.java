@@ -1449,9 +1449,7 @@ final class SqliteTarget implements Target {
   private void releaseCheck(String table) throws SQLException {
     if (!table.equalsIgnoreCase("sqlite_sequence")) {
       checker.release(
-          table,
-          checkCost(
-              loadedRows.getOrDefault(SqliteChecks.fold(table), 0L), indexesOf(conn(), table)));
+          table, checkCost(table, loadedRows.getOrDefault(SqliteChecks.fold(table), 0L)));
     }
   }
 
@@ -1465,9 +1463,9 @@ final class SqliteTarget implements Target {
    * index); {@code integrity_check(order_item)}, 7.2 M rows and one index in order, 2.3 s. Ordered
    * by rows alone, orders came after order_item and finished last, alone.
    */
-  private long checkCost(long rows, List<String> indexes) {
+  private long checkCost(String table, long rows) throws SQLException {
     long perRow = 1;
-    for (String index : indexes) {
+    for (String index : indexesOf(conn(), table)) {
       perRow += indexesInRowidOrder.contains(SqliteChecks.fold(index)) ? 1 : 9;
     }
     return rows * perRow;
@@ -1491,21 +1489,9 @@ final class SqliteTarget implements Target {
 
   /** {@link #checkCost} of every table of {@code rows}. */
   private Map<String, Long> checkCosts(Map<String, Long> rows) throws SQLException {
-    Map<String, List<String>> indexes = new HashMap<>();
-    try (Statement st = conn().createStatement();
-        ResultSet r =
-            st.executeQuery("SELECT tbl_name, name FROM main.sqlite_master WHERE type = 'index'")) {
-      while (r.next()) {
-        indexes
-            .computeIfAbsent(SqliteChecks.fold(r.getString(1)), k -> new ArrayList<>())
-            .add(r.getString(2));
-      }
-    }
     Map<String, Long> costs = new HashMap<>();
     for (Map.Entry<String, Long> e : rows.entrySet()) {
-      costs.put(
-          e.getKey(),
-          checkCost(e.getValue(), indexes.getOrDefault(SqliteChecks.fold(e.getKey()), List.of())));
+      costs.put(e.getKey(), checkCost(e.getKey(), e.getValue()));
     }
     return costs;
   }

@@ -211,16 +211,16 @@ class TableScanTest {
 
   @Test
   void rowsWrittenBeforeAColumnWasAddedTakeItsDefault() throws Exception {
-    Path db = dir.resolve("added.db");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-      exec(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
-      exec(c, "INSERT INTO t (v) VALUES ('a'), ('b')");
-      exec(c, "ALTER TABLE t ADD COLUMN w REAL DEFAULT 2");
-      exec(c, "INSERT INTO t (v, w) VALUES ('c', 3.5)");
-      exec(c, "ALTER TABLE t ADD COLUMN x TEXT DEFAULT 'dflt'");
-      exec(c, "ALTER TABLE t ADD COLUMN y BLOB");
-      exec(c, "INSERT INTO t (v, w, x, y) VALUES ('d', 4, 'given', X'01')");
-    }
+    Path db =
+        database(
+            "added.db",
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)",
+            "INSERT INTO t (v) VALUES ('a'), ('b')",
+            "ALTER TABLE t ADD COLUMN w REAL DEFAULT 2",
+            "INSERT INTO t (v, w) VALUES ('c', 3.5)",
+            "ALTER TABLE t ADD COLUMN x TEXT DEFAULT 'dflt'",
+            "ALTER TABLE t ADD COLUMN y BLOB",
+            "INSERT INTO t (v, w, x, y) VALUES ('d', 4, 'given', X'01')");
     compareWithSqlite(db, List.of("t"));
     try (SqliteSource s = SqliteSource.open(db, true)) {
       List<Object[]> rows = rows(s, "t");
@@ -233,13 +233,13 @@ class TableScanTest {
 
   @Test
   void tablesWhoseRecordsAreNotTheirColumnsAreReadThroughSqlite() throws Exception {
-    Path db = dir.resolve("other.db");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-      exec(c, "CREATE TABLE g (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) VIRTUAL, c)");
-      exec(c, "CREATE TABLE w (k TEXT PRIMARY KEY, v) WITHOUT ROWID");
-      exec(c, "INSERT INTO g (a, c) VALUES (1, 'x')");
-      exec(c, "INSERT INTO w VALUES ('k', 1)");
-    }
+    Path db =
+        database(
+            "other.db",
+            "CREATE TABLE g (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) VIRTUAL, c)",
+            "CREATE TABLE w (k TEXT PRIMARY KEY, v) WITHOUT ROWID",
+            "INSERT INTO g (a, c) VALUES (1, 'x')",
+            "INSERT INTO w VALUES ('k', 1)");
     try (SqliteSource s = SqliteSource.open(db, true)) {
       assertTrue(s.scansPages());
       for (String name : List.of("g", "w")) {
@@ -254,12 +254,12 @@ class TableScanTest {
 
   @Test
   void aWalFileIsReadThroughSqlite() throws Exception {
-    Path db = dir.resolve("wal.db");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-      exec(c, "PRAGMA journal_mode = WAL");
-      exec(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, v)");
-      exec(c, "INSERT INTO t (v) VALUES (1)");
-    }
+    Path db =
+        database(
+            "wal.db",
+            "PRAGMA journal_mode = WAL",
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, v)",
+            "INSERT INTO t (v) VALUES (1)");
     try (SqliteSource s = SqliteSource.open(db, true)) {
       assertFalse(s.scansPages());
       assertEquals(1, rows(s, "t").size());
@@ -320,11 +320,11 @@ class TableScanTest {
   void anExportLeavesTheLocksOfOtherConnectionsInPlace() throws Exception {
     Path procLocks = Path.of("/proc/locks");
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(procLocks), "Linux only");
-    Path db = dir.resolve("locked.db");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-      exec(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, v)");
-      exec(c, "INSERT INTO t (v) VALUES (1), (2)");
-    }
+    Path db =
+        database(
+            "locked.db",
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, v)",
+            "INSERT INTO t (v) VALUES (1), (2)");
     long inode = (Long) Files.getAttribute(db, "unix:ino");
     try (Connection guard = Sqlite.connect(db, false)) {
       exec(guard, "BEGIN IMMEDIATE");
@@ -456,6 +456,17 @@ class TableScanTest {
       default:
         return rnd.nextBoolean() ? 0L : 1L;
     }
+  }
+
+  /** A new database file in the test's folder, made by running {@code sql} in order. */
+  private Path database(String name, String... sql) throws SQLException {
+    Path db = dir.resolve(name);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      for (String statement : sql) {
+        exec(c, statement);
+      }
+    }
+    return db;
   }
 
   private static void exec(Connection c, String sql) throws SQLException {

@@ -22,6 +22,11 @@ import org.apache.avro.io.EncoderFactory;
  * Writes an Avro object container file (the standard format, read by any Avro reader) whose blocks
  * are compressed on other threads while the next block is encoded: the encoding thread never waits
  * for the compressor unless two blocks are already in flight.
+ *
+ * <p>A block's buffers are used again once it is written: the encoded block is compressed from the
+ * buffer it was encoded into, into an output array kept from an earlier block. Allocating both
+ * afresh for every block (and trimming zstd's output to size) was a third of what a SQLite export
+ * allocated, and the collector's heap grows with the allocation rate.
  */
 final class AvroContainerWriter implements AutoCloseable {
   private static final byte[] MAGIC = {'O', 'b', 'j', 1};
@@ -35,13 +40,23 @@ final class AvroContainerWriter implements AutoCloseable {
   private final ExecutorService compressors;
   private final byte[] sync = new byte[16];
   private final Deque<Future<Block>> inFlight = new ArrayDeque<>();
-  private BlockBuffer buffer = new BlockBuffer(1 << 20);
+
+  /** Encoding buffers of written blocks, ready for the next ones (the encoding thread only). */
+  private final Deque<BlockBuffer> spareBuffers = new ArrayDeque<>();
+
+  /** Output arrays of written blocks, ready for the next ones (the encoding thread only). */
+  private final Deque<byte[]> spareOutputs = new ArrayDeque<>();
+
+  private BlockBuffer buffer;
   private BinaryEncoder encoder;
   private long blockRows;
   private final BinaryEncoder header;
 
-  /** A compressed block ready to be written. */
-  private record Block(long rows, byte[] data) {}
+  /**
+   * A compressed block ready to be written: {@code length} bytes of {@code data}, compressed from
+   * {@code raw} (whose array {@code data} is, without compression).
+   */
+  private record Block(long rows, BlockBuffer raw, byte[] data, int length) {}
 
   AvroContainerWriter(
       OutputStream out,
@@ -75,6 +90,7 @@ final class AvroContainerWriter implements AutoCloseable {
     header.writeMapEnd();
     header.flush();
     out.write(sync);
+    buffer = new BlockBuffer(blockSize + (blockSize >> 3));
     encoder = EncoderFactory.get().directBinaryEncoder(buffer, null);
   }
 
@@ -90,12 +106,14 @@ final class AvroContainerWriter implements AutoCloseable {
     if (blockRows == 0) {
       return;
     }
-    byte[] raw = buffer.toByteArray();
+    BlockBuffer raw = buffer;
     long rows = blockRows;
-    buffer = new BlockBuffer(Math.max(1 << 16, raw.length + (raw.length >> 3)));
-    encoder = EncoderFactory.get().directBinaryEncoder(buffer, null);
+    BlockBuffer next = spareBuffers.poll();
+    buffer = next != null ? next : new BlockBuffer(blockSize + (blockSize >> 3));
+    encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
     blockRows = 0;
-    inFlight.add(compressors.submit(() -> new Block(rows, compress(raw))));
+    byte[] output = codec.equals("zstandard") ? output(raw.size()) : null;
+    inFlight.add(compressors.submit(() -> compress(rows, raw, output)));
     while (inFlight.size() > MAX_IN_FLIGHT || (!inFlight.isEmpty() && inFlight.peek().isDone())) {
       writeBlock(inFlight.poll());
     }
@@ -112,31 +130,60 @@ final class AvroContainerWriter implements AutoCloseable {
       throw new IOException("compression failed: " + e.getCause(), e.getCause());
     }
     header.writeLong(b.rows());
-    header.writeLong(b.data().length);
+    header.writeLong(b.length());
     header.flush();
-    out.write(b.data());
+    out.write(b.data(), 0, b.length());
     out.write(sync);
+    // A buffer that grew for a very large row is let go rather than kept for the table's rest.
+    if (b.raw().capacity() <= 4 * blockSize) {
+      b.raw().reset();
+      spareBuffers.add(b.raw());
+    }
+    if (b.data() != b.raw().array() && b.data().length <= 4 * blockSize) {
+      spareOutputs.add(b.data());
+    }
   }
 
-  private byte[] compress(byte[] raw) {
+  /** An output array that holds the compression of {@code size} bytes whatever they are. */
+  private byte[] output(int size) {
+    long bound = com.github.luben.zstd.Zstd.compressBound(size);
+    if (bound > Integer.MAX_VALUE - 8) {
+      throw new OutOfMemoryError("an Avro block larger than 2 GB");
+    }
+    byte[] spare = spareOutputs.poll();
+    return spare != null && spare.length >= bound ? spare : new byte[(int) bound];
+  }
+
+  /** Compresses a block; runs on a compressing thread. */
+  private Block compress(long rows, BlockBuffer raw, byte[] output) {
     return switch (codec) {
-      case "zstandard" -> com.github.luben.zstd.Zstd.compress(raw, level);
+      case "zstandard" -> {
+        long n =
+            com.github.luben.zstd.Zstd.compressByteArray(
+                output, 0, output.length, raw.array(), 0, raw.size(), level);
+        if (com.github.luben.zstd.Zstd.isError(n)) {
+          throw new UncheckedIOException(
+              new IOException("zstd: " + com.github.luben.zstd.Zstd.getErrorName(n)));
+        }
+        yield new Block(rows, raw, output, (int) n);
+      }
       case "deflate" -> {
         Deflater d = new Deflater(level, true);
         try {
-          d.setInput(raw);
+          d.setInput(raw.array(), 0, raw.size());
           d.finish();
-          ByteArrayOutputStream o = new ByteArrayOutputStream(raw.length / 2 + 64);
+          ByteArrayOutputStream o = new ByteArrayOutputStream(raw.size() / 2 + 64);
           byte[] chunk = new byte[1 << 16];
           while (!d.finished()) {
             o.write(chunk, 0, d.deflate(chunk));
           }
-          yield o.toByteArray();
+          byte[] data = o.toByteArray();
+          yield new Block(rows, raw, data, data.length);
         } finally {
           d.end();
         }
       }
-      case "null" -> raw;
+      case "null" -> new Block(rows, raw, raw.array(), raw.size());
       default -> throw new UncheckedIOException(new IOException("unknown codec " + codec));
     };
   }

@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * The growable buffer one Avro block is encoded into. Unlike {@link java.io.ByteArrayOutputStream}
  * it takes no lock: Avro's direct encoder writes most varints a byte at a time, and the lock and
- * capacity check around each byte were 5 % of a SQLite export's CPU. Used by one thread only.
+ * capacity check around each byte were 5 % of a SQLite export's CPU. Used by one thread at a time.
  */
 final class BlockBuffer extends OutputStream {
   private byte[] buf;
@@ -50,5 +50,19 @@ final class BlockBuffer extends OutputStream {
 
   byte[] toByteArray() {
     return Arrays.copyOf(buf, count);
+  }
+
+  /** The buffer's array; its first {@link #size} bytes are what was written. */
+  byte[] array() {
+    return buf;
+  }
+
+  int capacity() {
+    return buf.length;
+  }
+
+  /** Empties the buffer for the next block, keeping its array. */
+  void reset() {
+    count = 0;
   }
 }

@@ -41,6 +41,11 @@ final class TestArchives {
 
   /** Writes the tables (in map order) with their rows and returns the archive's bytes. */
   static byte[] write(Path spool, Map<TableDef, List<Object[]>> tables) {
+    return write(spool, "zstandard", tables);
+  }
+
+  /** {@link #write(Path, Map)} with the table files in one of the codecs porter writes. */
+  static byte[] write(Path spool, String codec, Map<TableDef, List<Object[]>> tables) {
     List<TableEntry> entries = new ArrayList<>();
     int ordinal = 0;
     for (TableDef t : tables.keySet()) {
@@ -59,7 +64,8 @@ final class TestArchives {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PorterArchive.WriteOptions options =
         new PorterArchive.WriteOptions(
-            spool, "zstandard", 3, false, Clock.fixed(CREATED, ZoneOffset.UTC));
+                spool, "zstandard", 3, false, Clock.fixed(CREATED, ZoneOffset.UTC))
+            .withCodec(codec);
     try (ArchiveWriter w = PorterArchive.write(out, options)) {
       ArchiveHeader written = w.begin(header);
       List<List<Object[]>> rows = new ArrayList<>(tables.values());

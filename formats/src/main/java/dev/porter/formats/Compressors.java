@@ -11,13 +11,15 @@ final class Compressors {
   private Compressors() {}
 
   /**
-   * One pool per archive writer: as many threads as cores beyond the encoding one (at least 1). A
-   * thread per core made a scale-10 SQLite export faster on two cores (6.3–6.8 → 5.5–6.1 s), but
-   * its faster encoders grew the parallel collector's heap: with {@code -Xmx256m} its peak RSS went
-   * from 262–275 to 322–336 MB, past the benchmark's bound of 20 % over scale 1.
+   * One pool per archive writer, a thread per core. An export encodes on up to two threads (two
+   * tables at once); with one compressing thread fewer than the cores, the compressor fell behind
+   * both encoders on two cores (a scale-10 SQLite export with {@code -Xmx256m}, three alternating
+   * pairs: 6.30–7.10 s against 5.54–6.29 s with two, peak RSS 202–205 against 213–227 MB). Before
+   * the writer used its block buffers again, the faster encoders grew the collector's heap past the
+   * benchmark's memory bound instead (322–336 MB; docs/benchmarks.md).
    */
   static ExecutorService pool() {
-    int n = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    int n = Math.max(1, Runtime.getRuntime().availableProcessors());
     return Executors.newFixedThreadPool(
         n,
         r -> {

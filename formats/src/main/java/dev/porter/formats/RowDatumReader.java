@@ -16,6 +16,9 @@ final class RowDatumReader {
 
   private final ValueKind[][] kinds;
 
+  /** Read buffers: a reader is used by one thread at a time (the table's decoding thread). */
+  private final ValueKind.Scratch scratch = new ValueKind.Scratch();
+
   private RowDatumReader(ValueKind[][] kinds) {
     this.kinds = kinds;
   }
@@ -114,13 +117,13 @@ final class RowDatumReader {
     for (int i = 0; i < kinds.length; i++) {
       ValueKind[] k = kinds[i];
       if (k.length == 1) {
-        row[i] = k[0].read(in);
+        row[i] = k[0].read(in, scratch);
       } else {
         int branch = in.readIndex();
         if (branch < 0 || branch >= k.length) {
           throw new IOException("union branch " + branch + " out of range in field " + i);
         }
-        row[i] = k[branch].read(in);
+        row[i] = k[branch].read(in, scratch);
       }
     }
     return row;

@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.io.Encoder;
+import org.apache.avro.util.Utf8;
 
 /**
  * The Avro branches porter writes and reads, and how each maps to a Java value
@@ -187,7 +188,18 @@ enum ValueKind {
     return s > Long.MIN_VALUE / 1_000_000L + 1 && s < Long.MAX_VALUE / 1_000_000L - 1;
   }
 
-  Object read(Decoder in) throws IOException {
+  /**
+   * The buffers one decoding thread reads strings and bytes through, used again from value to value
+   * (Avro's own calls allocated a ByteBuffer and its array for each, and porter then copied them).
+   * A buffer grown past {@link #KEEP} by a large value is not kept.
+   */
+  static final class Scratch {
+    private static final int KEEP = 1 << 20;
+    private Utf8 text = new Utf8();
+    private ByteBuffer bytes = ByteBuffer.allocate(256);
+  }
+
+  Object read(Decoder in, Scratch scratch) throws IOException {
     return switch (this) {
       case NULL -> {
         in.readNull();
@@ -195,21 +207,21 @@ enum ValueKind {
       }
       case LONG -> in.readLong();
       case DOUBLE -> in.readDouble();
-      case STRING -> readString(in);
-      case BYTES -> bytes(in.readBytes(null));
-      case RAW_TEXT -> new RawText(bytes(in.readBytes(null)));
+      case STRING -> readString(in, scratch);
+      case BYTES -> readBytes(in, scratch);
+      case RAW_TEXT -> new RawText(readBytes(in, scratch));
       case BOOLEAN -> in.readBoolean();
       case DECIMAL -> {
-        String s = readString(in);
+        String s = readString(in, scratch);
         SpecialNumber special = SpecialNumber.parse(s);
         yield special != null ? special : new BigDecimal(s);
       }
       case DATE -> date(in.readInt());
       case TIMESTAMP -> localDateTime(in.readLong());
       case TIMESTAMPTZ -> instant(in.readLong());
-      case TIMESTAMP_TEXT -> LocalDateTime.parse(readString(in));
-      case TIMESTAMPTZ_TEXT -> Instant.parse(readString(in));
-      case UUID -> java.util.UUID.fromString(readString(in));
+      case TIMESTAMP_TEXT -> LocalDateTime.parse(readString(in, scratch));
+      case TIMESTAMPTZ_TEXT -> Instant.parse(readString(in, scratch));
+      case UUID -> java.util.UUID.fromString(readString(in, scratch));
     };
   }
 
@@ -270,15 +282,20 @@ enum ValueKind {
         Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
   }
 
-  private static String readString(Decoder in) throws IOException {
-    ByteBuffer b = in.readBytes(null);
-    return new String(
-        b.array(), b.arrayOffset() + b.position(), b.remaining(), StandardCharsets.UTF_8);
+  private static String readString(Decoder in, Scratch scratch) throws IOException {
+    Utf8 u = in.readString(scratch.text); // Avro checks the length, and reuses the array it can
+    String s = new String(u.getBytes(), 0, u.getByteLength(), StandardCharsets.UTF_8);
+    scratch.text = u.getBytes().length > Scratch.KEEP ? new Utf8() : u;
+    return s;
   }
 
-  private static byte[] bytes(ByteBuffer b) {
+  private static byte[] readBytes(Decoder in, Scratch scratch) throws IOException {
+    ByteBuffer b = in.readBytes(scratch.bytes);
     byte[] out = new byte[b.remaining()];
     b.get(out);
+    if (b.capacity() <= Scratch.KEEP) {
+      scratch.bytes = b;
+    }
     return out;
   }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * written. A buffer handed back too early, or one that kept a longer block's tail, would put one
  * block's bytes into another's rows: every row of a table whose blocks range from a few rows of a
  * few bytes to single rows several times the block size must read back as written, with each codec.
+ * The reader, too, reads strings and bytes through buffers it keeps from value to value.
  */
 class BlockReuseTest {
   @TempDir Path spool;
@@ -28,6 +29,16 @@ class BlockReuseTest {
     byte[] b = new byte[size];
     new SplittableRandom(id).nextBytes(b);
     return b;
+  }
+
+  /** A row's text: its id, then characters of one to four UTF-8 bytes, as long as its bytes. */
+  private static String text(long id, int size) {
+    StringBuilder b = new StringBuilder().append(id).append(':');
+    String[] chars = {"a", "é", "€", "\uD83D\uDE00"};
+    for (int i = 0; b.length() < size / 4; i++) {
+      b.append(chars[(int) ((id + i) % chars.length)]);
+    }
+    return b.toString();
   }
 
   /** Sizes in runs: small rows, one row of 3 MB (its buffer is let go), rows around a block. */
@@ -48,10 +59,11 @@ class BlockReuseTest {
         TestArchives.table(
             "blobs",
             TestArchives.column("id", "INTEGER", LogicalType.INTEGER),
-            TestArchives.column("data", "BLOB", LogicalType.BLOB));
+            TestArchives.column("data", "BLOB", LogicalType.BLOB),
+            TestArchives.column("note", "TEXT", LogicalType.TEXT));
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < 2000; i++) {
-      rows.add(new Object[] {(long) i, bytes(i, size(i))});
+      rows.add(new Object[] {(long) i, bytes(i, size(i)), text(i, size(i))});
     }
     TestArchives.Read read =
         TestArchives.readAll(TestArchives.write(spool, codec, Map.of(t, rows)));
@@ -60,6 +72,7 @@ class BlockReuseTest {
     for (int i = 0; i < 2000; i++) {
       assertEquals((long) i, back.get(i)[0], "id of row " + i);
       assertArrayEquals(bytes(i, size(i)), (byte[]) back.get(i)[1], "bytes of row " + i);
+      assertEquals(text(i, size(i)), back.get(i)[2], "text of row " + i);
     }
   }
 }

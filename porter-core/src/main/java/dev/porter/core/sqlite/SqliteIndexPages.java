@@ -34,10 +34,59 @@ final class SqliteIndexPages {
    */
   static final int RUN = 1 << 20;
 
+  /** Below this many entries a run is sorted by {@link Arrays#sort}; above, by {@link #sort}. */
+  static final int RADIX_FROM = 1 << 12;
+
   /** Entries read at a time from each run while they are merged. */
   private static final int READ = 8192;
 
   private SqliteIndexPages() {}
+
+  /**
+   * Sorts the first {@code n} entries as signed longs: for more than a few thousand, by their
+   * digits of 16 bits, lowest first, skipping a digit they all share. A scale-1 restore spent about
+   * 40 ms sorting an index's 240,000 entries in random order with {@link Arrays#sort}, much of it
+   * before C2 had compiled its many loops; these two loops compile early and take a few ms.
+   */
+  static void sort(long[] a, int n) {
+    if (n < RADIX_FROM) {
+      Arrays.sort(a, 0, n);
+      return;
+    }
+    int[][] counts = new int[4][1 << 16];
+    for (int i = 0; i < n; i++) {
+      long u = a[i] ^ Long.MIN_VALUE; // unsigned order of u is the signed order of a[i]
+      counts[0][(int) u & 0xFFFF]++;
+      counts[1][(int) (u >>> 16) & 0xFFFF]++;
+      counts[2][(int) (u >>> 32) & 0xFFFF]++;
+      counts[3][(int) (u >>> 48)]++;
+    }
+    long[] from = a;
+    long[] to = new long[n];
+    for (int d = 0; d < 4; d++) {
+      int shift = 16 * d;
+      int[] c = counts[d];
+      if (c[(int) ((from[0] ^ Long.MIN_VALUE) >>> shift) & 0xFFFF] == n) {
+        continue; // every entry has this digit: the order stays
+      }
+      int sum = 0;
+      for (int b = 0; b < c.length; b++) {
+        int k = c[b];
+        c[b] = sum;
+        sum += k;
+      }
+      for (int i = 0; i < n; i++) {
+        long x = from[i];
+        to[c[(int) ((x ^ Long.MIN_VALUE) >>> shift) & 0xFFFF]++] = x;
+      }
+      long[] t = from;
+      from = to;
+      to = t;
+    }
+    if (from != a) {
+      System.arraycopy(from, 0, a, 0, n);
+    }
+  }
 
   /**
    * An index to write: its name and where its column's value is in a loaded row.
@@ -228,7 +277,7 @@ final class SqliteIndexPages {
 
     private void spill() throws IOException {
       if (!inOrder) {
-        Arrays.sort(buffer, 0, count);
+        sort(buffer, count);
       }
       if (scratch == null) {
         Path file = Files.createTempFile("porter-index-", ".run");
@@ -265,7 +314,7 @@ final class SqliteIndexPages {
       try {
         if (!inOrder) {
           if (runs.isEmpty()) {
-            Arrays.sort(buffer, 0, count);
+            sort(buffer, count);
           } else if (count > 0) {
             spill();
           }

@@ -2,6 +2,7 @@ package dev.porter.formats;
 
 import dev.porter.core.model.RawText;
 import dev.porter.core.model.SpecialNumber;
+import dev.porter.core.model.Utf8Text;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -119,7 +120,7 @@ enum ValueKind {
       return LONG;
     } else if (v instanceof Double) {
       return DOUBLE;
-    } else if (v instanceof String) {
+    } else if (v instanceof String || v instanceof Utf8Text) {
       return STRING;
     } else if (v instanceof byte[]) {
       return BYTES;
@@ -146,7 +147,13 @@ enum ValueKind {
       case NULL -> out.writeNull();
       case LONG -> out.writeLong((Long) v);
       case DOUBLE -> out.writeDouble((Double) v);
-      case STRING -> out.writeString((String) v);
+      case STRING -> {
+        if (v instanceof Utf8Text t) {
+          out.writeBytes(t.utf8()); // a string's Avro encoding: the length, then the UTF-8 bytes
+        } else {
+          out.writeString((String) v);
+        }
+      }
       case BYTES -> out.writeBytes((byte[]) v);
       case RAW_TEXT -> out.writeBytes(((RawText) v).bytes());
       case BOOLEAN -> out.writeBoolean((Boolean) v);

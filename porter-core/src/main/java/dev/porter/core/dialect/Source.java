@@ -8,7 +8,11 @@ import dev.porter.core.model.TableDef;
 public interface Source extends AutoCloseable {
   SourceSchema schema();
 
-  /** Streams one table's rows in {@code TableDef.dataColumns()} order. */
+  /**
+   * Streams one table's rows in {@code TableDef.dataColumns()} order, for an archive writer: text
+   * may come as its UTF-8 bytes ({@link dev.porter.core.model.Utf8Text}), which the archive reader
+   * gives back as a {@code String}.
+   */
   RowCursor rows(TableDef table);
 
   /**

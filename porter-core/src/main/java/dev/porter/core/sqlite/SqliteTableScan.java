@@ -2,8 +2,13 @@ package dev.porter.core.sqlite;
 
 import dev.porter.core.PorterException;
 import dev.porter.core.dialect.RowCursor;
+import dev.porter.core.model.RawText;
+import dev.porter.core.model.Utf8Text;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -18,7 +23,8 @@ import java.util.Arrays;
  * <p>The values are those SQLite's own scan returns: each record's values by their serial types
  * (sqlite.org/fileformat2.html, "Record Format"), an integer in a column of REAL affinity as a real
  * (SQLite stores integral reals there as integers and converts them back when read), the rowid in
- * place of the NULL that an INTEGER PRIMARY KEY column stores. A record shorter than the table
+ * place of the NULL that an INTEGER PRIMARY KEY column stores. ASCII text comes as its bytes
+ * ({@link Utf8Text}), for the archive writer to store as they are. A record shorter than the table
  * (rows written before an {@code ALTER TABLE ADD COLUMN}) takes the missing columns' values from
  * SQLite itself, asked once for such a row.
  *
@@ -343,11 +349,39 @@ final class SqliteTableScan implements RowCursor {
   }
 
   /** TEXT's UTF-8 bytes as a String, or as raw bytes if they are not UTF-8. */
+  /**
+   * A TEXT value: ASCII bytes as they are ({@link Utf8Text}, which the archive writer stores
+   * without a {@code String} between), any other text decoded, and bytes that are not UTF-8 as
+   * {@link RawText}.
+   */
   private static Object text(byte[] b, int at, int n) {
+    if (ascii(b, at, n)) {
+      return Utf8Text.owning(Arrays.copyOfRange(b, at, at + n));
+    }
     String s = new String(b, at, n, StandardCharsets.UTF_8);
     return s.indexOf('\uFFFD') >= 0
         ? SqliteSource.exactText(s, Arrays.copyOfRange(b, at, at + n))
         : s;
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** True if every byte is below 0x80, looked at eight at a time. */
+  static boolean ascii(byte[] b, int at, int n) {
+    int i = at;
+    int end = at + n;
+    for (; i + 8 <= end; i += 8) {
+      if (((long) LONGS.get(b, i) & 0x8080808080808080L) != 0) {
+        return false;
+      }
+    }
+    for (; i < end; i++) {
+      if (b[i] < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void read(long page, ByteBuffer into) throws IOException {

@@ -13,6 +13,7 @@ import dev.porter.core.model.ColumnDef;
 import dev.porter.core.model.SourceSchema;
 import dev.porter.core.model.TableDef;
 import dev.porter.core.model.TableEntry;
+import dev.porter.core.model.Utf8Text;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -67,7 +68,7 @@ final class Restores {
         try (RowCursor rows = in.rows(e.table())) {
           Object[] row;
           while ((row = rows.next()) != null) {
-            sink.accept(row);
+            sink.accept(asArchived(row));
           }
         }
         counts.put(e.table().name(), sink.finish());
@@ -80,6 +81,19 @@ final class Restores {
       t.close();
     }
     return t;
+  }
+
+  /**
+   * A source's row as an archive gives it back: ASCII text, which a page scan hands the archive
+   * writer as its bytes, as the {@code String} the archive reader returns.
+   */
+  static Object[] asArchived(Object[] row) {
+    for (int i = 0; i < row.length; i++) {
+      if (row[i] instanceof Utf8Text t) {
+        row[i] = t.toString();
+      }
+    }
+    return row;
   }
 
   /** Every row {@code sql} gives on {@code db}, values as the driver reads them. */

@@ -1,6 +1,8 @@
 package dev.porter.core.sqlite;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +17,8 @@ import dev.porter.core.model.LogicalType;
 import dev.porter.core.model.RawText;
 import dev.porter.core.model.TableDef;
 import dev.porter.core.model.TableKind;
+import dev.porter.core.model.Utf8Text;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -103,6 +107,7 @@ class SqliteSourceTest {
                 + " (12, 'z', CAST(x'61ff' AS TEXT)), (13, 'big', 9223372036854775807)");
     try (Source s = open(file)) {
       List<Object[]> rows = rows(s, table(s, "t"));
+      rows.forEach(Restores::asArchived);
       assertEquals(7, rows.size());
       assertTrue(Arrays.equals(new Object[] {-3L, "r", 1L}, rows.get(0)));
       assertTrue(Arrays.equals(new Object[] {7L, "r", 2.5}, rows.get(1)));
@@ -111,6 +116,38 @@ class SqliteSourceTest {
       assertNull(rows.get(4)[2]);
       assertEquals(new RawText(new byte[] {0x61, (byte) 0xff}), rows.get(5)[2]);
       assertEquals(Long.MAX_VALUE, rows.get(6)[2]);
+    }
+  }
+
+  @Test
+  void asciiTextOfAUtf8FileComesAsItsBytesAndAnyOtherTextAsAString() throws Exception {
+    String[] data = {
+      "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)",
+      "INSERT INTO t VALUES (1, 'plain ascii, twenty-three'), (2, ''), (3, 'caf\u00e9'),"
+          + " (4, 'seven b'), (5, 'eight by'), (6, 'nul' || char(0))"
+    };
+    String[] utf16Data = new String[data.length + 1];
+    utf16Data[0] = "PRAGMA encoding = 'UTF-16le'";
+    System.arraycopy(data, 0, utf16Data, 1, data.length);
+    String[] texts = {"plain ascii, twenty-three", "", "caf\u00e9", "seven b", "eight by", "nul\0"};
+    try (Source s = open(db(data))) {
+      List<Object[]> rows = rows(s, table(s, "t"));
+      for (int i = 0; i < texts.length; i++) {
+        Object v = rows.get(i)[1];
+        if (i == 2) {
+          assertEquals(texts[i], v, "text beyond ASCII is decoded");
+        } else {
+          Utf8Text t = assertInstanceOf(Utf8Text.class, v, texts[i]);
+          assertArrayEquals(texts[i].getBytes(StandardCharsets.UTF_8), t.utf8());
+          assertEquals(texts[i], t.toString());
+        }
+      }
+    }
+    try (Source s = open(db(utf16Data))) {
+      List<Object[]> rows = rows(s, table(s, "t"));
+      for (int i = 0; i < texts.length; i++) {
+        assertEquals(texts[i], rows.get(i)[1], "a UTF-16 file is read through SQLite");
+      }
     }
   }
 
@@ -145,7 +182,7 @@ class SqliteSourceTest {
         List<Object[]> rows = rows(s, table(s, "t"));
         assertEquals(expected.length, rows.size());
         for (int i = 0; i < expected.length; i++) {
-          Object got = rows.get(i)[1];
+          Object got = Restores.asArchived(rows.get(i))[1];
           String where = file.getFileName() + " row " + (i + 1);
           if (expected[i] instanceof byte[] b) {
             assertTrue(got instanceof byte[] g && Arrays.equals(b, g), where + ": " + got);

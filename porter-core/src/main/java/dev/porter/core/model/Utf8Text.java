@@ -1,0 +1,47 @@
+package dev.porter.core.model;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A TEXT value carried as its UTF-8 bytes, from a source that reads them as bytes to the archive
+ * writer, which stores them as they are: decoding them into a {@link String} only for the writer to
+ * encode it again was a fifth of a SQLite export's encoding threads (docs/benchmarks.md). It is the
+ * same value as the {@code String} of its bytes; only sources hand it out, only to an archive
+ * writer, and the archive reader gives the {@code String}, so no transform and no target sees it.
+ *
+ * <p>The bytes are taken, not copied: whoever makes one must not change them afterwards.
+ */
+public final class Utf8Text {
+  private final byte[] utf8;
+
+  private Utf8Text(byte[] utf8) {
+    this.utf8 = utf8;
+  }
+
+  /** Takes {@code utf8}, which must be valid UTF-8 and is not copied. */
+  public static Utf8Text owning(byte[] utf8) {
+    return new Utf8Text(utf8);
+  }
+
+  /** The bytes themselves, not a copy: they must not be changed. */
+  public byte[] utf8() {
+    return utf8;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Utf8Text other && Arrays.equals(utf8, other.utf8);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(utf8);
+  }
+
+  /** The text. */
+  @Override
+  public String toString() {
+    return new String(utf8, StandardCharsets.UTF_8);
+  }
+}

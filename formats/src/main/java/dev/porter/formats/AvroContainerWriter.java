@@ -134,14 +134,22 @@ final class AvroContainerWriter implements AutoCloseable {
     header.flush();
     out.write(b.data(), 0, b.length());
     out.write(sync);
-    // A buffer that grew for a very large row is let go rather than kept for the table's rest.
-    if (b.raw().capacity() <= 4 * blockSize) {
+    // Kept: no more than the blocks that can be in flight need, and only zstd's outputs (the only
+    // ones taken again). A buffer that grew for a very large row is let go rather than kept.
+    if (b.raw().capacity() <= 4 * blockSize && spareBuffers.size() <= MAX_IN_FLIGHT) {
       b.raw().reset();
       spareBuffers.add(b.raw());
     }
-    if (b.data() != b.raw().array() && b.data().length <= 4 * blockSize) {
+    if (codec.equals("zstandard")
+        && b.data().length <= 4 * blockSize
+        && spareOutputs.size() <= MAX_IN_FLIGHT) {
       spareOutputs.add(b.data());
     }
+  }
+
+  /** Buffers and arrays kept for later blocks (for tests: it must not grow with the table). */
+  int sparesHeld() {
+    return spareBuffers.size() + spareOutputs.size();
   }
 
   /** An output array that holds the compression of {@code size} bytes whatever they are. */

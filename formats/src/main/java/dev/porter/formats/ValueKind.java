@@ -50,6 +50,7 @@ enum ValueKind {
         List.of(
             SpecialNumber.class,
             RawText.class,
+            Utf8Text.class,
             BigDecimal.class,
             LocalDate.class,
             LocalDateTime.class,

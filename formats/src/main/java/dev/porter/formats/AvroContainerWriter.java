@@ -90,7 +90,7 @@ final class AvroContainerWriter implements AutoCloseable {
     header.writeMapEnd();
     header.flush();
     out.write(sync);
-    buffer = new BlockBuffer(blockSize + (blockSize >> 3));
+    buffer = nextBuffer();
     encoder = EncoderFactory.get().directBinaryEncoder(buffer, null);
   }
 
@@ -108,8 +108,7 @@ final class AvroContainerWriter implements AutoCloseable {
     }
     BlockBuffer raw = buffer;
     long rows = blockRows;
-    BlockBuffer next = spareBuffers.poll();
-    buffer = next != null ? next : new BlockBuffer(blockSize + (blockSize >> 3));
+    buffer = nextBuffer();
     encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
     blockRows = 0;
     byte[] output = codec.equals("zstandard") ? output(raw.size()) : null;
@@ -150,6 +149,12 @@ final class AvroContainerWriter implements AutoCloseable {
   /** Buffers and arrays kept for later blocks (for tests: it must not grow with the table). */
   int sparesHeld() {
     return spareBuffers.size() + spareOutputs.size();
+  }
+
+  /** A buffer to encode the next block into: a written block's, or a new one. */
+  private BlockBuffer nextBuffer() {
+    BlockBuffer spare = spareBuffers.poll();
+    return spare != null ? spare : new BlockBuffer(blockSize + (blockSize >> 3));
   }
 
   /** An output array that holds the compression of {@code size} bytes whatever they are. */

@@ -41,6 +41,28 @@ final class SqliteChecks implements AutoCloseable {
   /** The page cache of the second connection; parents larger than it are worth a key set. */
   static final long FK_CACHE_BYTES = 32L << 20;
 
+  /*
+   * The relative cost of each item, in tenths of a row read, which orders the items largest first
+   * (ADR 0026, amended). Fitted to the items' times in the benchmark's imports, on porter's own
+   * connections (page caches of 64 and 32 MB), at scale 1 and scale 10 alike: a partial check
+   * reads each row (ROW) and looks it up in each of its table's indexes, next to the lookup before
+   * where the index's keys came in rowid order (IN_ORDER; an index written as pages, ADR 0029) and
+   * anywhere in the index otherwise (ELSEWHERE); quick_check reads every row of the file and walks
+   * every index (QUICK per row). Measured, scale 1 / scale 10: quick_check 0.22 / 2.17 s for 1.2 /
+   * 12 M rows; integrity_check(order_item), one index in order, 0.28 / 2.83 s for 0.72 / 7.2 M
+   * rows; integrity_check(orders), one index in random order, 0.21 / 2.77 s for 0.24 / 2.4 M
+   * rows; integrity_check(customer), no index, 8 / 90 ms for 60,000 / 600,000 rows.
+   */
+  static final long ROW = 10;
+  static final long IN_ORDER = 20;
+  static final long ELSEWHERE = 70;
+  static final long QUICK = 14;
+
+  /** The cost of the partial check of a table of {@code rows} with the given indexes. */
+  static long tableCost(long rows, int indexesInOrder, int otherIndexes) {
+    return rows * (ROW + IN_ORDER * indexesInOrder + ELSEWHERE * otherIndexes);
+  }
+
   private enum Kind {
     /** quick_check of the whole file. */
     QUICK,
@@ -110,8 +132,8 @@ final class SqliteChecks implements AutoCloseable {
 
   /**
    * Runs every check, on {@code main} and on a second, read-only connection, and returns what they
-   * found. {@code rows} gives each table's size, which orders the items (largest first). The main
-   * connection must hold no lock that keeps a reader out.
+   * found. {@code rows} gives each table's size, from which each item's cost orders the items
+   * (largest first). The main connection must hold no lock that keeps a reader out.
    *
    * @param foreignKeysCleared tables (folded names) whose foreign keys are known to hold
    */
@@ -132,12 +154,13 @@ final class SqliteChecks implements AutoCloseable {
   Result check(
       Connection main, Map<String, Long> rows, Set<String> foreignKeysCleared, Idle whenIdle)
       throws SQLException {
-    return check(main, rows, rows, foreignKeysCleared, whenIdle);
+    return check(main, rows, Map.of(), foreignKeysCleared, whenIdle);
   }
 
   /**
-   * As {@link #check(Connection, Map, Set, Idle)}, the partial integrity check of each table
-   * ordered by {@code costs} (its relative cost) instead of its rows.
+   * As {@link #check(Connection, Map, Set, Idle)}, with the cost of each table's partial integrity
+   * check ({@link #tableCost}) from {@code costs} where it holds the table, instead of one for a
+   * table without indexes.
    */
   Result check(
       Connection main,
@@ -151,18 +174,21 @@ final class SqliteChecks implements AutoCloseable {
     Map<String, Long> sizes = byFoldedName(rows);
     Map<String, Long> tableCosts = byFoldedName(costs);
     List<Item> items = new ArrayList<>();
-    items.add(new Item(split ? Kind.QUICK : Kind.FULL, null, Long.MAX_VALUE));
+    long fileRows = 0;
     synchronized (this) {
       for (TableInfo t : tables) {
         String key = fold(t.name());
         long size = sizes.getOrDefault(key, 0L);
+        fileRows += size;
         if (split && !released.contains(key)) {
-          items.add(new Item(Kind.TABLE, t.name(), tableCosts.getOrDefault(key, size)));
+          items.add(new Item(Kind.TABLE, t.name(), tableCosts.getOrDefault(key, size * ROW)));
         }
         if (t.hasForeignKeys() && !foreignKeysCleared.contains(key)) {
-          items.add(new Item(Kind.FOREIGN_KEYS, t.name(), size));
+          // a lookup of the parent's row, anywhere in its table, for each child row
+          items.add(new Item(Kind.FOREIGN_KEYS, t.name(), tableCost(size, 0, 1)));
         }
       }
+      items.add(new Item(split ? Kind.QUICK : Kind.FULL, null, fileRows * QUICK));
       queue.addAll(items);
       sealed = true;
       notifyAll();

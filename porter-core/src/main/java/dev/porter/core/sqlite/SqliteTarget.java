@@ -1455,20 +1455,20 @@ final class SqliteTarget implements Target {
 
   /**
    * The relative cost of a table's partial integrity check, which orders the checks' items, largest
-   * first (ADR 0026): a pass over its rows, and one lookup per row in each of its indexes. A lookup
-   * lands next to the one before where the index's keys follow the rowids (an index written as
-   * pages from keys that came in rowid order, ADR 0029), and anywhere in the index otherwise, about
-   * nine times as long. With the sqlite3 shell at scale 10 of the benchmark: {@code
-   * integrity_check(orders)}, 2.4 M rows and one index in random order, 3.8 s (0.5 s without the
-   * index); {@code integrity_check(order_item)}, 7.2 M rows and one index in order, 2.3 s. Ordered
-   * by rows alone, orders came after order_item and finished last, alone.
+   * first: {@link SqliteChecks#tableCost}, each index in rowid order where it was written as pages
+   * from keys that came in that order (ADR 0029).
    */
   private long checkCost(String table, long rows) throws SQLException {
-    long perRow = 1;
+    int inOrder = 0;
+    int other = 0;
     for (String index : indexesOf(conn(), table)) {
-      perRow += indexesInRowidOrder.contains(SqliteChecks.fold(index)) ? 1 : 9;
+      if (indexesInRowidOrder.contains(SqliteChecks.fold(index))) {
+        inOrder++;
+      } else {
+        other++;
+      }
     }
-    return rows * perRow;
+    return SqliteChecks.tableCost(rows, inOrder, other);
   }
 
   /** The names of the table's indexes in the staging file. */

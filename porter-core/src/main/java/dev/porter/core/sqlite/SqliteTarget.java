@@ -90,8 +90,14 @@ final class SqliteTarget implements Target {
   /** The staging file's header rules pages out. */
   private boolean pagesUnavailable;
 
-  /** Tables written as pages whose indexes are rebuilt when the connection opens again. */
+  /**
+   * Tables written as pages whose indexes are rebuilt when the connection opens again, or, when it
+   * opens for the end of the load, once the checks have started beside the rebuilds.
+   */
   private final List<PagedLoader> toReindex = new ArrayList<>();
+
+  /** Set while the connection opens for the end of the load: see {@link #toReindex}. */
+  private boolean reindexLater;
 
   /** Tables written as pages whose CHECK constraints are asked of their rows at that point. */
   private final List<PagedLoader> toCheck = new ArrayList<>();
@@ -524,10 +530,12 @@ final class SqliteTarget implements Target {
         p.checkRows(c);
       }
       toCheck.clear();
-      for (PagedLoader p : toReindex) {
-        p.reindex(c);
+      if (!reindexLater) {
+        for (PagedLoader p : toReindex) {
+          p.reindex(c);
+        }
+        toReindex.clear();
       }
-      toReindex.clear();
       for (Map.Entry<String, Long> e : sequences.entrySet()) {
         raiseSequence(c, e.getKey(), e.getValue());
       }
@@ -802,9 +810,19 @@ final class SqliteTarget implements Target {
      * would have refused it, named with SQLite's words for the failure.
      */
     void reindex(Connection c) throws SQLException {
+      reindex(c, List.of(shape.name()));
+    }
+
+    /**
+     * As {@link #reindex(Connection)}, for the named indexes of the table only (or the table: all
+     * of them), those it had before other indexes were added to it.
+     */
+    void reindex(Connection c, List<String> indexes) throws SQLException {
       String name = "main." + Sqlite.quote(shape.name());
       try {
-        Sqlite.exec(c, "REINDEX " + name);
+        for (String index : indexes) {
+          Sqlite.exec(c, "REINDEX main." + Sqlite.quote(index));
+        }
       } catch (SQLException e) {
         Long rowid = SqlitePagedTables.firstDuplicate(c, shape.name());
         if (rowid == null) {
@@ -1307,16 +1325,33 @@ final class SqliteTarget implements Target {
           anyToBuild |= !indexesAsPages.containsKey(SqliteChecks.fold(m.name()));
         }
       }
-      // Indexes written as pages enter sqlite_master at their turn, so that its order is kept.
+      // The indexes of tables written as pages that SQLite rebuilds (UNIQUE constraints): those
+      // the tables have when the connection opens, rebuilt once the checks of the others run.
+      reindexLater = true;
+      try {
+        conn();
+      } finally {
+        reindexLater = false;
+      }
+      Map<PagedLoader, List<String>> rebuilds = new java.util.LinkedHashMap<>();
+      Set<String> rebuilt = new HashSet<>();
+      for (PagedLoader p : toReindex) {
+        rebuilds.put(p, indexesOf(conn(), p.table.name()));
+        rebuilt.add(SqliteChecks.fold(p.table.name()));
+      }
+      toReindex.clear();
+      anyToBuild |= !rebuilds.isEmpty();
       List<String> tables = anyToBuild ? startChecksBesideIndexes() : null;
       boolean checksBeside = tables != null;
       if (checksBeside) {
         for (String table : tables) {
-          if (!indexesToBuild.containsKey(SqliteChecks.fold(table))) {
+          String key = SqliteChecks.fold(table);
+          if (!indexesToBuild.containsKey(key) && !rebuilt.contains(key)) {
             releaseCheck(table);
           }
         }
       }
+      // Indexes written as pages enter sqlite_master at their turn, so that its order is kept.
       for (String type : List.of("index", "view", "trigger")) {
         for (SqliteSchema.MasterEntry m : s.master()) {
           if (m.type().equals(type) && m.sql() != null) {
@@ -1329,10 +1364,17 @@ final class SqliteTarget implements Target {
             }
             if (checksBeside
                 && type.equals("index")
-                && indexesToBuild.merge(SqliteChecks.fold(m.tblName()), -1, Integer::sum) == 0) {
+                && indexesToBuild.merge(SqliteChecks.fold(m.tblName()), -1, Integer::sum) == 0
+                && !rebuilt.contains(SqliteChecks.fold(m.tblName()))) {
               releaseCheck(m.tblName()); // committed: each statement is its own transaction
             }
           }
+        }
+      }
+      for (Map.Entry<PagedLoader, List<String>> r : rebuilds.entrySet()) {
+        r.getKey().reindex(conn(), r.getValue());
+        if (checksBeside) {
+          releaseCheck(r.getKey().table.name());
         }
       }
       if (!s.sequences().isEmpty()) {

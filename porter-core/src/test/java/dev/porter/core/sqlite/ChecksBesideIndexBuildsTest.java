@@ -2,8 +2,18 @@ package dev.porter.core.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.porter.core.ErrorCategory;
+import dev.porter.core.PorterException;
+import dev.porter.core.dialect.ImportMode;
+import dev.porter.core.dialect.LoadMode;
+import dev.porter.core.dialect.RowCursor;
+import dev.porter.core.dialect.RowSink;
+import dev.porter.core.dialect.TargetOptions;
+import dev.porter.core.model.ArchiveHeader;
+import dev.porter.core.model.TableEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -101,6 +111,100 @@ class ChecksBesideIndexBuildsTest {
     assertFalse(t.checksBesideIndexBuilds(), "one connection: no reason to leave the journal");
     assertEquals(List.of(), sidecars());
     assertSameDatabase(source, target);
+  }
+
+  /**
+   * Tables whose indexes porter writes as pages but for a UNIQUE constraint's, which SQLite
+   * rebuilds: the checks start beside that rebuild, and a table with the constraint and indexes of
+   * both kinds comes out with each index whole.
+   */
+  private Path uniqueSource(String name) throws SQLException {
+    Path db = dir.resolve(name);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT, city INTEGER)");
+      s.execute(
+          "CREATE TABLE item (id INTEGER PRIMARY KEY, sku TEXT NOT NULL UNIQUE,"
+              + " grp INTEGER, title TEXT)");
+      s.execute("CREATE INDEX customer_city ON customer (city)");
+      s.execute("CREATE INDEX item_grp ON item (grp)");
+      s.execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000)"
+              + " INSERT INTO customer SELECT i, 'c' || i, (i * 7919) % 97 FROM n");
+      s.execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)"
+              + " INSERT INTO item SELECT i, 'sku-' || ((i * 7919) % 6007), i % 13, 't' || i FROM n");
+    }
+    return db;
+  }
+
+  @Test
+  void aUniqueConstraintLeftToSqliteIsRebuiltBesideTheChecks() throws Exception {
+    Path source = uniqueSource("unique.db");
+    Path target = restoreBeside(source, "unique-restored.db", 1);
+    for (String q :
+        List.of(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid",
+            "SELECT * FROM item ORDER BY id",
+            "SELECT sku, id FROM item INDEXED BY sqlite_autoindex_item_1 ORDER BY sku",
+            "SELECT grp, id FROM item INDEXED BY item_grp ORDER BY grp, id",
+            "SELECT city, id FROM customer INDEXED BY customer_city ORDER BY city, id",
+            "PRAGMA integrity_check")) {
+      assertEquals(Restores.rows(source, q), Restores.rows(target, q), q);
+    }
+  }
+
+  @Test
+  void aTableWithAUniqueConstraintAndAnIndexSqliteBuildsHasBoth() throws Exception {
+    Path source = uniqueSource("both.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE INDEX item_title ON item (title, grp)"); // two columns: built by SQLite
+    }
+    Path target = restoreBeside(source, "both-restored.db", 1);
+    for (String q :
+        List.of(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid",
+            "SELECT sku, id FROM item INDEXED BY sqlite_autoindex_item_1 ORDER BY sku",
+            "SELECT title, grp, id FROM item INDEXED BY item_title ORDER BY title, grp",
+            "PRAGMA integrity_check")) {
+      assertEquals(Restores.rows(source, q), Restores.rows(target, q), q);
+    }
+  }
+
+  @Test
+  void aDuplicateFoundByTheRebuildBesideTheChecksIsNamedByItsRow() throws Exception {
+    Path source = uniqueSource("dup.db");
+    Path target = dir.resolve("dup-restored.db");
+    SqliteTarget t = SqliteTarget.open(target, TargetOptions.of(ImportMode.NEW), true);
+    try (SqliteSource in = SqliteSource.open(source)) {
+      ArchiveHeader header = Restores.header(in.schema());
+      t.createSchema(header);
+      for (TableEntry e : header.tables()) {
+        RowSink sink = t.loader(e.table(), Restores.columns(e.table()), LoadMode.INSERT);
+        try (RowCursor rows = in.rows(e.table())) {
+          Object[] row;
+          while ((row = rows.next()) != null) {
+            row = Restores.asArchived(row);
+            if (e.table().name().equals("item") && row[0].equals(5000L)) {
+              row[1] = "sku-42"; // the key of an earlier row
+            }
+            sink.accept(row);
+          }
+        }
+        sink.finish();
+      }
+      PorterException refused = assertThrows(PorterException.class, () -> t.finishLoad(header));
+      assertEquals(ErrorCategory.REFUSED, refused.category());
+      assertTrue(
+          refused.getMessage().startsWith("table item, row 5000 (id=5000, sku=sku-42, grp="),
+          refused.getMessage());
+      assertTrue(t.checksBesideIndexBuilds(), "the checks had started beside the rebuild");
+    } finally {
+      t.close();
+    }
+    assertFalse(Files.exists(target), "nothing was swapped in");
+    assertEquals(List.of(), sidecars(), "no staging, WAL or shared-memory file is left");
   }
 
   private List<String> sidecars() throws IOException {

@@ -1586,22 +1586,6 @@ final class SqliteTarget implements Target {
   public List<Check> verify(Map<String, Long> expectedRows) {
     List<Check> checks = new ArrayList<>();
     try {
-      for (Map.Entry<String, Long> e : expectedRows.entrySet()) {
-        long actual =
-            Sqlite.number(conn(), "SELECT count(*) FROM main." + Sqlite.quote(e.getKey()));
-        if (actual != e.getValue()) {
-          throw new PorterException(
-              ErrorCategory.VERIFICATION_FAILED,
-              "table "
-                  + e.getKey()
-                  + ": the staging database holds "
-                  + actual
-                  + " rows, expected "
-                  + e.getValue()
-                  + "; the target was not changed");
-        }
-      }
-      checks.add(new Check("row counts", true, expectedRows.size() + " tables as expected"));
       // lets go of the exclusive lock, so that the second connection can read
       Sqlite.exec(conn(), "PRAGMA locking_mode = NORMAL");
       Sqlite.number(conn(), "SELECT count(*) FROM main.sqlite_master");
@@ -1615,6 +1599,21 @@ final class SqliteTarget implements Target {
       if (found.failure() != null) {
         throw found.failure();
       }
+      for (Map.Entry<String, Long> e : expectedRows.entrySet()) {
+        long actual = found.rows().getOrDefault(e.getKey(), -1L);
+        if (actual != e.getValue()) {
+          throw new PorterException(
+              ErrorCategory.VERIFICATION_FAILED,
+              "table "
+                  + e.getKey()
+                  + ": the staging database holds "
+                  + actual
+                  + " rows, expected "
+                  + e.getValue()
+                  + "; the target was not changed");
+        }
+      }
+      checks.add(new Check("row counts", true, expectedRows.size() + " tables as expected"));
       if (!found.problems().isEmpty()) {
         throw new PorterException(
             ErrorCategory.VERIFICATION_FAILED,

@@ -207,6 +207,47 @@ class ChecksBesideIndexBuildsTest {
     assertEquals(List.of(), sidecars(), "no staging, WAL or shared-memory file is left");
   }
 
+  /**
+   * A table holding other than the rows the archive's trailer counts fails the checks with its name
+   * and both counts, on two connections (where the rows are counted among the checks' items) and on
+   * one; nothing is swapped in.
+   */
+  @Test
+  void aTableThatHoldsOtherThanTheCountedRowsFailsTheChecks() throws Exception {
+    for (boolean parallel : new boolean[] {true, false}) {
+      Path source = source("count-" + parallel + ".db", false);
+      Path target = dir.resolve("count-restored-" + parallel + ".db");
+      SqliteTarget t = SqliteTarget.open(target, TargetOptions.of(ImportMode.NEW), parallel);
+      try (SqliteSource in = SqliteSource.open(source)) {
+        ArchiveHeader header = Restores.header(in.schema());
+        t.createSchema(header);
+        java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (TableEntry e : header.tables()) {
+          RowSink sink = t.loader(e.table(), Restores.columns(e.table()), LoadMode.INSERT);
+          try (RowCursor rows = in.rows(e.table())) {
+            Object[] row;
+            while ((row = rows.next()) != null) {
+              sink.accept(Restores.asArchived(row));
+            }
+          }
+          counts.put(e.table().name(), sink.finish());
+        }
+        t.finishLoad(header);
+        assertEquals(8995L, counts.get("orders"));
+        counts.put("orders", 8996L); // as a trailer of one more row would count them
+        PorterException failed = assertThrows(PorterException.class, () -> t.verify(counts));
+        assertEquals(ErrorCategory.VERIFICATION_FAILED, failed.category());
+        assertEquals(
+            "table orders: the staging database holds 8995 rows, expected 8996;"
+                + " the target was not changed",
+            failed.getMessage());
+      } finally {
+        t.close();
+      }
+      assertFalse(Files.exists(target), "nothing was swapped in");
+    }
+  }
+
   private List<String> sidecars() throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString())

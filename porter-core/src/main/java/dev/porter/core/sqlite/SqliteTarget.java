@@ -1316,7 +1316,7 @@ final class SqliteTarget implements Target {
       return;
     }
     try {
-      // Indexes after the rows (faster), triggers last (so they never fire for loaded rows).
+      // Indexes after the rows (faster), triggers too (so they never fire for loaded rows).
       Map<String, Integer> indexesToBuild = new HashMap<>();
       boolean anyToBuild = false;
       for (SqliteSchema.MasterEntry m : s.master()) {
@@ -1352,22 +1352,22 @@ final class SqliteTarget implements Target {
         }
       }
       // Indexes written as pages enter sqlite_master at their turn, so that its order is kept.
-      for (String type : List.of("index", "view", "trigger")) {
-        for (SqliteSchema.MasterEntry m : s.master()) {
-          if (m.type().equals(type) && m.sql() != null) {
-            Long root =
-                type.equals("index") ? indexesAsPages.get(SqliteChecks.fold(m.name())) : null;
-            if (root != null) {
-              SqliteIndexPages.enter(conn(), m, root);
-            } else {
-              execDdl(m.type() + " " + m.name(), m.sql());
-            }
-            if (checksBeside
-                && type.equals("index")
-                && indexesToBuild.merge(SqliteChecks.fold(m.tblName()), -1, Integer::sum) == 0
-                && !rebuilt.contains(SqliteChecks.fold(m.tblName()))) {
-              releaseCheck(m.tblName()); // committed: each statement is its own transaction
-            }
+      // Indexes, views and triggers in the source's order, so that sqlite_master is the source's
+      // (every row is in: no trigger fires for them, and none of these statements adds a row).
+      for (SqliteSchema.MasterEntry m : s.master()) {
+        String type = m.type();
+        if (m.sql() != null && List.of("index", "view", "trigger").contains(type)) {
+          Long root = type.equals("index") ? indexesAsPages.get(SqliteChecks.fold(m.name())) : null;
+          if (root != null) {
+            SqliteIndexPages.enter(conn(), m, root);
+          } else {
+            execDdl(type + " " + m.name(), m.sql());
+          }
+          if (checksBeside
+              && type.equals("index")
+              && indexesToBuild.merge(SqliteChecks.fold(m.tblName()), -1, Integer::sum) == 0
+              && !rebuilt.contains(SqliteChecks.fold(m.tblName()))) {
+            releaseCheck(m.tblName()); // committed: each statement is its own transaction
           }
         }
       }

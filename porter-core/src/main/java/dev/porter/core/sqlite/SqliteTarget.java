@@ -1333,11 +1333,11 @@ final class SqliteTarget implements Target {
       } finally {
         reindexLater = false;
       }
+      // A rebuild counts as one more index to build for its table, which waits for it.
       Map<PagedLoader, List<String>> rebuilds = new java.util.LinkedHashMap<>();
-      Set<String> rebuilt = new HashSet<>();
       for (PagedLoader p : toReindex) {
         rebuilds.put(p, indexesOf(conn(), p.table.name()));
-        rebuilt.add(SqliteChecks.fold(p.table.name()));
+        indexesToBuild.merge(SqliteChecks.fold(p.table.name()), 1, Integer::sum);
       }
       toReindex.clear();
       anyToBuild |= !rebuilds.isEmpty();
@@ -1345,15 +1345,14 @@ final class SqliteTarget implements Target {
       boolean checksBeside = tables != null;
       if (checksBeside) {
         for (String table : tables) {
-          String key = SqliteChecks.fold(table);
-          if (!indexesToBuild.containsKey(key) && !rebuilt.contains(key)) {
+          if (!indexesToBuild.containsKey(SqliteChecks.fold(table))) {
             releaseCheck(table);
           }
         }
       }
-      // Indexes written as pages enter sqlite_master at their turn, so that its order is kept.
       // Indexes, views and triggers in the source's order, so that sqlite_master is the source's
-      // (every row is in: no trigger fires for them, and none of these statements adds a row).
+      // (every row is in: no trigger fires for them, and none of these statements adds a row);
+      // an index written as pages enters sqlite_master at its turn.
       for (SqliteSchema.MasterEntry m : s.master()) {
         String type = m.type();
         if (m.sql() != null && List.of("index", "view", "trigger").contains(type)) {
@@ -1365,16 +1364,16 @@ final class SqliteTarget implements Target {
           }
           if (checksBeside
               && type.equals("index")
-              && indexesToBuild.merge(SqliteChecks.fold(m.tblName()), -1, Integer::sum) == 0
-              && !rebuilt.contains(SqliteChecks.fold(m.tblName()))) {
+              && indexesToBuild.merge(SqliteChecks.fold(m.tblName()), -1, Integer::sum) == 0) {
             releaseCheck(m.tblName()); // committed: each statement is its own transaction
           }
         }
       }
       for (Map.Entry<PagedLoader, List<String>> r : rebuilds.entrySet()) {
+        String table = r.getKey().table.name();
         r.getKey().reindex(conn(), r.getValue());
-        if (checksBeside) {
-          releaseCheck(r.getKey().table.name());
+        if (checksBeside && indexesToBuild.merge(SqliteChecks.fold(table), -1, Integer::sum) == 0) {
+          releaseCheck(table);
         }
       }
       if (!s.sequences().isEmpty()) {

@@ -8,12 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.porter.core.ErrorCategory;
 import dev.porter.core.PorterException;
 import dev.porter.core.dialect.ImportMode;
-import dev.porter.core.dialect.LoadMode;
-import dev.porter.core.dialect.RowCursor;
-import dev.porter.core.dialect.RowSink;
 import dev.porter.core.dialect.TargetOptions;
 import dev.porter.core.model.ArchiveHeader;
-import dev.porter.core.model.TableEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -185,21 +181,15 @@ class ChecksBesideIndexBuildsTest {
     SqliteTarget t = SqliteTarget.open(target, TargetOptions.of(ImportMode.NEW), true);
     try (SqliteSource in = SqliteSource.open(source)) {
       ArchiveHeader header = Restores.header(in.schema());
-      t.createSchema(header);
-      for (TableEntry e : header.tables()) {
-        RowSink sink = t.loader(e.table(), Restores.columns(e.table()), LoadMode.INSERT);
-        try (RowCursor rows = in.rows(e.table())) {
-          Object[] row;
-          while ((row = rows.next()) != null) {
-            row = Restores.asArchived(row);
-            if (e.table().name().equals("item") && row[0].equals(5000L)) {
+      Restores.load(
+          in,
+          t,
+          header,
+          (table, row) -> {
+            if (table.equals("item") && row[0].equals(5000L)) {
               row[1] = "sku-42"; // the key of an earlier row
             }
-            sink.accept(row);
-          }
-        }
-        sink.finish();
-      }
+          });
       PorterException refused = assertThrows(PorterException.class, () -> t.finishLoad(header));
       assertEquals(ErrorCategory.REFUSED, refused.category());
       assertTrue(
@@ -226,18 +216,7 @@ class ChecksBesideIndexBuildsTest {
       SqliteTarget t = SqliteTarget.open(target, TargetOptions.of(ImportMode.NEW), parallel);
       try (SqliteSource in = SqliteSource.open(source)) {
         ArchiveHeader header = Restores.header(in.schema());
-        t.createSchema(header);
-        java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
-        for (TableEntry e : header.tables()) {
-          RowSink sink = t.loader(e.table(), Restores.columns(e.table()), LoadMode.INSERT);
-          try (RowCursor rows = in.rows(e.table())) {
-            Object[] row;
-            while ((row = rows.next()) != null) {
-              sink.accept(Restores.asArchived(row));
-            }
-          }
-          counts.put(e.table().name(), sink.finish());
-        }
+        java.util.Map<String, Long> counts = Restores.load(in, t, header, (table, row) -> {});
         t.finishLoad(header);
         assertEquals(8995L, counts.get("orders"));
         counts.put("orders", 8996L); // as a trailer of one more row would count them

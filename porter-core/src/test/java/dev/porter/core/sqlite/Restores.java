@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /** Restores of a SQLite file straight through {@link SqliteTarget}, as an import runs them. */
 final class Restores {
@@ -61,18 +62,7 @@ final class Restores {
     SqliteTarget t = SqliteTarget.open(target, TargetOptions.of(ImportMode.NEW), parallel);
     try (in) {
       ArchiveHeader header = header(in.schema());
-      t.createSchema(header);
-      Map<String, Long> counts = new LinkedHashMap<>();
-      for (TableEntry e : header.tables()) {
-        RowSink sink = t.loader(e.table(), columns(e.table()), LoadMode.INSERT);
-        try (RowCursor rows = in.rows(e.table())) {
-          Object[] row;
-          while ((row = rows.next()) != null) {
-            sink.accept(asArchived(row));
-          }
-        }
-        counts.put(e.table().name(), sink.finish());
-      }
+      Map<String, Long> counts = load(in, t, header, (table, row) -> {});
       t.finishLoad(header);
       List<Check> checks = t.verify(counts);
       assertTrue(checks.stream().allMatch(Check::passed), checks::toString);
@@ -81,6 +71,30 @@ final class Restores {
       t.close();
     }
     return t;
+  }
+
+  /**
+   * Creates {@code header}'s schema in {@code t} and loads every table of {@code in} into it, as an
+   * import does, each row as archived and then given to {@code edit} (by its table's name), which
+   * may change it. Returns the rows each table's loader wrote, by table.
+   */
+  static Map<String, Long> load(
+      SqliteSource in, SqliteTarget t, ArchiveHeader header, BiConsumer<String, Object[]> edit) {
+    t.createSchema(header);
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (TableEntry e : header.tables()) {
+      RowSink sink = t.loader(e.table(), columns(e.table()), LoadMode.INSERT);
+      try (RowCursor rows = in.rows(e.table())) {
+        Object[] row;
+        while ((row = rows.next()) != null) {
+          row = asArchived(row);
+          edit.accept(e.table().name(), row);
+          sink.accept(row);
+        }
+      }
+      counts.put(e.table().name(), sink.finish());
+    }
+    return counts;
   }
 
   /**

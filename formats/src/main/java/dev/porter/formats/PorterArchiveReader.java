@@ -346,6 +346,9 @@ final class PorterArchiveReader implements ArchiveReader {
     private long rows;
     private boolean exhausted;
 
+    /** Set before the first row: ASCII strings as Utf8Text. */
+    private boolean asciiAsBytes;
+
     MemberTable(TableEntry entry, TarReader.Member member) {
       this.entry = entry;
       this.member = member;
@@ -361,6 +364,13 @@ final class PorterArchiveReader implements ArchiveReader {
     @Override
     public long rowsRead() {
       return rows;
+    }
+
+    @Override
+    public void asciiTextAsBytes() {
+      if (avro == null && decoder == null) {
+        asciiAsBytes = true; // read by the decoding thread, which starts after this
+      }
     }
 
     @Override
@@ -383,6 +393,9 @@ final class PorterArchiveReader implements ArchiveReader {
       if (avro == null) {
         avro = new AvroContainerReader(in);
         RowDatumReader reader = RowDatumReader.forSchema(avro.schemaJson());
+        if (asciiAsBytes) {
+          reader.asciiTextAsBytes();
+        }
         rowReader = reader;
         int expected = entry.table().dataColumns().size();
         if (reader.fieldCount() != expected) {

@@ -23,6 +23,11 @@ final class RowDatumReader {
     this.kinds = kinds;
   }
 
+  /** Strings that are ASCII are read as {@link dev.porter.core.model.Utf8Text} from now on. */
+  void asciiTextAsBytes() {
+    scratch.asciiAsBytes = true;
+  }
+
   /**
    * The reader for a container file's schema (its JSON text): a record whose fields are each a
    * union of, or one of, the types porter writes.

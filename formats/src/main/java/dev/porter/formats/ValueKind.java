@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.apache.avro.Schema;
@@ -210,6 +211,9 @@ enum ValueKind {
     private static final int KEEP = 1 << 20;
     private Utf8 text = new Utf8();
     private ByteBuffer bytes = ByteBuffer.allocate(256);
+
+    /** Strings that are ASCII come as {@link Utf8Text} (the reader's sink asked for them). */
+    boolean asciiAsBytes;
   }
 
   Object read(Decoder in, Scratch scratch) throws IOException {
@@ -220,7 +224,7 @@ enum ValueKind {
       }
       case LONG -> in.readLong();
       case DOUBLE -> in.readDouble();
-      case STRING -> readString(in, scratch);
+      case STRING -> scratch.asciiAsBytes ? readText(in, scratch) : readString(in, scratch);
       case BYTES -> readBytes(in, scratch);
       case RAW_TEXT -> new RawText(readBytes(in, scratch));
       case BOOLEAN -> in.readBoolean();
@@ -293,6 +297,24 @@ enum ValueKind {
     }
     return Instant.ofEpochSecond(
         Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
+  }
+
+  /**
+   * A string as {@link Utf8Text} if it is ASCII (then valid UTF-8 whatever its bytes), else as a
+   * String.
+   */
+  private static Object readText(Decoder in, Scratch scratch) throws IOException {
+    Utf8 u = in.readString(scratch.text); // Avro checks the length, and reuses the array it can
+    byte[] b = u.getBytes();
+    int n = u.getByteLength();
+    int i = 0;
+    while (i < n && b[i] >= 0) {
+      i++;
+    }
+    Object text =
+        i == n ? Utf8Text.owning(Arrays.copyOf(b, n)) : new String(b, 0, n, StandardCharsets.UTF_8);
+    scratch.text = b.length > Scratch.KEEP ? new Utf8() : u;
+    return text;
   }
 
   private static String readString(Decoder in, Scratch scratch) throws IOException {

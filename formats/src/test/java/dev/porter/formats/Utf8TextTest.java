@@ -1,10 +1,14 @@
 package dev.porter.formats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.porter.core.archive.ArchiveReader;
+import dev.porter.core.archive.TableReader;
 import dev.porter.core.model.LogicalType;
 import dev.porter.core.model.TableDef;
 import dev.porter.core.model.Utf8Text;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Text a source hands over as its UTF-8 bytes is stored as a string, in a TEXT column and in a
- * column of any type alike (the string branch, not the bytes one), and read back as the String.
+ * column of any type alike (the string branch, not the bytes one), and read back as the String; a
+ * reader asked for it gives ASCII text back as its bytes, and other text as the String.
  */
 class Utf8TextTest {
   @TempDir Path spool;
@@ -44,5 +49,45 @@ class Utf8TextTest {
     }
     assertEquals("a String", back.get(texts.length)[1]);
     assertEquals(byte[].class, back.get(texts.length)[2].getClass());
+  }
+
+  @Test
+  void aReaderAskedForItGivesAsciiTextAsBytesAndOtherTextAsStrings() {
+    TableDef t =
+        TestArchives.table(
+            "notes",
+            TestArchives.column("id", "INTEGER", LogicalType.INTEGER),
+            TestArchives.column("text", "TEXT", LogicalType.TEXT),
+            TestArchives.column("price", "NUMERIC", LogicalType.DECIMAL));
+    String[] texts = {
+      "", "plain ascii", "caf\u00e9", "emoji \uD83D\uDE00", "x".repeat(70_000), "\u007f"
+    };
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < texts.length; i++) {
+      rows.add(new Object[] {(long) i, texts[i], new java.math.BigDecimal("1.50")});
+    }
+    byte[] archive = TestArchives.write(spool, Map.of(t, rows));
+    for (boolean ask : new boolean[] {false, true}) {
+      try (ArchiveReader r = PorterArchive.read(new ByteArrayInputStream(archive), "test")) {
+        TableReader in = r.nextTable();
+        if (ask) {
+          in.asciiTextAsBytes();
+        }
+        for (int i = 0; i < texts.length; i++) {
+          Object[] row = in.next();
+          boolean ascii = texts[i].chars().allMatch(c -> c < 0x80);
+          if (ask && ascii) {
+            Utf8Text u = assertInstanceOf(Utf8Text.class, row[1], "row " + i);
+            assertEquals(texts[i], u.toString(), "row " + i);
+          } else {
+            assertEquals(texts[i], row[1], "row " + i);
+          }
+          // a decimal travels as its text, and is never handed out as bytes
+          assertEquals(new java.math.BigDecimal("1.50"), row[2], "row " + i);
+        }
+        assertEquals(null, in.next());
+        r.trailer();
+      }
+    }
   }
 }

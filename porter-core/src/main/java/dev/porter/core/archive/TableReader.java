@@ -11,4 +11,12 @@ public interface TableReader {
 
   /** How many rows have been returned so far. */
   long rowsRead();
+
+  /**
+   * Asks for TEXT values that are ASCII as {@link dev.porter.core.model.Utf8Text} rather than
+   * {@code String}, from the first row on; for a sink that said it takes them ({@link
+   * dev.porter.core.dialect.RowSink#takesUtf8Text}). Called before the first {@link #next}; a
+   * reader may ignore it.
+   */
+  default void asciiTextAsBytes() {}
 }

@@ -11,6 +11,15 @@ public interface RowSink {
   /** Completes the table and returns how many rows it received. */
   long finish();
 
+  /**
+   * Whether rows may hold {@link dev.porter.core.model.Utf8Text} for TEXT values: a sink that
+   * stores text as its UTF-8 bytes is spared decoding them into a {@code String} and encoding it
+   * back (docs/decisions/0031-ascii-text-as-bytes-on-export.md, amended).
+   */
+  default boolean takesUtf8Text() {
+    return false;
+  }
+
   /** The conversions between kinds this loader made, e.g. "integer→boolean" → count. */
   default java.util.Map<String, Long> coercions() {
     return java.util.Map.of();

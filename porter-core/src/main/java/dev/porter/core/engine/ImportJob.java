@@ -214,6 +214,9 @@ public final class ImportJob {
                 ? LoadMode.MERGE
                 : policy == SeedPolicy.REPLACE ? LoadMode.REPLACE : LoadMode.INSERT;
         RowSink sink = target.loader(table, columns, mode);
+        if (sink.takesUtf8Text()) {
+          in.asciiTextAsBytes(); // a plain restore: no transform sees the rows
+        }
         long n = pump(in, sink, skipRowid);
         long written = sink.finish();
         progress.rows(n % PROGRESS_EVERY);

@@ -5,13 +5,17 @@ public final class Rows {
   private Rows() {}
 
   /**
-   * About how many bytes a row's values hold: the length of each byte array and string, 8 for any
-   * other value. For bounding how much is held in memory at once, not an exact size.
+   * About how many bytes a row's values hold: the length of each byte array, string and {@link
+   * Utf8Text}, 8 for any other value. For bounding how much is held in memory at once, not an exact
+   * size.
    */
   public static long approximateBytes(Object[] row) {
     long bytes = 0;
     for (Object v : row) {
-      bytes += v instanceof byte[] a ? a.length : v instanceof String s ? s.length() : 8;
+      bytes +=
+          v instanceof byte[] a
+              ? a.length
+              : v instanceof String s ? s.length() : v instanceof Utf8Text t ? t.utf8().length : 8;
     }
     return bytes;
   }

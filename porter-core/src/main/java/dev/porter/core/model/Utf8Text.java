@@ -7,8 +7,11 @@ import java.util.Arrays;
  * A TEXT value carried as its UTF-8 bytes, from a source that reads them as bytes to the archive
  * writer, which stores them as they are: decoding them into a {@link String} only for the writer to
  * encode it again was a fifth of a SQLite export's encoding threads (docs/benchmarks.md). It is the
- * same value as the {@code String} of its bytes; only sources hand it out, only to an archive
- * writer, and the archive reader gives the {@code String}, so no transform and no target sees it.
+ * same value as the {@code String} of its bytes. Sources hand it out, only to an archive writer;
+ * the archive reader gives the {@code String}, except to a sink that takes it ({@link
+ * dev.porter.core.dialect.RowSink#takesUtf8Text}: a plain restore into a SQLite table written as
+ * pages), which then gets ASCII text this way. No transform sees it
+ * (docs/decisions/0031-ascii-text-as-bytes-on-export.md).
  *
  * <p>The bytes are taken, not copied: whoever makes one must not change them afterwards.
  */

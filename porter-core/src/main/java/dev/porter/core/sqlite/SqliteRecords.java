@@ -1,5 +1,6 @@
 package dev.porter.core.sqlite;
 
+import dev.porter.core.model.Utf8Text;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -130,6 +131,16 @@ final class SqliteRecords {
             return false;
           }
           byte[] b = text.getBytes(StandardCharsets.UTF_8);
+          if (b.length > MAX_VALUE_BYTES) {
+            return false;
+          }
+          bytes[c] = b;
+          s = 13 + 2 * b.length;
+        } else if (k == Utf8Text.class) {
+          byte[] b = ((Utf8Text) v).utf8(); // ASCII, as the archive reader hands it out
+          if (affinity[c].numeric() && mayBeNumber(v.toString())) {
+            return false;
+          }
           if (b.length > MAX_VALUE_BYTES) {
             return false;
           }

@@ -19,6 +19,7 @@ import dev.porter.core.model.SqliteSchema;
 import dev.porter.core.model.TableDef;
 import dev.porter.core.model.TableEntry;
 import dev.porter.core.model.TableKind;
+import dev.porter.core.model.Utf8Text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -642,6 +643,12 @@ final class SqliteTarget implements Target {
       return tree != null;
     }
 
+    /** Text is written as its UTF-8 bytes; the INSERT it may go on by takes Strings again. */
+    @Override
+    public boolean takesUtf8Text() {
+      return true;
+    }
+
     private long written() {
       return tree == null ? 0 : tree.rows();
     }
@@ -649,7 +656,7 @@ final class SqliteTarget implements Target {
     @Override
     public void accept(Object[] row) {
       if (rest != null) {
-        rest.accept(row);
+        rest.accept(strings(row));
         return;
       }
       long rowid;
@@ -746,7 +753,17 @@ final class SqliteTarget implements Target {
         throw Sqlite.failure(
             "cannot load table " + table.name() + " into the staging database for", target, e);
       }
-      rest.accept(row);
+      rest.accept(strings(row));
+    }
+
+    /** {@code row} with each {@link Utf8Text} replaced by its String, for the INSERT loader. */
+    private static Object[] strings(Object[] row) {
+      for (int i = 0; i < row.length; i++) {
+        if (row[i] instanceof Utf8Text t) {
+          row[i] = t.toString();
+        }
+      }
+      return row;
     }
 
     /** Completes the tree with the rows written so far; once. */

@@ -14,6 +14,8 @@ import dev.porter.core.dialect.RowSink;
 import dev.porter.core.dialect.TargetOptions;
 import dev.porter.core.model.TableDef;
 import dev.porter.core.model.TableKind;
+import dev.porter.core.model.Utf8Text;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -224,6 +226,42 @@ class PagedLoadTest {
             "SELECT max(length(path) - length(replace(path, '/', '')))"
                 + " FROM dbstat WHERE name = 'big' AND pagetype != 'overflow'"),
         "the table's B-tree has three levels");
+  }
+
+  /**
+   * A plain restore hands this loader ASCII text as its bytes (ADR 0031, amended): it is stored as
+   * the text it is, written as pages, and bound as a String once the rows go on by INSERT (here
+   * from a number-like text in a NUMERIC column, which SQLite converts).
+   */
+  @Test
+  void textGivenAsBytesIsStoredAsTheTextItIs() throws Exception {
+    String ddl = "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, n NUMERIC, u);";
+    List<Object[]> strings = new ArrayList<>();
+    for (long k = 1; k <= 600; k++) {
+      strings.add(
+          new Object[] {
+            k,
+            "v" + k,
+            k == 300 ? "12" : "x" + k,
+            k % 2 == 0 ? "" : k % 7 == 0 ? "caf\u00e9" : "t " + k
+          });
+    }
+    List<Object[]> bytes = new ArrayList<>();
+    for (Object[] row : strings) {
+      Object[] b = row.clone();
+      for (int i = 0; i < b.length; i++) {
+        if (b[i] instanceof String text) {
+          b[i] = Utf8Text.owning(text.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      bytes.add(b);
+    }
+    List<String> cols = List.of("id", "v", "n", "u");
+    SqliteTarget t = load(ddl, List.of(new Load("t", cols, null, bytes)));
+    assertEquals(299, t.rowsAsPages()); // the 300th row's "12" goes by INSERT, and all after it
+    assertEquals(dump(reference(ddl, List.of(new Load("t", cols, null, strings)))), dump(target()));
+    assertEquals(
+        "integer:12", query(target(), "SELECT typeof(n) || ':' || n FROM t WHERE id = 300"));
   }
 
   @Test

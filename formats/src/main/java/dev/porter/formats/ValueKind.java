@@ -224,7 +224,7 @@ enum ValueKind {
       }
       case LONG -> in.readLong();
       case DOUBLE -> in.readDouble();
-      case STRING -> scratch.asciiAsBytes ? readText(in, scratch) : readString(in, scratch);
+      case STRING -> readText(in, scratch, scratch.asciiAsBytes);
       case BYTES -> readBytes(in, scratch);
       case RAW_TEXT -> new RawText(readBytes(in, scratch));
       case BOOLEAN -> in.readBoolean();
@@ -300,28 +300,28 @@ enum ValueKind {
   }
 
   /**
-   * A string as {@link Utf8Text} if it is ASCII (then valid UTF-8 whatever its bytes), else as a
-   * String.
+   * A string, as a String; or, with {@code asciiAsBytes}, as {@link Utf8Text} where it is ASCII
+   * (then valid UTF-8 whatever its bytes).
    */
-  private static Object readText(Decoder in, Scratch scratch) throws IOException {
+  private static Object readText(Decoder in, Scratch scratch, boolean asciiAsBytes)
+      throws IOException {
     Utf8 u = in.readString(scratch.text); // Avro checks the length, and reuses the array it can
     byte[] b = u.getBytes();
     int n = u.getByteLength();
-    int i = 0;
-    while (i < n && b[i] >= 0) {
-      i++;
+    int ascii = 0;
+    while (asciiAsBytes && ascii < n && b[ascii] >= 0) {
+      ascii++;
     }
     Object text =
-        i == n ? Utf8Text.owning(Arrays.copyOf(b, n)) : new String(b, 0, n, StandardCharsets.UTF_8);
+        asciiAsBytes && ascii == n
+            ? Utf8Text.owning(Arrays.copyOf(b, n))
+            : new String(b, 0, n, StandardCharsets.UTF_8);
     scratch.text = b.length > Scratch.KEEP ? new Utf8() : u;
     return text;
   }
 
   private static String readString(Decoder in, Scratch scratch) throws IOException {
-    Utf8 u = in.readString(scratch.text); // Avro checks the length, and reuses the array it can
-    String s = new String(u.getBytes(), 0, u.getByteLength(), StandardCharsets.UTF_8);
-    scratch.text = u.getBytes().length > Scratch.KEEP ? new Utf8() : u;
-    return s;
+    return (String) readText(in, scratch, false);
   }
 
   private static byte[] readBytes(Decoder in, Scratch scratch) throws IOException {

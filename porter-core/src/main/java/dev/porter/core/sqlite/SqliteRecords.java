@@ -125,22 +125,14 @@ final class SqliteRecords {
             integers[c] = Double.doubleToRawLongBits(x);
             s = 7;
           }
-        } else if (k == String.class) {
-          String text = (String) v;
-          if (affinity[c].numeric() && mayBeNumber(text)) {
-            return false;
-          }
-          byte[] b = text.getBytes(StandardCharsets.UTF_8);
-          if (b.length > MAX_VALUE_BYTES) {
-            return false;
-          }
-          bytes[c] = b;
-          s = 13 + 2 * b.length;
-        } else if (k == Utf8Text.class) {
-          byte[] b = ((Utf8Text) v).utf8(); // ASCII, as the archive reader hands it out
+        } else if (k == String.class || k == Utf8Text.class) {
           if (affinity[c].numeric() && mayBeNumber(v.toString())) {
             return false;
           }
+          byte[] b =
+              k == String.class
+                  ? ((String) v).getBytes(StandardCharsets.UTF_8)
+                  : ((Utf8Text) v).utf8(); // ASCII, as the archive reader hands it out
           if (b.length > MAX_VALUE_BYTES) {
             return false;
           }

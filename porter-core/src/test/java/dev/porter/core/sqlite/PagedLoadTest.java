@@ -126,6 +126,24 @@ class PagedLoadTest {
     };
   }
 
+  /** Copies of the rows with every ASCII String as Utf8Text, and other text left a String. */
+  private static List<Object[]> asciiAsBytes(List<Object[]> rows) {
+    List<Object[]> out = new ArrayList<>();
+    int converted = 0;
+    for (Object[] row : rows) {
+      Object[] b = row.clone();
+      for (int i = 0; i < b.length; i++) {
+        if (b[i] instanceof String text && text.chars().allMatch(ch -> ch < 0x80)) {
+          b[i] = Utf8Text.owning(text.getBytes(StandardCharsets.US_ASCII));
+          converted++;
+        }
+      }
+      out.add(b);
+    }
+    assertTrue(converted > 1000, "the rows hold ASCII text to hand over as bytes: " + converted);
+    return out;
+  }
+
   private static byte[] bytes(SplittableRandom r, int n) {
     byte[] b = new byte[n];
     for (int i = 0; i < n; i++) {
@@ -144,7 +162,21 @@ class PagedLoadTest {
     everyKind(65536);
   }
 
+  /**
+   * The same values with ASCII text handed over as its bytes, as a plain restore's archive reader
+   * does (ADR 0031, amended): number-like text in NUMERIC columns, text too large for a page and
+   * the INSERT fallback all meet {@link Utf8Text} here, and must store what the strings store.
+   */
+  @Test
+  void valuesOfEveryKindWithAsciiTextAsBytesReadBackAsInsertedOnes() throws Exception {
+    everyKind(4096, true);
+  }
+
   private void everyKind(int pageSize) throws Exception {
+    everyKind(pageSize, false);
+  }
+
+  private void everyKind(int pageSize, boolean asciiAsBytes) throws Exception {
     String ddl =
         "PRAGMA page_size = "
             + pageSize
@@ -165,7 +197,8 @@ class PagedLoadTest {
       rows.add(row);
     }
     List<String> cols = List.of("id", "i", "r", "n", "tx", "b", "untyped", "d", "u");
-    SqliteTarget t = load(ddl, List.of(new Load("t", cols, null, rows)));
+    List<Object[]> given = asciiAsBytes ? asciiAsBytes(rows) : rows;
+    SqliteTarget t = load(ddl, List.of(new Load("t", cols, null, given)));
     assertTrue(t.rowsAsPages() > 0, "some rows were written as pages");
     assertEquals(String.valueOf(pageSize), query(target(), "PRAGMA page_size"));
     assertEquals(dump(reference(ddl, List.of(new Load("t", cols, null, rows)))), dump(target()));

@@ -43,6 +43,13 @@ class KillDuringImportTest {
 
   @TempDir Path dir;
 
+  /**
+   * The killed process's temporary directory. What it leaves there stays out of the machine's
+   * {@code /tmp}: sqlite-jdbc's copy of its native library is one a run, and a killed JVM never
+   * deletes its own.
+   */
+  @TempDir Path tmp;
+
   @BeforeAll
   static void archiveAndOriginal() throws Exception {
     source = shared.resolve("big.db");
@@ -76,7 +83,7 @@ class KillDuringImportTest {
 
     Process p =
         Cli.process(
-                List.of(),
+                List.of("-Djava.io.tmpdir=" + tmp),
                 "import",
                 archive,
                 "--db",
@@ -115,6 +122,11 @@ class KillDuringImportTest {
     }
     System.out.printf(
         "killed %s (exit %d): %s; files left: %s%n", when, p.exitValue(), outcome, left);
+    // a plain restore keeps nothing of its own in the temporary directory that a kill could leave
+    List<String> leftInTmp = Cli.files(tmp);
+    assertTrue(
+        leftInTmp.stream().allMatch(f -> f.startsWith("sqlite-") && f.contains("libsqlitejdbc")),
+        "a killed import left files of its own in its temporary directory: " + leftInTmp);
 
     // the next import goes through: the lock is free, stale files are cleaned up
     Cli.ok("import", nextArchive, "--db", target, "--mode", "replace");

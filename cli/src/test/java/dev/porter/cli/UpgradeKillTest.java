@@ -35,6 +35,9 @@ class UpgradeKillTest {
 
   @TempDir Path dir;
 
+  /** The killed processes' temporary directory, so that nothing they leave lands in /tmp. */
+  @TempDir Path tmp;
+
   record Trigger(String name, long delayMillis, Predicate<Path> fired) {}
 
   static boolean exists(Path work, Predicate<String> name) {
@@ -76,6 +79,7 @@ class UpgradeKillTest {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.add("-Djava.io.tmpdir=" + tmp);
     cmd.add("-cp");
     cmd.add(cp);
     cmd.add("dev.porter.cli.Main");

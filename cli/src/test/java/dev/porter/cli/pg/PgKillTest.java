@@ -33,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 class PgKillTest {
   @TempDir Path dir;
 
+  /** The killed processes' temporary directory, so that nothing they leave lands in /tmp. */
+  @TempDir Path tmp;
+
   /** When to kill: once {@code marker} appears on stderr (null: at once), then after a delay. */
   record Moment(String name, String marker, long delayMillis) {}
 
@@ -42,7 +45,13 @@ class PgKillTest {
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> cmd =
         new ArrayList<>(
-            List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", cp, "dev.porter.cli.Main"));
+            List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-Djava.io.tmpdir=" + tmp,
+                "-cp",
+                cp,
+                "dev.porter.cli.Main"));
     for (Object a : args) {
       cmd.add(String.valueOf(a));
     }

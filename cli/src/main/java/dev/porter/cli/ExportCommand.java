@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -80,15 +81,11 @@ final class ExportCommand implements Callable<Integer> {
           "Where each table is encoded before it is appended (default: the system temp dir).")
   Path tempDir;
 
-  @Option(
-      names = "--progress",
-      paramLabel = "auto|always|never",
-      defaultValue = "auto",
-      description = "Progress on standard error (default: auto, when on a terminal).")
-  String progress;
+  @Mixin ProgressOption progress;
 
   @Override
   public Integer call() {
+    ProgressPrinter printer = progress.printer(spec.commandLine().getErr());
     DatabaseRef ref = DatabaseRef.parse(db);
     boolean toStdout = output.equals("-");
     PrintWriter report = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
@@ -97,7 +94,6 @@ final class ExportCommand implements Callable<Integer> {
     if (tempDir != null) {
       options = options.withSpoolDir(tempDir);
     }
-    ProgressPrinter printer = ProgressPrinter.forTerminal(spec.commandLine().getErr(), progress);
     dev.porter.core.dialect.Dialect dialect =
         schemas.isEmpty() ? Dialects.forRef(ref) : Dialects.forRef(ref, schemas);
     ExportJob job = new ExportJob(dialect, ref, null, Clock.systemUTC(), printer);

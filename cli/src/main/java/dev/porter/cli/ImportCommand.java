@@ -86,12 +86,7 @@ final class ImportCommand implements Callable<Integer> {
           "Rows a lookup table keeps in memory before it moves to a temporary file (default 500000).")
   long lookupRows;
 
-  @Option(
-      names = "--progress",
-      paramLabel = "auto|always|never",
-      defaultValue = "auto",
-      description = "Progress on standard error (default: auto, when on a terminal).")
-  String progress;
+  @Mixin ProgressOption progress;
 
   static ImportMode mode(String mode) {
     return switch (mode) {
@@ -104,6 +99,7 @@ final class ImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    ProgressPrinter printer = progress.printer(spec.commandLine().getErr());
     DatabaseRef ref = DatabaseRef.parse(db);
     TargetOptions target =
         new TargetOptions(
@@ -122,7 +118,6 @@ final class ImportCommand implements Callable<Integer> {
                 lookupRows,
                 Path.of(System.getProperty("java.io.tmpdir")))
             .withLookupMemoryRows(lookupRows);
-    ProgressPrinter printer = ProgressPrinter.forTerminal(spec.commandLine().getErr(), progress);
     ImportReport result;
     try (ArchiveReader reader =
         archive.equals("-")

@@ -23,16 +23,6 @@ final class ProgressPrinter implements Progress {
     this.enabled = enabled;
   }
 
-  static ProgressPrinter forTerminal(PrintWriter err, String mode) {
-    boolean on =
-        switch (mode) {
-          case "always" -> true;
-          case "never" -> false;
-          default -> System.console() != null;
-        };
-    return new ProgressPrinter(err, on);
-  }
-
   @Override
   public void tableStarted(String name, long expectedRows) {
     table = name;

@@ -44,20 +44,15 @@ final class UpgradeCommand implements Callable<Integer> {
       })
   Path backupDir;
 
-  @Option(
-      names = "--progress",
-      paramLabel = "auto|always|never",
-      defaultValue = "auto",
-      description = "Progress on standard error (default: auto, when on a terminal).")
-  String progress;
+  @Mixin ProgressOption progress;
 
   @Override
   public Integer call() {
+    ProgressPrinter printer = progress.printer(spec.commandLine().getErr());
     DatabaseRef ref = DatabaseRef.parse(db);
     ImportOptions options =
         ImportOptions.app(ImportMode.REPLACE, appOptions.require("upgrade"), appOptions.toVersion())
             .withSeedPolicies(appOptions.seedPolicies());
-    ProgressPrinter printer = ProgressPrinter.forTerminal(spec.commandLine().getErr(), progress);
     UpgradeJob.Result r;
     try {
       r =

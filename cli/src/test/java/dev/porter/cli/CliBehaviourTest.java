@@ -174,6 +174,24 @@ class CliBehaviourTest {
   void badOptionIsAUsageErrorWithoutStackTrace() {
     Cli.Result r = Cli.run("import", archive, "--db", dir.resolve("t.db"), "--mode", "sideways");
     assertError(r, 2, "unknown --mode sideways");
+    // a misspelt --progress was taken as auto before; each command that has it refuses it now,
+    // before anything is read or written
+    Path out = dir.resolve("p.porter");
+    assertError(
+        Cli.run("export", "--db", dir.resolve("nothing.db"), "-o", out, "--progress", "alway"),
+        2,
+        "unknown --progress alway (expected auto, always or never)");
+    assertFalse(Files.exists(out));
+    Path target = dir.resolve("p.db");
+    assertError(
+        Cli.run("import", archive, "--db", target, "--progress", "yes"),
+        2,
+        "unknown --progress yes");
+    assertFalse(Files.exists(target));
+    assertError(
+        Cli.run("upgrade", "--db", target, "--app", dir, "--progress", "Never"),
+        2,
+        "unknown --progress Never");
     Cli.Result unknown = Cli.run("verify", "--nope", archive);
     assertEquals(2, unknown.code());
     assertTrue(

@@ -18,18 +18,7 @@ final class SlotRecord implements Record {
 
   @Override
   public Object get(String column) {
-    Integer s = slots.get(column);
-    if (s == null) {
-      throw new IllegalArgumentException(
-          "table "
-              + table
-              + " has no column "
-              + column
-              + " at this point (it has "
-              + slots.keySet()
-              + ")");
-    }
-    return row[s];
+    return row[slot(column)];
   }
 
   @Override
@@ -39,6 +28,13 @@ final class SlotRecord implements Record {
 
   @Override
   public Record with(String column, Object value) {
+    int s = slot(column);
+    Object[] copy = row.clone();
+    copy[s] = value;
+    return new SlotRecord(table, slots, copy);
+  }
+
+  private int slot(String column) {
     Integer s = slots.get(column);
     if (s == null) {
       throw new IllegalArgumentException(
@@ -50,9 +46,7 @@ final class SlotRecord implements Record {
               + slots.keySet()
               + ")");
     }
-    Object[] copy = row.clone();
-    copy[s] = value;
-    return new SlotRecord(table, slots, copy);
+    return s;
   }
 
   @Override

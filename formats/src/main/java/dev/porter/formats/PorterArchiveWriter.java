@@ -10,15 +10,17 @@ import dev.porter.core.model.TableEntry;
 import dev.porter.core.model.TableSummary;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -174,10 +176,8 @@ final class PorterArchiveWriter implements ArchiveWriter {
   private synchronized void appendReady() throws IOException {
     while (!toAppend.isEmpty() && ready.containsKey(toAppend.peek())) {
       SpooledTable t = ready.remove(toAppend.poll());
-      try (InputStream in = Files.newInputStream(t.spool)) {
-        tar.writeEntry(t.entry.member(), t.size, mtime, in);
-      } finally {
-        Files.deleteIfExists(t.spool);
+      try (FileChannel spool = t.spool) {
+        tar.writeEntry(t.entry.member(), t.size, mtime, Channels.newInputStream(spool.position(0)));
       }
       summaries.add(t.summary);
     }
@@ -291,7 +291,13 @@ final class PorterArchiveWriter implements ArchiveWriter {
   /** One table being encoded into its spool file. */
   private final class SpooledTable implements TableWriter {
     private final TableEntry entry;
-    private final Path spool;
+
+    /**
+     * The spool, opened with {@code DELETE_ON_CLOSE}: on Linux and macOS the JDK unlinks it as soon
+     * as it is open, so a killed export leaves none behind; closing the channel frees the space.
+     */
+    private final FileChannel spool;
+
     private long size;
     private TableSummary summary;
     private final MessageDigest digest = Digests.sha256();
@@ -305,9 +311,16 @@ final class PorterArchiveWriter implements ArchiveWriter {
       Schema schema = AvroSchemas.forTable(entry);
       try {
         Files.createDirectories(spoolDir);
-        spool = Files.createTempFile(spoolDir, "porter-spool-", ".avro");
-        OutputStream file = Files.newOutputStream(spool);
-        out = new DigestOutputStream(new BufferedOutputStream(file, 1 << 16), digest);
+        spool =
+            FileChannel.open(
+                Files.createTempFile(spoolDir, "porter-spool-", ".avro"),
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.DELETE_ON_CLOSE);
+        // flushed, never closed, when the table is done: closing it would close the spool
+        out =
+            new DigestOutputStream(
+                new BufferedOutputStream(Channels.newOutputStream(spool), 1 << 16), digest);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("porter.format", Integer.toString(header.formatVersion()));
         meta.put(AvroSchemas.PROP_TABLE, entry.table().name());
@@ -346,8 +359,8 @@ final class PorterArchiveWriter implements ArchiveWriter {
       done = true;
       try {
         avro.finish();
-        out.close();
-        size = Files.size(spool);
+        out.flush();
+        size = spool.size();
         summary =
             new TableSummary(
                 entry.ordinal(),
@@ -373,16 +386,11 @@ final class PorterArchiveWriter implements ArchiveWriter {
       synchronized (PorterArchiveWriter.this) {
         open.remove(this);
       }
+      avro.close();
       try {
-        avro.close();
-        out.close();
-      } catch (IOException | RuntimeException ignored) {
-        // the spool is deleted below either way
-      }
-      try {
-        Files.deleteIfExists(spool);
+        spool.close();
       } catch (IOException ignored) {
-        // a leftover spool file in the temp directory is harmless
+        // the spool was unlinked when it was opened; closing only frees its space
       }
     }
   }

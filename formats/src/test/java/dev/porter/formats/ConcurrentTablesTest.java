@@ -10,10 +10,12 @@ import dev.porter.core.model.SourceInfo;
 import dev.porter.core.model.TableDef;
 import dev.porter.core.model.TableEntry;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +76,11 @@ class ConcurrentTablesTest {
       t2.join();
       assertEquals(10, tc.finish().rows());
       assertEquals(3000, tb.finish().rows());
+      // c and b wait in their spools for a; each spool was unlinked when it was opened, so a
+      // killed export leaves none of them in the temporary directory
+      try (Stream<Path> files = Files.list(spool)) {
+        assertEquals(List.of(), files.toList());
+      }
       assertEquals(5000, ta.finish().rows());
       w.finish();
     }

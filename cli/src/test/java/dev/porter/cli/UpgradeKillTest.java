@@ -162,6 +162,12 @@ class UpgradeKillTest {
     assertTrue(
         killedWhileStaging >= 1,
         "at least one kill must hit the upgrade while it builds the staging database: " + outcomes);
+    // the backup's spool files and any deferred rows were unlinked as soon as they were opened:
+    // nothing of porter's own is left in the killed runs' temporary directory
+    TreeSet<String> inTmp = AppCli.files(tmp);
+    assertTrue(
+        inTmp.stream().allMatch(n -> n.startsWith("sqlite-") && n.contains("libsqlitejdbc")),
+        "the killed upgrades left temporary files of porter's own: " + inTmp);
 
     // with whatever the killed runs left behind, an upgrade succeeds and gives the same database
     porter("upgrade", "--db", db, "--app", app, "--progress", "never").expect(0);

@@ -105,6 +105,15 @@ final class KeyedStore implements AutoCloseable {
         s.execute("PRAGMA synchronous = OFF");
         s.execute("CREATE TABLE kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID");
       }
+      // unlinked now that SQLite holds it open: without a journal it writes and reads through its
+      // descriptor alone, so a killed import leaves no lookup file behind. Where the platform
+      // refuses (Windows), the file is deleted at close as before.
+      try {
+        Files.delete(file);
+        file = null;
+      } catch (java.io.IOException e) {
+        // deleted at close
+      }
       disk.setAutoCommit(false);
       insert = disk.prepareStatement("INSERT OR IGNORE INTO kv (k, v) VALUES (?, ?)");
       select = disk.prepareStatement("SELECT v FROM kv WHERE k = ?");

@@ -7,23 +7,38 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Rows written to a temporary file and read back once, in order: how an archive table whose
- * processing must wait (for a lookup that comes later in the archive) is held without memory.
+ * processing must wait (for a lookup that comes later in the archive) is held without memory. The
+ * file is opened with {@code DELETE_ON_CLOSE}, which on Linux and macOS unlinks it at once, so a
+ * killed import leaves none behind.
  */
 final class RowSpill implements AutoCloseable {
   private final Path file;
-  private DataOutputStream out;
+  private final FileChannel channel;
+  private final DataOutputStream out;
   private long rows;
 
   RowSpill(Path dir, String name) {
     try {
       Files.createDirectories(dir);
       file = Files.createTempFile(dir, "porter-deferred-", ".rows");
-      out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+      channel =
+          FileChannel.open(
+              file,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.DELETE_ON_CLOSE);
+      // flushed, never closed, before the replay: closing it would close the channel
+      out =
+          new DataOutputStream(
+              new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16));
     } catch (IOException e) {
       throw PorterException.unavailable(
           "cannot create a spill file for table " + name + " in " + dir + ": " + e.getMessage(), e);
@@ -47,12 +62,12 @@ final class RowSpill implements AutoCloseable {
   /** Streams the rows back, in the order they were added. */
   void replay(java.util.function.Consumer<Object[]> sink) {
     try {
-      out.close();
-      try (DataInputStream in =
-          new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-        for (long i = 0; i < rows; i++) {
-          sink.accept(RowCodec.read(in));
-        }
+      out.flush();
+      DataInputStream in =
+          new DataInputStream(
+              new BufferedInputStream(Channels.newInputStream(channel.position(0)), 1 << 16));
+      for (long i = 0; i < rows; i++) {
+        sink.accept(RowCodec.read(in));
       }
     } catch (EOFException e) {
       throw PorterException.unavailable("spill file " + file + " ended early", e);
@@ -65,10 +80,9 @@ final class RowSpill implements AutoCloseable {
   @Override
   public void close() {
     try {
-      out.close();
-      Files.deleteIfExists(file);
+      channel.close();
     } catch (IOException e) {
-      // a leftover temp file is harmless
+      // the file was unlinked when it was opened; closing only frees its space
     }
   }
 }

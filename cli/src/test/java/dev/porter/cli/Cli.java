@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /** Runs porter the way a user does: in this JVM through {@link Main#run}, or as a new process. */
-final class Cli {
+public final class Cli {
   private Cli() {}
 
   /** What one run printed and returned. */
@@ -81,6 +81,24 @@ final class Cli {
     Process p = process(jvmOptions, args).redirectInput(ProcessBuilder.Redirect.PIPE).start();
     p.getOutputStream().close();
     return finish(p);
+  }
+
+  /**
+   * Reads a porter process's stderr until {@code marker} appears; returns what was read. Fails the
+   * test if the process ends first.
+   */
+  public static String awaitOnStderr(Process p, String marker) throws IOException {
+    InputStream err = p.getErrorStream();
+    StringBuilder seen = new StringBuilder();
+    int c;
+    while ((c = err.read()) >= 0) {
+      seen.append((char) c);
+      if (seen.length() >= marker.length()
+          && seen.lastIndexOf(marker) == seen.length() - marker.length()) {
+        return seen.toString();
+      }
+    }
+    return fail("porter ended before printing '" + marker + "': " + seen);
   }
 
   /** Waits for a process and returns its exit code and output. */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.porter.testdata.DemoShop;
 import dev.porter.testdata.ManyRows;
 import dev.porter.testdata.SqliteCompare;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,7 +95,7 @@ class KillDuringImportTest {
             .start();
     String seen = "";
     if (marker != null) {
-      seen = waitFor(p.getErrorStream(), marker.strip());
+      seen = Cli.awaitOnStderr(p, marker.strip());
     }
     if (delayMillis > 0) {
       Thread.sleep(delayMillis);
@@ -138,21 +137,6 @@ class KillDuringImportTest {
     assertTrue(
         preImages(dir).stream().anyMatch(f -> sha256(f).equals(before)),
         "the original's bytes must still exist as a pre-image: " + after);
-  }
-
-  /** Reads the process's stderr until {@code marker} appears; returns what was read. */
-  private static String waitFor(InputStream err, String marker) throws Exception {
-    StringBuilder seen = new StringBuilder();
-    int c;
-    while ((c = err.read()) >= 0) {
-      seen.append((char) c);
-      if (seen.length() >= marker.length()
-          && seen.lastIndexOf(marker) == seen.length() - marker.length()) {
-        return seen.toString();
-      }
-    }
-    fail("porter ended before printing '" + marker + "': " + seen);
-    return null;
   }
 
   private static List<Path> preImages(Path dir) throws Exception {

@@ -47,6 +47,13 @@ final class PorterArchiveWriter implements ArchiveWriter {
   private final Path spoolDir;
   private final Path finalPath;
   private final Path partialPath;
+
+  /**
+   * Deletes the partial file if the JVM is told to end (Ctrl-C, SIGTERM) before the archive is
+   * published; removed when the writer closes. A SIGKILL leaves the partial behind.
+   */
+  private final Thread partialCleanup;
+
   private final boolean replaceExisting;
   private final Codec codec;
   private final java.util.concurrent.ExecutorService compressors = Compressors.pool();
@@ -80,6 +87,10 @@ final class PorterArchiveWriter implements ArchiveWriter {
     this.tar = new TarWriter(sink);
     this.finalPath = finalPath;
     this.partialPath = partialPath;
+    this.partialCleanup = partialPath == null ? null : new Thread(() -> deleteQuietly(partialPath));
+    if (partialCleanup != null) {
+      Runtime.getRuntime().addShutdownHook(partialCleanup);
+    }
     this.replaceExisting = replaceExisting;
     this.spoolDir = spoolDir;
     this.codec = codec;
@@ -243,6 +254,13 @@ final class PorterArchiveWriter implements ArchiveWriter {
       }
       ready.clear();
     }
+    if (partialCleanup != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(partialCleanup);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs (or ran) and deletes the partial file if it is still there
+      }
+    }
     try {
       if (partialPath != null) {
         sink.close();
@@ -256,6 +274,15 @@ final class PorterArchiveWriter implements ArchiveWriter {
       if (finished) {
         throw new UncheckedIOException(e);
       }
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      // after a publish the name is already gone; before it, nothing took the partial's name
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // the JVM is ending; a partial left behind is never mistaken for an archive
     }
   }
 

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.porter.cli.Cli;
 import dev.porter.core.app.SchemaVersion;
 import dev.porter.testdata.helpdesk.HelpdeskApp;
 import dev.porter.testdata.helpdesk.HelpdeskData;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -64,7 +64,7 @@ class PgKillTest {
   /** Kills the process at the moment; returns whether it was still running then. */
   static boolean killAt(Process p, Moment m) throws Exception {
     if (m.marker() != null) {
-      waitFor(p.getErrorStream(), m.marker());
+      Cli.awaitOnStderr(p, m.marker());
     }
     if (m.delayMillis() > 0) {
       Thread.sleep(m.delayMillis());
@@ -76,20 +76,6 @@ class PgKillTest {
       assertEquals(0, p.exitValue(), m.name() + ": porter failed before it was killed");
     }
     return alive;
-  }
-
-  /** Reads stderr until {@code marker} appears. */
-  static void waitFor(InputStream err, String marker) throws Exception {
-    StringBuilder seen = new StringBuilder();
-    int c;
-    while ((c = err.read()) >= 0) {
-      seen.append((char) c);
-      if (seen.length() >= marker.length()
-          && seen.lastIndexOf(marker) == seen.length() - marker.length()) {
-        return;
-      }
-    }
-    fail("porter ended before printing '" + marker + "': " + seen);
   }
 
   /**

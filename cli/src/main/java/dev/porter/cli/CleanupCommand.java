@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     name = "cleanup",
     mixinStandardHelpOptions = true,
     description =
-        "Remove the pre-images and backup archives porter keeps beside a database, except the newest N.")
+        "Remove the pre-images and backup archives porter keeps beside a database, except the newest N,"
+            + " and a staging file a killed import left.")
 final class CleanupCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

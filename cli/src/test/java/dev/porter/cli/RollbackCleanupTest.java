@@ -237,6 +237,28 @@ class RollbackCleanupTest {
     assertEquals("3", AppCli.helpdeskRelease(db));
   }
 
+  @Test
+  void cleanupAlsoClearsWhatAKilledPorterLeft() throws Exception {
+    String before = AppCli.sha256(db);
+    // an import killed while it loaded: its staging file and a journal beside it
+    Path staging = work.resolve("." + DB + ".porter-staging");
+    Files.write(staging, new byte[8192]);
+    Files.write(work.resolve("." + DB + ".porter-staging-journal"), new byte[512]);
+    // an import killed between its swap and its pre-image's final rename: the old database under
+    // its partial name
+    Files.copy(db, work.resolve("." + DB + ".pre-import.20260105T000000Z.partial"));
+
+    AppCli.Run run = porter("cleanup", "--db", db, "--keep", 1).expect(0);
+    assertEquals(Set.of("." + DB + ".porter-staging"), removed(run), run.out());
+    assertTrue(run.out().contains("removed 1 file (8.0 KiB)"), run.out());
+    // the pre-image got its name, and as the newest it is kept
+    assertEquals(Set.of(DB + ".pre-import.20260105T000000Z"), kept(".pre-import."));
+    assertEquals(
+        Set.of(DB, DB + ".pre-import.20260105T000000Z", "." + DB + ".porter-lock"),
+        AppCli.files(work));
+    assertEquals(before, AppCli.sha256(db));
+  }
+
   static Set<String> removed(AppCli.Run run) {
     TreeSet<String> out = new TreeSet<>();
     for (String line : run.out().split("\n")) {

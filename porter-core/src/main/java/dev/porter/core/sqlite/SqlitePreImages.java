@@ -154,6 +154,21 @@ final class SqlitePreImages implements PreImages {
     if (keep < 0) {
       throw PorterException.usage("--keep must be 0 or more");
     }
+    // first what a killed import, upgrade or rollback left, as the next of them would settle it
+    // (the caller holds porter's lock, so none is running): the staging file goes, and a
+    // half-named pre-image gets its name, and with it its place among the ones kept
+    List<Kept> removed = new ArrayList<>();
+    Path staging = SqliteFiles.sidecar(db, ".porter-staging");
+    try {
+      if (Files.exists(staging)) {
+        removed.add(new Kept(staging.toString(), "staging", "", false, Files.size(staging)));
+      }
+      SqliteFiles.deleteWithSidecars(staging);
+      SqliteFiles.recoverPartialPreImages(db);
+    } catch (IOException e) {
+      throw PorterException.unavailable(
+          "cannot clear what a killed porter left beside " + db + ": " + e.getMessage(), e);
+    }
     List<Kept> all = list();
     Set<String> stamps = new LinkedHashSet<>();
     for (Kept k : all) {
@@ -165,7 +180,6 @@ final class SqlitePreImages implements PreImages {
         kept.add(s);
       }
     }
-    List<Kept> removed = new ArrayList<>();
     for (Kept k : all) {
       if (!kept.contains(k.stamp())) {
         try {

@@ -264,9 +264,6 @@ final class PorterArchiveWriter implements ArchiveWriter {
     try {
       if (partialPath != null) {
         sink.close();
-        if (!finished) {
-          Files.deleteIfExists(partialPath);
-        }
       } else {
         sink.flush();
       }
@@ -274,15 +271,21 @@ final class PorterArchiveWriter implements ArchiveWriter {
       if (finished) {
         throw new UncheckedIOException(e);
       }
+      // an unfinished archive is discarded anyway: closing it fails again on a full disk, when
+      // the buffer's last bytes cannot be written either
+    } finally {
+      if (partialPath != null && !finished) {
+        deleteQuietly(partialPath);
+      }
     }
   }
 
+  /** Deletes an unpublished partial file (after a publish its name is already gone). */
   private static void deleteQuietly(Path file) {
     try {
-      // after a publish the name is already gone; before it, nothing took the partial's name
       Files.deleteIfExists(file);
     } catch (IOException ignored) {
-      // the JVM is ending; a partial left behind is never mistaken for an archive
+      // nothing more to do; a partial left behind is never mistaken for an archive
     }
   }
 

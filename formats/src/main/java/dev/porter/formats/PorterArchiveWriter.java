@@ -48,6 +48,9 @@ final class PorterArchiveWriter implements ArchiveWriter {
   private final Path finalPath;
   private final Path partialPath;
 
+  /** The partial file's channel, which holds an OS lock on it until the archive is published. */
+  private final FileChannel partialChannel;
+
   /**
    * Deletes the partial file if the JVM is told to end (Ctrl-C, SIGTERM) before the archive is
    * published; removed when the writer closes. A SIGKILL leaves the partial behind.
@@ -79,6 +82,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
       OutputStream sink,
       Path finalPath,
       Path partialPath,
+      FileChannel partialChannel,
       boolean replaceExisting,
       Path spoolDir,
       Codec codec,
@@ -87,6 +91,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
     this.tar = new TarWriter(sink);
     this.finalPath = finalPath;
     this.partialPath = partialPath;
+    this.partialChannel = partialChannel;
     this.partialCleanup = partialPath == null ? null : new Thread(() -> deleteQuietly(partialPath));
     if (partialCleanup != null) {
       Runtime.getRuntime().addShutdownHook(partialCleanup);
@@ -114,9 +119,12 @@ final class PorterArchiveWriter implements ArchiveWriter {
     Path dir = abs.getParent();
     try {
       Files.createDirectories(dir);
+      PartialFiles.removeDead(dir, abs.getFileName().toString());
       Path partial = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".partial");
-      OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16);
-      return new PorterArchiveWriter(out, abs, partial, replaceExisting, spoolDir, codec, clock);
+      FileChannel channel = PartialFiles.openLocked(partial);
+      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+      return new PorterArchiveWriter(
+          out, abs, partial, channel, replaceExisting, spoolDir, codec, clock);
     } catch (IOException e) {
       throw PorterException.unavailable("cannot write archive " + file + ": " + e.getMessage(), e);
     }
@@ -124,7 +132,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
 
   static PorterArchiveWriter toStream(OutputStream out, Path spoolDir, Codec codec, Clock clock) {
     return new PorterArchiveWriter(
-        new BufferedOutputStream(out, 1 << 16), null, null, false, spoolDir, codec, clock);
+        new BufferedOutputStream(out, 1 << 16), null, null, null, false, spoolDir, codec, clock);
   }
 
   /** An Avro codec by name ("zstandard", "deflate", "null") and level. */
@@ -213,8 +221,9 @@ final class PorterArchiveWriter implements ArchiveWriter {
       tar.finish();
       sink.flush();
       if (partialPath != null) {
-        sink.close();
-        FileSync.file(partialPath);
+        // synced and published while still open and locked: closing another channel on the
+        // file would release this process's lock on it (POSIX), so no FileSync.file here
+        partialChannel.force(true);
         if (replaceExisting) {
           Files.move(
               partialPath,
@@ -225,6 +234,8 @@ final class PorterArchiveWriter implements ArchiveWriter {
           publishWithoutReplacing();
         }
         FileSync.directory(finalPath.getParent());
+        finished = true;
+        sink.close();
       }
       finished = true;
       return trailer;
@@ -274,8 +285,11 @@ final class PorterArchiveWriter implements ArchiveWriter {
       // an unfinished archive is discarded anyway: closing it fails again on a full disk, when
       // the buffer's last bytes cannot be written either
     } finally {
-      if (partialPath != null && !finished) {
-        deleteQuietly(partialPath);
+      if (partialPath != null) {
+        if (!finished) {
+          deleteQuietly(partialPath);
+        }
+        PartialFiles.released(partialPath);
       }
     }
   }

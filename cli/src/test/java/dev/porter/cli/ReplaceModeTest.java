@@ -63,6 +63,36 @@ class ReplaceModeTest {
   }
 
   @Test
+  void replaceThroughASymbolicLinkReplacesTheDatabaseItPointsTo() throws Exception {
+    // as in a container whose app.db links to a file on a mounted volume
+    Path volume = Files.createDirectories(dir.resolve("volume"));
+    Path real = volume.resolve("real.db");
+    DemoShop.create(real, 100, 9);
+    String before = Cli.sha256(real);
+    Path appDir = Files.createDirectories(dir.resolve("app"));
+    Path link = Files.createSymbolicLink(appDir.resolve("app.db"), Path.of("../volume/real.db"));
+
+    Cli.Result r = Cli.ok("import", archive, "--db", link, "--mode", "replace");
+
+    assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+    assertNull(SqliteCompare.difference(source, real), "the file it points to holds the new data");
+    Path preImage = onlyPreImage(volume, "real.db");
+    assertEquals(before, Cli.sha256(preImage), "the old data is kept beside the file it was in");
+    assertEquals(List.of("app.db"), Cli.files(appDir), "nothing beside the link");
+    assertTrue(r.out().contains(" into " + real.toRealPath() + " in "), r::toString);
+
+    // a link to a file still to be created: the new database is created where it points
+    Path later = Files.createSymbolicLink(appDir.resolve("later.db"), volume.resolve("later.db"));
+    Cli.ok("import", archive, "--db", later);
+    assertTrue(Files.isSymbolicLink(later));
+    assertNull(SqliteCompare.difference(source, volume.resolve("later.db")));
+
+    // rollback through the link puts the old data back into the file it points to
+    Cli.ok("rollback", "--db", link);
+    assertEquals(before, Cli.sha256(real));
+  }
+
+  @Test
   void replaceOfAMissingTargetCreatesIt() throws Exception {
     Path target = dir.resolve("app.db");
     Cli.ok("import", archive, "--db", target, "--mode", "replace");

@@ -1,6 +1,8 @@
 package dev.porter.core.dialect;
 
 import dev.porter.core.PorterException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -51,8 +53,35 @@ public record DatabaseRef(String engine, String jdbcUrl, Path file) {
   }
 
   public static DatabaseRef sqliteFile(Path file) {
-    Path abs = file.toAbsolutePath().normalize();
+    Path abs = withoutLinks(file.toAbsolutePath());
     return new DatabaseRef(SQLITE, "jdbc:sqlite:" + abs, abs);
+  }
+
+  /**
+   * The file a path names once symbolic links are followed. A restore replaces the database a link
+   * points to, beside it (its staging file, pre-images and lock go there, on its file system), and
+   * the link stays; replacing the link itself would leave the database it points to, often on a
+   * mounted volume, with the old data. A path that does not exist yet (no file, or a link to a file
+   * still to be created) keeps its name in its directory's real path.
+   */
+  static Path withoutLinks(Path abs) {
+    Path p = abs;
+    for (int hops = 0; hops < 40 && Files.isSymbolicLink(p); hops++) {
+      try {
+        p = p.resolveSibling(Files.readSymbolicLink(p));
+      } catch (IOException e) {
+        break;
+      }
+    }
+    Path dir = p.getParent();
+    if (dir != null && p.getFileName() != null) {
+      try {
+        p = dir.toRealPath().resolve(p.getFileName());
+      } catch (IOException e) {
+        // a directory that does not exist: reported as such by the command
+      }
+    }
+    return p.normalize();
   }
 
   /** postgres://user:password@host:port/db?options → the JDBC URL pgjdbc expects. */

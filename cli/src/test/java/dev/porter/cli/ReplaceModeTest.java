@@ -9,6 +9,10 @@ import dev.porter.testdata.EdgeCases;
 import dev.porter.testdata.SqliteCompare;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -90,6 +94,39 @@ class ReplaceModeTest {
     // rollback through the link puts the old data back into the file it points to
     Cli.ok("rollback", "--db", link);
     assertEquals(before, Cli.sha256(real));
+  }
+
+  @Test
+  void theNewDatabaseGetsThePreviousOnesPermissionsOwnerAndGroup() throws Exception {
+    Path target = dir.resolve("app.db");
+    DemoShop.create(target, 100, 9);
+    PosixFileAttributeView view = Files.getFileAttributeView(target, PosixFileAttributeView.class);
+    // a database kept private; as root (CI), also one owned by the app's own user and group
+    view.setPermissions(PosixFilePermissions.fromString("rw-r-----"));
+    boolean root = "root".equals(System.getProperty("user.name"));
+    if (root) {
+      UserPrincipalLookupService users = target.getFileSystem().getUserPrincipalLookupService();
+      view.setOwner(users.lookupPrincipalByName("nobody"));
+      view.setGroup(users.lookupPrincipalByGroupName("nogroup"));
+    }
+    PosixFileAttributes before = view.readAttributes();
+
+    Cli.Result r = Cli.ok("import", archive, "--db", target, "--mode", "replace");
+
+    PosixFileAttributes after = Files.readAttributes(target, PosixFileAttributes.class);
+    assertEquals("rw-r-----", PosixFilePermissions.toString(after.permissions()));
+    assertEquals(before.owner(), after.owner());
+    assertEquals(before.group(), after.group());
+    assertTrue(
+        r.out()
+            .contains(
+                "check file access        rw-r----- "
+                    + before.owner().getName()
+                    + ":"
+                    + before.group().getName()
+                    + ", as the previous database"),
+        r::toString);
+    assertNull(SqliteCompare.difference(source, target));
   }
 
   @Test

@@ -254,6 +254,7 @@ public final class ImportJob {
     checks.addAll(target.verify(expected));
     progress.phase("swapping");
     CommitResult commit = target.commit();
+    checks.addAll(commit.checks());
     return new ImportReport(
         header.app() == null ? null : header.app().id(),
         header.app() == null ? null : header.app().schemaVersion(),
@@ -323,6 +324,8 @@ public final class ImportJob {
       checks.addAll(target.verify(expected));
       progress.phase("swapping");
       CommitResult commit = target.commit();
+      checks.addAll(commit.checks());
+      checks.addAll(commit.checks());
       return new ImportReport(
           app.id(),
           plan.from.toString(),

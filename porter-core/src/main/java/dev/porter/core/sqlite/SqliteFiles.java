@@ -1,14 +1,20 @@
 package dev.porter.core.sqlite;
 
 import dev.porter.core.PorterException;
+import dev.porter.core.dialect.Check;
 import dev.porter.core.io.FileSync;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -59,6 +65,68 @@ final class SqliteFiles {
     } catch (SQLException e) {
       throw Sqlite.failure("cannot read the existing target", file, e);
     }
+  }
+
+  /**
+   * Gives {@code staging} the permissions, owner and group of {@code existing}, the database it is
+   * about to replace, and syncs that: a new file would otherwise get porter's user and umask (a
+   * database kept private becomes readable by all; one that an app's user owned becomes root's when
+   * porter runs as root, and the app can no longer write it). The permissions can always be given
+   * (the file is porter's); the owner only by root, the group by a member of it. Returns the check
+   * for the report, or null where the file system has no POSIX attributes.
+   */
+  static Check giveAccessOf(Path existing, Path staging) throws IOException {
+    PosixFileAttributeView from =
+        Files.getFileAttributeView(existing, PosixFileAttributeView.class);
+    PosixFileAttributeView to = Files.getFileAttributeView(staging, PosixFileAttributeView.class);
+    if (from == null || to == null) {
+      return null;
+    }
+    PosixFileAttributes was = from.readAttributes();
+    PosixFileAttributes now = to.readAttributes();
+    if (!was.owner().equals(now.owner())) {
+      try {
+        to.setOwner(was.owner());
+      } catch (IOException e) {
+        // reported below
+      }
+    }
+    if (!was.group().equals(now.group())) {
+      try {
+        to.setGroup(was.group());
+      } catch (IOException e) {
+        // reported below
+      }
+    }
+    to.setPermissions(was.permissions());
+    try (FileChannel ch = FileChannel.open(staging, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+    PosixFileAttributes result = to.readAttributes();
+    String before = access(was);
+    if (result.owner().equals(was.owner())
+        && result.group().equals(was.group())
+        && result.permissions().equals(was.permissions())) {
+      return new Check("file access", true, before + ", as the previous database");
+    }
+    return new Check(
+        "file access",
+        false,
+        access(result)
+            + ", not "
+            + before
+            + " as the previous database: porter, run as "
+            + System.getProperty("user.name")
+            + ", may not give a file to another user or group (run it as the database's owner, or"
+            + " as root)");
+  }
+
+  private static String access(PosixFileAttributes a) {
+    return PosixFilePermissions.toString(a.permissions())
+        + " "
+        + a.owner().getName()
+        + ":"
+        + a.group().getName();
   }
 
   static void deleteWithSidecars(Path db) throws IOException {

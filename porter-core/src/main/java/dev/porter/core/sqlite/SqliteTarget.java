@@ -1676,6 +1676,7 @@ final class SqliteTarget implements Target {
   @Override
   public CommitResult commit() {
     Path partial = null;
+    Check access = null;
     try {
       if (walStaging) {
         leaveWal();
@@ -1694,6 +1695,9 @@ final class SqliteTarget implements Target {
       }
       awaitEarlySync();
       FileSync.file(staging);
+      if (Files.isRegularFile(target)) {
+        access = SqliteFiles.giveAccessOf(target, staging);
+      }
       if (guard != null) {
         String stamp = SqliteFiles.STAMP.format(Instant.now(options.clock()));
         partial = SqliteFiles.linkPartialPreImage(target, options.preImageLabel(), stamp);
@@ -1721,7 +1725,10 @@ final class SqliteTarget implements Target {
     } catch (SQLException | IOException | RuntimeException e) {
       // rollback without --force will refuse for want of a record; the data is in place
     }
-    return new CommitResult(target.toString(), preImage == null ? null : preImage.toString());
+    return new CommitResult(
+        target.toString(),
+        preImage == null ? null : preImage.toString(),
+        access == null ? List.of() : List.of(access));
   }
 
   /**

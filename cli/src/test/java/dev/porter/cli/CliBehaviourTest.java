@@ -171,6 +171,17 @@ class CliBehaviourTest {
   }
 
   @Test
+  void aDatabaseThatCannotBeReadIsNotCalledNotSqlite() {
+    // /proc/self/mem is a regular file whose first bytes cannot be read (EIO), even by root: it
+    // stands in for a database of another user, which was reported as "not a SQLite database"
+    Path out = dir.resolve("mem.porter");
+    Cli.Result r = Cli.run("export", "--db", "/proc/self/mem", "-o", out);
+    assertError(r, 7, "cannot read /proc/");
+    assertTrue(r.errLines().get(0).endsWith("/mem: Input/output error"), r::toString);
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
   void badOptionIsAUsageErrorWithoutStackTrace() {
     Cli.Result r = Cli.run("import", archive, "--db", dir.resolve("t.db"), "--mode", "sideways");
     assertError(r, 2, "unknown --mode sideways");

@@ -3,6 +3,7 @@ package dev.porter.core.sqlite;
 import dev.porter.core.PorterException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -35,11 +36,16 @@ final class Sqlite {
    * file, since closing another would drop the locks SQLite's connections hold on it
    * (SqliteFileReads).
    */
+  /**
+   * Whether the file starts with SQLite's header. A file that cannot be read is not called "not a
+   * SQLite database" (it may well be one, of another user): that is exit 7, with the reason.
+   */
   static boolean isSqliteFile(Path file) {
     try {
       return Arrays.equals(SqliteFileReads.head(file, MAGIC.length), MAGIC);
     } catch (IOException e) {
-      return false;
+      String reason = e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+      throw PorterException.unavailable("cannot read " + file + ": " + reason, e);
     }
   }
 

@@ -11,6 +11,9 @@ import dev.porter.testdata.SqliteCompare;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -179,6 +182,35 @@ class CliBehaviourTest {
     assertError(r, 7, "cannot read /proc/");
     assertTrue(r.errLines().get(0).endsWith("/mem: Input/output error"), r::toString);
     assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void aSourceWithAHotJournalIsRefusedWithWhatToDo() throws Exception {
+    // a copy of a database and its journal taken while a writer's transaction had spilled pages
+    // into the file: what a writer killed in the middle of that transaction leaves
+    Path live = dir.resolve("live.db");
+    Path hot = Files.createDirectories(dir.resolve("hot")).resolve("app.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + live);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+      s.execute(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)"
+              + " INSERT INTO t (v) SELECT printf('%.100c', 'x') FROM n");
+      s.execute("PRAGMA cache_size = 10");
+      c.setAutoCommit(false);
+      s.execute("UPDATE t SET v = printf('%.100c', 'y')");
+      Files.copy(live, hot);
+      Files.copy(dir.resolve("live.db-journal"), dir.resolve("hot/app.db-journal"));
+      c.rollback();
+    }
+    String before = Cli.sha256(hot);
+    Path out = dir.resolve("hot.porter");
+    Cli.Result r = Cli.run("export", "--db", hot, "-o", out);
+    assertError(r, 7, "it has a hot journal (app.db-journal)");
+    assertTrue(r.errLines().get(0).contains("run porter again after that"), r::toString);
+    assertFalse(Files.exists(out));
+    assertEquals(before, Cli.sha256(hot), "the source is read, never rolled back by porter");
+    assertTrue(Files.exists(dir.resolve("hot/app.db-journal")));
   }
 
   @Test

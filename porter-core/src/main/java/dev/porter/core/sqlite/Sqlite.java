@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Properties;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /** Small SQLite helpers shared by the source and the target. */
 final class Sqlite {
@@ -83,6 +85,22 @@ final class Sqlite {
   }
 
   static PorterException failure(String what, Path file, SQLException e) {
+    if (e instanceof SQLiteException se
+        && se.getResultCode() == SQLiteErrorCode.SQLITE_READONLY_ROLLBACK) {
+      // porter reads a source read-only; SQLite's own words do not say what to do
+      return PorterException.unavailable(
+          what
+              + " "
+              + file
+              + ": it has a hot journal ("
+              + file.getFileName()
+              + "-journal), left by a writer that stopped in the middle of a transaction;"
+              + " SQLite rolls it back at the next read-write open (the app's, or"
+              + " sqlite3 "
+              + file.getFileName()
+              + " 'PRAGMA quick_check'); run porter again after that",
+          e);
+    }
     return PorterException.unavailable(
         what + " " + file + ": " + e.getMessage().replace('\n', ' '), e);
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.porter.core.dialect.Check;
 import dev.porter.core.engine.ImportPlan;
 import dev.porter.core.engine.ImportReport;
+import dev.porter.core.io.IoErrors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -216,7 +217,7 @@ final class Render {
       Files.writeString(file, json(value) + "\n");
     } catch (IOException e) {
       throw dev.porter.core.PorterException.unavailable(
-          "cannot write report " + file + ": " + e.getMessage(), e);
+          "cannot write report " + file + ": " + IoErrors.reason(e, file), e);
     }
   }
 }

@@ -214,6 +214,19 @@ class CliBehaviourTest {
   }
 
   @Test
+  void aFileErrorSaysWhyInWords() throws Exception {
+    // the JDK's message for this is the path alone, which printed "… in F: F"
+    Path notADirectory = Files.writeString(dir.resolve("spool"), "a file");
+    Path out = dir.resolve("spool.porter");
+    Cli.Result r = Cli.run("export", "--db", source, "-o", out, "--temp-dir", notADirectory);
+    assertError(
+        r,
+        7,
+        "cannot create a spool file in " + notADirectory + ": a file of that name already exists");
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
   void badOptionIsAUsageErrorWithoutStackTrace() {
     Cli.Result r = Cli.run("import", archive, "--db", dir.resolve("t.db"), "--mode", "sideways");
     assertError(r, 2, "unknown --mode sideways");

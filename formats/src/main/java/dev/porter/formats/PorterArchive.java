@@ -3,6 +3,7 @@ package dev.porter.formats;
 import dev.porter.core.PorterException;
 import dev.porter.core.archive.ArchiveReader;
 import dev.porter.core.archive.ArchiveWriter;
+import dev.porter.core.io.IoErrors;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,7 +93,8 @@ public final class PorterArchive {
     } catch (NoSuchFileException e) {
       throw PorterException.usage("no such archive: " + file);
     } catch (IOException e) {
-      throw PorterException.unavailable("cannot read archive " + file + ": " + e.getMessage(), e);
+      throw PorterException.unavailable(
+          "cannot read archive " + file + ": " + IoErrors.reason(e, file), e);
     }
   }
 

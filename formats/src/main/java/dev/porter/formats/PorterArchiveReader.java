@@ -5,6 +5,7 @@ import dev.porter.core.PorterException;
 import dev.porter.core.PorterVersion;
 import dev.porter.core.archive.ArchiveReader;
 import dev.porter.core.archive.TableReader;
+import dev.porter.core.io.IoErrors;
 import dev.porter.core.model.ArchiveHeader;
 import dev.porter.core.model.ArchiveTrailer;
 import dev.porter.core.model.Rows;
@@ -298,7 +299,13 @@ final class PorterArchiveReader implements ArchiveReader {
       return tar.next();
     } catch (IOException e) {
       throw PorterException.corrupt(
-          "archive " + name + " is truncated or corrupt before " + what + ": " + e.getMessage(), e);
+          "archive "
+              + name
+              + " is truncated or corrupt before "
+              + what
+              + ": "
+              + IoErrors.reason(e, what),
+          e);
     }
   }
 
@@ -597,7 +604,12 @@ final class PorterArchiveReader implements ArchiveReader {
         }
       } catch (IOException e) {
         throw PorterException.corrupt(
-            "archive " + name + " is truncated in member " + member.name() + ": " + e.getMessage(),
+            "archive "
+                + name
+                + " is truncated in member "
+                + member.name()
+                + ": "
+                + IoErrors.reason(e, member.name()),
             e);
       }
       return new Observed(

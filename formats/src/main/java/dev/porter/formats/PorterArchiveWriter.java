@@ -4,6 +4,7 @@ import dev.porter.core.PorterException;
 import dev.porter.core.archive.ArchiveWriter;
 import dev.porter.core.archive.TableWriter;
 import dev.porter.core.io.FileSync;
+import dev.porter.core.io.IoErrors;
 import dev.porter.core.model.ArchiveHeader;
 import dev.porter.core.model.ArchiveTrailer;
 import dev.porter.core.model.TableEntry;
@@ -126,7 +127,8 @@ final class PorterArchiveWriter implements ArchiveWriter {
       return new PorterArchiveWriter(
           out, abs, partial, channel, replaceExisting, spoolDir, codec, clock);
     } catch (IOException e) {
-      throw PorterException.unavailable("cannot write archive " + file + ": " + e.getMessage(), e);
+      throw PorterException.unavailable(
+          "cannot write archive " + file + ": " + IoErrors.reason(e, file), e);
     }
   }
 
@@ -329,7 +331,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
   private PorterException writeFailed(IOException e) {
     String where = finalPath != null ? finalPath.toString() : "standard output";
     return PorterException.unavailable(
-        "cannot write archive to " + where + ": " + e.getMessage(), e);
+        "cannot write archive to " + where + ": " + IoErrors.reason(e, where), e);
   }
 
   /** One table being encoded into its spool file. */
@@ -380,7 +382,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
                 compressors);
       } catch (IOException e) {
         throw PorterException.unavailable(
-            "cannot create a spool file in " + spoolDir + ": " + e.getMessage(), e);
+            "cannot create a spool file in " + spoolDir + ": " + IoErrors.reason(e, spoolDir), e);
       }
     }
 
@@ -391,7 +393,11 @@ final class PorterArchiveWriter implements ArchiveWriter {
         rows++;
       } catch (IOException e) {
         throw PorterException.unavailable(
-            "cannot write spool file for table " + entry.table().name() + ": " + e.getMessage(), e);
+            "cannot write spool file for table "
+                + entry.table().name()
+                + ": "
+                + IoErrors.reason(e, entry.table().name()),
+            e);
       }
     }
 

@@ -10,6 +10,7 @@ import dev.porter.core.dialect.ImportMode;
 import dev.porter.core.engine.ImportOptions;
 import dev.porter.core.engine.Progress;
 import dev.porter.core.engine.UpgradeJob;
+import dev.porter.core.io.IoErrors;
 
 /** The calls an application that embeds porter makes. */
 public final class Porter {
@@ -43,7 +44,8 @@ public final class Porter {
         return StartupAction.NO_VERSION; // a new or empty file: the app creates its schema
       }
     } catch (java.io.IOException e) {
-      throw PorterException.unavailable("cannot read " + ref.display() + ": " + e.getMessage(), e);
+      throw PorterException.unavailable(
+          "cannot read " + ref.display() + ": " + IoErrors.reason(e, ref.display()), e);
     }
     String current = UpgradeJob.currentVersion(dialect, ref, app);
     if (current == null) {

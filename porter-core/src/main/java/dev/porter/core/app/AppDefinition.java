@@ -1,6 +1,7 @@
 package dev.porter.core.app;
 
 import dev.porter.core.PorterException;
+import dev.porter.core.io.IoErrors;
 import dev.porter.core.transform.VersionStep;
 import java.io.IOException;
 import java.io.InputStream;
@@ -429,7 +430,7 @@ public final class AppDefinition {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw PorterException.unavailable(
-            "cannot read DDL resource " + resource + ": " + e.getMessage(), e);
+            "cannot read DDL resource " + resource + ": " + IoErrors.reason(e, resource), e);
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.porter.core.app;
 
 import dev.porter.core.PorterException;
+import dev.porter.core.io.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -99,7 +100,8 @@ public final class AppLoader {
       }
       return out;
     } catch (IOException e) {
-      throw PorterException.usage("cannot read the app in " + path + ": " + e.getMessage());
+      throw PorterException.usage(
+          "cannot read the app in " + path + ": " + IoErrors.reason(e, path));
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.porter.core.engine;
 import dev.porter.core.PorterException;
 import dev.porter.core.dialect.DatabaseRef;
 import dev.porter.core.dialect.PreImages.Kept;
+import dev.porter.core.io.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ public final class Backups {
         }
       }
     } catch (IOException e) {
-      throw PorterException.unavailable("cannot list " + dir + ": " + e.getMessage(), e);
+      throw PorterException.unavailable("cannot list " + dir + ": " + IoErrors.reason(e, dir), e);
     }
     out.sort(Comparator.comparing(Kept::stamp).reversed());
     return out;
@@ -66,7 +67,8 @@ public final class Backups {
       try {
         Files.deleteIfExists(Path.of(k.path()));
       } catch (IOException e) {
-        throw PorterException.unavailable("cannot remove " + k.path() + ": " + e.getMessage(), e);
+        throw PorterException.unavailable(
+            "cannot remove " + k.path() + ": " + IoErrors.reason(e, k.path()), e);
       }
       removed.add(k);
     }

@@ -1,6 +1,7 @@
 package dev.porter.core.engine;
 
 import dev.porter.core.PorterException;
+import dev.porter.core.io.IoErrors;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -41,7 +42,13 @@ final class RowSpill implements AutoCloseable {
               new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16));
     } catch (IOException e) {
       throw PorterException.unavailable(
-          "cannot create a spill file for table " + name + " in " + dir + ": " + e.getMessage(), e);
+          "cannot create a spill file for table "
+              + name
+              + " in "
+              + dir
+              + ": "
+              + IoErrors.reason(e, dir),
+          e);
     }
   }
 
@@ -51,7 +58,7 @@ final class RowSpill implements AutoCloseable {
       rows++;
     } catch (IOException e) {
       throw PorterException.unavailable(
-          "cannot write spill file " + file + ": " + e.getMessage(), e);
+          "cannot write spill file " + file + ": " + IoErrors.reason(e, file), e);
     }
   }
 
@@ -73,7 +80,7 @@ final class RowSpill implements AutoCloseable {
       throw PorterException.unavailable("spill file " + file + " ended early", e);
     } catch (IOException e) {
       throw PorterException.unavailable(
-          "cannot read spill file " + file + ": " + e.getMessage(), e);
+          "cannot read spill file " + file + ": " + IoErrors.reason(e, file), e);
     }
   }
 

@@ -39,7 +39,7 @@ public final class LockFile implements dev.porter.core.dialect.DbLock {
               StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw PorterException.unavailable(
-          "cannot create lock file " + lockPath + ": " + e.getMessage(), e);
+          "cannot create lock file " + lockPath + ": " + IoErrors.reason(e, lockPath), e);
     }
     FileLock l;
     try {
@@ -48,7 +48,8 @@ public final class LockFile implements dev.porter.core.dialect.DbLock {
       l = null;
     } catch (IOException e) {
       closeQuietly(ch);
-      throw PorterException.unavailable("cannot lock " + lockPath + ": " + e.getMessage(), e);
+      throw PorterException.unavailable(
+          "cannot lock " + lockPath + ": " + IoErrors.reason(e, lockPath), e);
     }
     if (l == null) {
       String holder = holder(lockPath);

@@ -5,6 +5,7 @@ import dev.porter.core.app.VersionProbe;
 import dev.porter.core.dialect.DatabaseRef;
 import dev.porter.core.dialect.RowCursor;
 import dev.porter.core.dialect.Source;
+import dev.porter.core.io.IoErrors;
 import dev.porter.core.model.ColumnDef;
 import dev.porter.core.model.LogicalType;
 import dev.porter.core.model.PostgresSchema;
@@ -209,7 +210,13 @@ final class PgSource implements Source {
         return row;
       } catch (IOException e) {
         throw PorterException.unavailable(
-            "cannot read table " + table + " of " + ref.display() + ": " + e.getMessage(), e);
+            "cannot read table "
+                + table
+                + " of "
+                + ref.display()
+                + ": "
+                + IoErrors.reason(e, ref.display()),
+            e);
       }
     }
 

@@ -3,6 +3,7 @@ package dev.porter.core.sqlite;
 import dev.porter.core.PorterException;
 import dev.porter.core.dialect.Check;
 import dev.porter.core.io.FileSync;
+import dev.porter.core.io.IoErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,7 +49,7 @@ final class SqliteFiles {
     try {
       return Files.size(file);
     } catch (IOException e) {
-      throw PorterException.unavailable("cannot read " + file + ": " + e.getMessage(), e);
+      throw PorterException.unavailable("cannot read " + file + ": " + IoErrors.reason(e, file), e);
     }
   }
 

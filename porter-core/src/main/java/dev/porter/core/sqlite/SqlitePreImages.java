@@ -5,6 +5,7 @@ import dev.porter.core.PorterException;
 import dev.porter.core.dialect.CommitResult;
 import dev.porter.core.dialect.PreImages;
 import dev.porter.core.io.FileSync;
+import dev.porter.core.io.IoErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ final class SqlitePreImages implements PreImages {
       }
     } catch (IOException e) {
       throw PorterException.unavailable(
-          "cannot list the files beside " + db + ": " + e.getMessage(), e);
+          "cannot list the files beside " + db + ": " + IoErrors.reason(e, db), e);
     }
     out.sort(Comparator.comparing(Kept::stamp).thenComparing(Kept::archive).reversed());
     return out;
@@ -145,7 +146,8 @@ final class SqlitePreImages implements PreImages {
     } catch (SQLException e) {
       throw Sqlite.failure("cannot roll back", db, e);
     } catch (IOException e) {
-      throw PorterException.unavailable("cannot roll back " + db + ": " + e.getMessage(), e);
+      throw PorterException.unavailable(
+          "cannot roll back " + db + ": " + IoErrors.reason(e, db), e);
     }
   }
 
@@ -167,7 +169,7 @@ final class SqlitePreImages implements PreImages {
       SqliteFiles.recoverPartialPreImages(db);
     } catch (IOException e) {
       throw PorterException.unavailable(
-          "cannot clear what a killed porter left beside " + db + ": " + e.getMessage(), e);
+          "cannot clear what a killed porter left beside " + db + ": " + IoErrors.reason(e, db), e);
     }
     List<Kept> all = list();
     Set<String> stamps = new LinkedHashSet<>();
@@ -189,7 +191,8 @@ final class SqlitePreImages implements PreImages {
           }
           removed.add(k);
         } catch (IOException e) {
-          throw PorterException.unavailable("cannot remove " + k.path() + ": " + e.getMessage(), e);
+          throw PorterException.unavailable(
+              "cannot remove " + k.path() + ": " + IoErrors.reason(e, k.path()), e);
         }
       }
     }

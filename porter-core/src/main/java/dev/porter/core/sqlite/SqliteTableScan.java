@@ -2,6 +2,7 @@ package dev.porter.core.sqlite;
 
 import dev.porter.core.PorterException;
 import dev.porter.core.dialect.RowCursor;
+import dev.porter.core.io.IoErrors;
 import dev.porter.core.model.RawText;
 import dev.porter.core.model.Utf8Text;
 import java.io.IOException;
@@ -134,7 +135,7 @@ final class SqliteTableScan implements RowCursor {
       int cell = cellAt(leaf, 8, leafCell++);
       return row(cell);
     } catch (IOException e) {
-      throw PorterException.unavailable("cannot read " + what + ": " + e.getMessage(), e);
+      throw PorterException.unavailable("cannot read " + what + ": " + IoErrors.reason(e, what), e);
     } catch (IndexOutOfBoundsException e) {
       throw broken(leafPage, "a cell or a record runs past its page");
     }

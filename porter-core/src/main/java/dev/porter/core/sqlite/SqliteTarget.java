@@ -12,6 +12,7 @@ import dev.porter.core.dialect.RowSink;
 import dev.porter.core.dialect.Target;
 import dev.porter.core.dialect.TargetOptions;
 import dev.porter.core.io.FileSync;
+import dev.porter.core.io.IoErrors;
 import dev.porter.core.model.ArchiveHeader;
 import dev.porter.core.model.RawText;
 import dev.porter.core.model.Rows;
@@ -169,7 +170,7 @@ final class SqliteTarget implements Target {
     } catch (IOException e) {
       closeQuietly(guard);
       throw PorterException.unavailable(
-          "cannot prepare the import into " + target + ": " + e.getMessage(), e);
+          "cannot prepare the import into " + target + ": " + IoErrors.reason(e, target), e);
     } catch (RuntimeException e) {
       closeQuietly(guard);
       throw e;
@@ -518,7 +519,8 @@ final class SqliteTarget implements Target {
           pages.close();
         } catch (IOException e) {
           throw PorterException.unavailable(
-              "cannot write the staging database for " + target + ": " + e.getMessage(), e);
+              "cannot write the staging database for " + target + ": " + IoErrors.reason(e, target),
+              e);
         } finally {
           pages = null;
         }
@@ -1709,7 +1711,7 @@ final class SqliteTarget implements Target {
       throw Sqlite.failure("cannot swap the new database into", target, e);
     } catch (IOException e) {
       throw PorterException.unavailable(
-          "cannot swap the new database into " + target + ": " + e.getMessage(), e);
+          "cannot swap the new database into " + target + ": " + IoErrors.reason(e, target), e);
     }
     // The swap is done: nothing below may report the import as failed. A pre-image whose final
     // rename fails keeps its .partial name, which the next porter run on this database finishes.

@@ -238,6 +238,24 @@ class RollbackCleanupTest {
   }
 
   @Test
+  void anUpgradeReportsEachCheckOnce() throws Exception {
+    AppCli.Run run = porter("upgrade", "--db", db, "--app", app).expect(0);
+    List<String> checks =
+        run.out().lines().filter(l -> l.startsWith("  check ")).map(l -> l.substring(8)).toList();
+    List<String> names = checks.stream().map(l -> l.substring(0, l.indexOf("  "))).toList();
+    assertEquals(
+        List.of(
+            "archive checksums",
+            "schema version",
+            "row counts",
+            "integrity_check",
+            "foreign_key_check",
+            "file access"),
+        names,
+        run.out());
+  }
+
+  @Test
   void cleanupAlsoClearsWhatAKilledPorterLeft() throws Exception {
     String before = AppCli.sha256(db);
     // an import killed while it loaded: its staging file and a journal beside it

@@ -325,7 +325,6 @@ public final class ImportJob {
       progress.phase("swapping");
       CommitResult commit = target.commit();
       checks.addAll(commit.checks());
-      checks.addAll(commit.checks());
       return new ImportReport(
           app.id(),
           plan.from.toString(),

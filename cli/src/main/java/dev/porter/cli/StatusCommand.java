@@ -59,9 +59,20 @@ final class StatusCommand implements Callable<Integer> {
         out.println("status         upgrade available: " + String.join(", ", names));
       }
     }
-    List<PreImages.Kept> kept = dialect.preImages(ref).list();
-    for (PreImages.Kept k : kept) {
+    PreImages preImages = dialect.preImages(ref);
+    for (PreImages.Kept k : preImages.list()) {
       out.printf("kept           %s (%s)%n", k.path(), Fmt.bytes(k.bytes()));
+    }
+    for (PreImages.Kept k : preImages.leftovers()) {
+      out.printf(
+          "left over      %s (%s): %s%n",
+          k.path(),
+          Fmt.bytes(k.bytes()),
+          k.label().equals("staging")
+              ? "the staging file of an import or upgrade that was killed, unless one runs now;"
+                  + " porter cleanup removes it"
+              : "the previous database of a run killed during its swap; the next import, upgrade,"
+                  + " rollback or cleanup gives it its name");
     }
     out.flush();
     return 0;

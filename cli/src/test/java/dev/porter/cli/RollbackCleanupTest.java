@@ -2,6 +2,7 @@ package dev.porter.cli;
 
 import static dev.porter.cli.AppCli.porter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.porter.core.app.SchemaVersion;
@@ -266,8 +267,27 @@ class RollbackCleanupTest {
     // its partial name
     Files.copy(db, work.resolve("." + DB + ".pre-import.20260105T000000Z.partial"));
 
+    // status shows both, and says what removes them
+    String status = porter("status", "--db", db, "--app", app).expect(0).out();
+    assertTrue(
+        status.contains(
+            "left over      "
+                + staging
+                + " (8.0 KiB): the staging file of an import or upgrade that was killed, unless"
+                + " one runs now; porter cleanup removes it"),
+        status);
+    assertTrue(
+        status.contains(
+            "left over      "
+                + work.resolve("." + DB + ".pre-import.20260105T000000Z.partial")
+                + " ("),
+        status);
+
     AppCli.Run run = porter("cleanup", "--db", db, "--keep", 1).expect(0);
     assertEquals(Set.of("." + DB + ".porter-staging"), removed(run), run.out());
+    assertFalse(
+        porter("status", "--db", db, "--app", app).expect(0).out().contains("left over"),
+        "nothing is left over after cleanup");
     assertTrue(run.out().contains("removed 1 file (8.0 KiB)"), run.out());
     // the pre-image got its name, and as the newest it is kept
     assertEquals(Set.of(DB + ".pre-import.20260105T000000Z"), kept(".pre-import."));

@@ -14,14 +14,26 @@ public interface PreImages {
    */
   CommitResult rollback(boolean force);
 
-  /** Removes everything kept except the newest {@code keep} groups; returns what was removed. */
+  /**
+   * Removes everything kept except the newest {@code keep} groups, and first what a killed import,
+   * upgrade or rollback left; returns what was removed.
+   */
   List<Kept> cleanup(int keep);
+
+  /**
+   * What a killed import, upgrade or rollback left beside the database (or, without porter's lock
+   * taken, what a running one is using): its staging file ({@code label} "staging") and a previous
+   * database still under its partial name ({@code label} "partial"). None by default.
+   */
+  default List<Kept> leftovers() {
+    return List.of();
+  }
 
   /**
    * One kept item.
    *
    * @param path where it is
-   * @param label "pre-import", "pre-upgrade", "pre-rollback"
+   * @param label "pre-import", "pre-upgrade", "pre-rollback"; for leftovers "staging", "partial"
    * @param stamp its UTC timestamp (yyyyMMdd'T'HHmmss'Z'), which groups a pre-image with its backup
    *     archive
    * @param archive true for a backup archive, false for a database

@@ -168,6 +168,15 @@ final class SqliteFiles {
     return name;
   }
 
+  /** The name of a pre-image still under its partial name: group 1 its label, group 2 its stamp. */
+  static Pattern partialPreImage(Path db) {
+    return Pattern.compile(
+        Pattern.quote("." + db.getFileName() + ".")
+            + "("
+            + String.join("|", LABELS)
+            + ")\\.(\\d{8}T\\d{6}Z)\\.partial");
+  }
+
   /**
    * A kill between a swap and the pre-image's final rename leaves the pre-image under its partial
    * name ({@code .NAME.<label>.<stamp>.partial}). If it is another file than the database, the swap
@@ -180,7 +189,7 @@ final class SqliteFiles {
   static void recoverPartialPreImages(Path db) throws IOException {
     String prefix =
         Pattern.quote("." + db.getFileName() + ".") + "(" + String.join("|", LABELS) + ")";
-    Pattern preImage = Pattern.compile(prefix + "\\.\\d{8}T\\d{6}Z\\.partial");
+    Pattern preImage = partialPreImage(db);
     Pattern backup = Pattern.compile(prefix + "\\.\\d{8}T\\d{6}Z(-\\d+)?\\.porter\\..+\\.partial");
     List<Path> partials = new ArrayList<>();
     List<Path> backups = new ArrayList<>();

@@ -152,6 +152,27 @@ final class SqlitePreImages implements PreImages {
   }
 
   @Override
+  public List<Kept> leftovers() {
+    List<Kept> out = new ArrayList<>();
+    Path staging = SqliteFiles.sidecar(db, ".porter-staging");
+    Pattern partial = SqliteFiles.partialPreImage(db);
+    try (var s = Files.list(db.toAbsolutePath().getParent())) {
+      for (Path f : (Iterable<Path>) s::iterator) {
+        Matcher m = partial.matcher(f.getFileName().toString());
+        if (f.getFileName().equals(staging.getFileName())) {
+          out.add(new Kept(f.toString(), "staging", "", false, Files.size(f)));
+        } else if (m.matches()) {
+          out.add(new Kept(f.toString(), "partial", m.group(2), false, Files.size(f)));
+        }
+      }
+    } catch (IOException e) {
+      throw PorterException.unavailable(
+          "cannot list the files beside " + db + ": " + IoErrors.reason(e, db), e);
+    }
+    return out;
+  }
+
+  @Override
   public List<Kept> cleanup(int keep) {
     if (keep < 0) {
       throw PorterException.usage("--keep must be 0 or more");

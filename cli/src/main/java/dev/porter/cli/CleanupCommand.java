@@ -9,6 +9,7 @@ import dev.porter.core.dialect.PreImages;
 import dev.porter.core.engine.Backups;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,8 +73,11 @@ final class CleanupCommand implements Callable<Integer> {
       bytes += k.bytes();
     }
     out.printf(
+        Locale.ROOT,
         "removed %s (%s); kept the newest %d%n",
-        Fmt.plural(removed.size(), "file"), Fmt.bytes(bytes), keep);
+        Fmt.plural(removed.size(), "file"),
+        Fmt.bytes(bytes),
+        keep);
     out.flush();
     return 0;
   }

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -131,7 +132,11 @@ final class ExportCommand implements Callable<Integer> {
         && !result.header().postgresql().notCarried().isEmpty()) {
       // the archive holds every row, but a restore will not bring these back: say so now
       List<String> missing = result.header().postgresql().notCarried();
-      report.printf("  not in the archive (%d): %s%n", missing.size(), String.join("; ", missing));
+      report.printf(
+          Locale.ROOT,
+          "  not in the archive (%d): %s%n",
+          missing.size(),
+          String.join("; ", missing));
     }
     report.flush();
     return 0;

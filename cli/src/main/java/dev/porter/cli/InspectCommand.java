@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,7 +66,11 @@ final class InspectCommand implements Callable<Integer> {
     }
     out.printf("archive        %s%n", archive);
     out.printf(
-        "format         %s %d (porter %s)%n", h.format(), h.formatVersion(), h.porterVersion());
+        Locale.ROOT,
+        "format         %s %d (porter %s)%n",
+        h.format(),
+        h.formatVersion(),
+        h.porterVersion());
     out.printf("created        %s%n", h.createdAt());
     out.printf(
         "source         %s %s, %s%n",
@@ -127,6 +132,7 @@ final class InspectCommand implements Callable<Integer> {
     for (TableEntry e : h.tables()) {
       TableSummary s = e.member() == null ? null : byMember.get(e.member());
       out.printf(
+          Locale.ROOT,
           "  %-32s %-" + kindWidth + "s %7d %12s %10s  %s%n",
           e.table().name(),
           e.table().kind(),

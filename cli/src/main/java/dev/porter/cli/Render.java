@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 
 /** Plans and reports as text for people, and as JSON for scripts (docs/json-output.md). */
@@ -105,6 +106,7 @@ final class Render {
 
   static void report(ImportReport r, PrintWriter out) {
     out.printf(
+        Locale.ROOT,
         "imported %s into %s%s in %.2f s%n",
         Fmt.plural(r.rowsWritten(), "row"),
         r.target(),

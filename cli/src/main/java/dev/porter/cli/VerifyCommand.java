@@ -5,6 +5,7 @@ import dev.porter.core.archive.TableReader;
 import dev.porter.core.model.ArchiveTrailer;
 import dev.porter.formats.PorterArchive;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,6 +50,7 @@ final class VerifyCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .printf(
+            Locale.ROOT,
             "ok: %s (%d with data), %s, %s; every checksum matches (%s)%n",
             Fmt.plural(tables, "table"),
             trailer.tables().size(),

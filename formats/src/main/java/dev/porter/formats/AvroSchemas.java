@@ -6,6 +6,7 @@ import dev.porter.core.model.TableEntry;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.avro.JsonProperties;
@@ -69,7 +70,7 @@ final class AvroSchemas {
     }
     Schema record =
         Schema.createRecord(
-            String.format("t%04d", entry.ordinal()), null, NAMESPACE, false, fields);
+            String.format(Locale.ROOT, "t%04d", entry.ordinal()), null, NAMESPACE, false, fields);
     record.addProp(PROP_TABLE, entry.table().name());
     return record;
   }

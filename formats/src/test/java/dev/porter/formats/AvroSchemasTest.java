@@ -8,6 +8,7 @@ import dev.porter.core.model.LogicalType;
 import dev.porter.core.model.TableDef;
 import dev.porter.core.model.TableEntry;
 import java.util.List;
+import java.util.Locale;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
@@ -36,5 +37,31 @@ class AvroSchemasTest {
     List<String> exact =
         s.getFields().stream().map(f -> f.getProp(AvroSchemas.PROP_COLUMN)).toList();
     assertEquals(List.of("c2_x_y", "ok", "x y", "x y "), exact);
+  }
+
+  @Test
+  void recordNamesAreAsciiWhateverTheDefaultLocale() {
+    // Avro names are [A-Za-z_][A-Za-z0-9_]*; a locale with its own digits (Thai here) made
+    // String.format write "t" and four Thai digits, which other Avro readers refuse
+    TableDef t =
+        new TableDef(
+            "t",
+            null,
+            List.of(col("a")),
+            List.of(),
+            List.of(),
+            List.of(),
+            null,
+            false,
+            false,
+            false);
+    Locale before = Locale.getDefault();
+    try {
+      Locale.setDefault(Locale.forLanguageTag("th-TH-u-nu-thai"));
+      Schema s = AvroSchemas.forTable(new TableEntry(12, "data/0012-t.avro", t));
+      assertEquals("t0012", s.getName());
+    } finally {
+      Locale.setDefault(before);
+    }
   }
 }

@@ -17,20 +17,15 @@ class AvroSchemasTest {
     return new ColumnDef(name, "", LogicalType.ANY, true, Generated.NO, null);
   }
 
+  /** A plain table "t" of these columns. */
+  private static TableDef table(ColumnDef... columns) {
+    return new TableDef(
+        "t", null, List.of(columns), List.of(), List.of(), List.of(), null, false, false, false);
+  }
+
   @Test
   void standInFieldNamesNeverCollideWithRealColumnNames() {
-    TableDef t =
-        new TableDef(
-            "t",
-            null,
-            List.of(col("c2_x_y"), col("ok"), col("x y"), col("x y ")),
-            List.of(),
-            List.of(),
-            List.of(),
-            null,
-            false,
-            false,
-            false);
+    TableDef t = table(col("c2_x_y"), col("ok"), col("x y"), col("x y "));
     Schema s = AvroSchemas.forTable(new TableEntry(1, "data/0001-t.avro", t));
     List<String> names = s.getFields().stream().map(Schema.Field::name).toList();
     assertEquals(List.of("c2_x_y", "ok", "c2_x_y_2", "c3_x_y_"), names);
@@ -43,18 +38,7 @@ class AvroSchemasTest {
   void recordNamesAreAsciiWhateverTheDefaultLocale() {
     // Avro names are [A-Za-z_][A-Za-z0-9_]*; a locale with its own digits (Thai here) made
     // String.format write "t" and four Thai digits, which other Avro readers refuse
-    TableDef t =
-        new TableDef(
-            "t",
-            null,
-            List.of(col("a")),
-            List.of(),
-            List.of(),
-            List.of(),
-            null,
-            false,
-            false,
-            false);
+    TableDef t = table(col("a"));
     Locale before = Locale.getDefault();
     try {
       Locale.setDefault(Locale.forLanguageTag("th-TH-u-nu-thai"));

@@ -236,10 +236,11 @@ final class PorterArchiveWriter implements ArchiveWriter {
           publishWithoutReplacing();
         }
         FileSync.directory(finalPath.getParent());
-        finished = true;
-        sink.close();
       }
       finished = true;
+      if (partialChannel != null) {
+        sink.close(); // published: the lock may go now
+      }
       return trailer;
     } catch (IOException e) {
       throw writeFailed(e);

@@ -168,13 +168,33 @@ final class SqliteFiles {
     return name;
   }
 
+  /** The staging file an import or upgrade of {@code db} builds beside it. */
+  static Path staging(Path db) {
+    return sidecar(db, ".porter-staging");
+  }
+
+  /**
+   * Settles what a killed import, upgrade or rollback left beside {@code db}, as the next of them
+   * does first under porter's lock: the staging file goes, with its sidecars, and a half-named
+   * pre-image gets its name ({@link #recoverPartialPreImages}). Returns the size of the staging
+   * file removed, or -1 if there was none.
+   */
+  static long settleKilledRun(Path db) throws IOException {
+    Path staging = staging(db);
+    long size = Files.exists(staging) ? Files.size(staging) : -1;
+    deleteWithSidecars(staging);
+    recoverPartialPreImages(db);
+    return size;
+  }
+
+  /** {@code .NAME.(pre-import|pre-upgrade|pre-rollback)} as a regex, the label its group 1. */
+  private static String hiddenLabelled(Path db) {
+    return Pattern.quote("." + db.getFileName() + ".") + "(" + String.join("|", LABELS) + ")";
+  }
+
   /** The name of a pre-image still under its partial name: group 1 its label, group 2 its stamp. */
   static Pattern partialPreImage(Path db) {
-    return Pattern.compile(
-        Pattern.quote("." + db.getFileName() + ".")
-            + "("
-            + String.join("|", LABELS)
-            + ")\\.(\\d{8}T\\d{6}Z)\\.partial");
+    return Pattern.compile(hiddenLabelled(db) + "\\.(\\d{8}T\\d{6}Z)\\.partial");
   }
 
   /**
@@ -187,10 +207,9 @@ final class SqliteFiles {
    * is deleted (it is no pre-image).
    */
   static void recoverPartialPreImages(Path db) throws IOException {
-    String prefix =
-        Pattern.quote("." + db.getFileName() + ".") + "(" + String.join("|", LABELS) + ")";
     Pattern preImage = partialPreImage(db);
-    Pattern backup = Pattern.compile(prefix + "\\.\\d{8}T\\d{6}Z(-\\d+)?\\.porter\\..+\\.partial");
+    Pattern backup =
+        Pattern.compile(hiddenLabelled(db) + "\\.\\d{8}T\\d{6}Z(-\\d+)?\\.porter\\..+\\.partial");
     List<Path> partials = new ArrayList<>();
     List<Path> backups = new ArrayList<>();
     try (var s = Files.list(db.getParent())) {

@@ -154,7 +154,7 @@ final class SqlitePreImages implements PreImages {
   @Override
   public List<Kept> leftovers() {
     List<Kept> out = new ArrayList<>();
-    Path staging = SqliteFiles.sidecar(db, ".porter-staging");
+    Path staging = SqliteFiles.staging(db);
     Pattern partial = SqliteFiles.partialPreImage(db);
     try (var s = Files.list(db.toAbsolutePath().getParent())) {
       for (Path f : (Iterable<Path>) s::iterator) {
@@ -177,17 +177,14 @@ final class SqlitePreImages implements PreImages {
     if (keep < 0) {
       throw PorterException.usage("--keep must be 0 or more");
     }
-    // first what a killed import, upgrade or rollback left, as the next of them would settle it
-    // (the caller holds porter's lock, so none is running): the staging file goes, and a
-    // half-named pre-image gets its name, and with it its place among the ones kept
+    // first what a killed import, upgrade or rollback left (the caller holds porter's lock, so
+    // none is running); a half-named pre-image then takes its place among the ones kept
     List<Kept> removed = new ArrayList<>();
-    Path staging = SqliteFiles.sidecar(db, ".porter-staging");
     try {
-      if (Files.exists(staging)) {
-        removed.add(new Kept(staging.toString(), "staging", "", false, Files.size(staging)));
+      long staging = SqliteFiles.settleKilledRun(db);
+      if (staging >= 0) {
+        removed.add(new Kept(SqliteFiles.staging(db).toString(), "staging", "", false, staging));
       }
-      SqliteFiles.deleteWithSidecars(staging);
-      SqliteFiles.recoverPartialPreImages(db);
     } catch (IOException e) {
       throw PorterException.unavailable(
           "cannot clear what a killed porter left beside " + db + ": " + IoErrors.reason(e, db), e);

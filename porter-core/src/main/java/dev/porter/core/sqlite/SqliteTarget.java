@@ -155,9 +155,8 @@ final class SqliteTarget implements Target {
     try {
       // What a killed run left behind is settled first: its pre-image gets its name, its staging
       // goes.
-      SqliteFiles.recoverPartialPreImages(target);
-      Path staging = SqliteFiles.sidecar(target, ".porter-staging");
-      SqliteFiles.deleteWithSidecars(staging);
+      SqliteFiles.settleKilledRun(target);
+      Path staging = SqliteFiles.staging(target);
       boolean exists = checkPrecondition(target, options.mode());
       if (exists) {
         guard = holdWriteLock(target);

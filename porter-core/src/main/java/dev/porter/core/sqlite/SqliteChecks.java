@@ -41,6 +41,32 @@ final class SqliteChecks implements AutoCloseable {
   /** The page cache of the second connection; parents larger than it are worth a key set. */
   static final long FK_CACHE_BYTES = 32L << 20;
 
+  /**
+   * The page cache of an item that reads each page once (quick_check, a count, the rows of a
+   * partial check): SQLite's default. A larger one gains nothing there and costs: every page it
+   * holds is memory the process touches for the first time, a page fault each. At scale 1 of the
+   * benchmark, quick_check took 0.22 s with a 64 MB cache and 0.16 s with 2 MB.
+   */
+  static final long STREAM_CACHE_BYTES = 2_000L << 10;
+
+  /**
+   * The most a partial check's cache holds for its table's indexes; also the full check's cache
+   * (the import's connection's, as before).
+   */
+  static final long INDEX_CACHE_BYTES = 64L << 20;
+
+  /**
+   * How a table's partial integrity check is sized: {@code cost} orders it among the items ({@link
+   * #tableCost}); {@code lookedUpBytes} are the pages of its indexes that its rows are looked up in
+   * out of rowid order, which its page cache then holds (up to {@link #INDEX_CACHE_BYTES}) beside
+   * {@link #STREAM_CACHE_BYTES} for the rest.
+   */
+  record TableCheck(long cost, long lookedUpBytes) {
+    long cacheBytes() {
+      return STREAM_CACHE_BYTES + Math.min(lookedUpBytes, INDEX_CACHE_BYTES);
+    }
+  }
+
   /*
    * The relative cost of each item, in tenths of a row read, which orders the items largest first
    * (ADR 0026, amended). Fitted to the items' times in the benchmark's imports, on porter's own
@@ -79,7 +105,7 @@ final class SqliteChecks implements AutoCloseable {
     COUNT
   }
 
-  private record Item(Kind kind, String table, long cost) {
+  private record Item(Kind kind, String table, long cost, long cacheBytes) {
     String sql() {
       return switch (kind) {
         case QUICK -> "PRAGMA main.quick_check";
@@ -175,39 +201,43 @@ final class SqliteChecks implements AutoCloseable {
   }
 
   /**
-   * As {@link #check(Connection, Map, Set, Idle)}, with the cost of each table's partial integrity
-   * check ({@link #tableCost}) from {@code costs} where it holds the table, instead of one for a
-   * table without indexes.
+   * As {@link #check(Connection, Map, Set, Idle)}, with each table's partial integrity check sized
+   * by {@code sizes} where it holds the table; else it counts as a table without indexes, with the
+   * largest cache.
    */
   Result check(
       Connection main,
       Map<String, Long> rows,
-      Map<String, Long> costs,
+      Map<String, TableCheck> sizes,
       Set<String> foreignKeysCleared,
       Idle whenIdle)
       throws SQLException {
     List<TableInfo> tables = tables(main);
     boolean split = splits(tables);
-    Map<String, Long> sizes = byFoldedName(rows);
-    Map<String, Long> tableCosts = byFoldedName(costs);
+    Map<String, Long> rowsByKey = byFoldedName(rows);
+    Map<String, TableCheck> checks = byFoldedName(sizes);
     List<Item> items = new ArrayList<>();
     long fileRows = 0;
     synchronized (this) {
       for (TableInfo t : tables) {
         String key = fold(t.name());
-        long size = sizes.getOrDefault(key, 0L);
+        long size = rowsByKey.getOrDefault(key, 0L);
         fileRows += size;
         if (split && !released.contains(key)) {
-          items.add(new Item(Kind.TABLE, t.name(), tableCosts.getOrDefault(key, size * ROW)));
+          TableCheck c = checks.getOrDefault(key, new TableCheck(size * ROW, INDEX_CACHE_BYTES));
+          items.add(new Item(Kind.TABLE, t.name(), c.cost(), c.cacheBytes()));
         }
         if (t.hasForeignKeys() && !foreignKeysCleared.contains(key)) {
           // a lookup of the parent's row, anywhere in its table, for each child row
-          items.add(new Item(Kind.FOREIGN_KEYS, t.name(), tableCost(size, 0, 1)));
+          items.add(new Item(Kind.FOREIGN_KEYS, t.name(), tableCost(size, 0, 1), FK_CACHE_BYTES));
         }
       }
-      items.add(new Item(split ? Kind.QUICK : Kind.FULL, null, fileRows * QUICK));
+      items.add(
+          split
+              ? new Item(Kind.QUICK, null, fileRows * QUICK, STREAM_CACHE_BYTES)
+              : new Item(Kind.FULL, null, fileRows * QUICK, INDEX_CACHE_BYTES));
       for (Map.Entry<String, Long> e : rows.entrySet()) {
-        items.add(new Item(Kind.COUNT, e.getKey(), e.getValue() * COUNTED));
+        items.add(new Item(Kind.COUNT, e.getKey(), e.getValue() * COUNTED, STREAM_CACHE_BYTES));
       }
       queue.addAll(items);
       sealed = true;
@@ -277,19 +307,20 @@ final class SqliteChecks implements AutoCloseable {
 
   /**
    * Hands over the partial integrity check of {@code table}, whose B-trees (rows and every index)
-   * are complete and committed and will not change again; {@code cost} orders it among the others.
+   * are complete and committed and will not change again; {@code size} orders it among the others
+   * and sizes its cache.
    */
-  synchronized void release(String table, long cost) {
+  synchronized void release(String table, TableCheck size) {
     if (stopped || sealed || !released.add(fold(table))) {
       return;
     }
-    queue.add(new Item(Kind.TABLE, table, cost));
+    queue.add(new Item(Kind.TABLE, table, size.cost(), size.cacheBytes()));
     notifyAll();
   }
 
-  private static Map<String, Long> byFoldedName(Map<String, Long> byTable) {
-    Map<String, Long> out = new HashMap<>();
-    for (Map.Entry<String, Long> e : byTable.entrySet()) {
+  private static <V> Map<String, V> byFoldedName(Map<String, V> byTable) {
+    Map<String, V> out = new HashMap<>();
+    for (Map.Entry<String, V> e : byTable.entrySet()) {
       out.put(fold(e.getKey()), e.getValue());
     }
     return out;
@@ -342,7 +373,6 @@ final class SqliteChecks implements AutoCloseable {
 
   private void work() {
     try (Connection c = Sqlite.connect(staging, true)) {
-      Sqlite.exec(c, "PRAGMA cache_size = -" + (FK_CACHE_BYTES >> 10));
       Item item;
       while ((item = take()) != null) {
         run(c, item);
@@ -377,6 +407,8 @@ final class SqliteChecks implements AutoCloseable {
         }
       }
       try {
+        // each item its own cache: a negative size is in KiB
+        st.execute("PRAGMA cache_size = -" + (item.cacheBytes() >> 10));
         if (item.kind() == Kind.FOREIGN_KEYS) {
           foreignKeys(c, st, item.table());
         } else if (item.kind() == Kind.COUNT) {
@@ -428,7 +460,7 @@ final class SqliteChecks implements AutoCloseable {
     }
     long violations = 0;
     String first = null;
-    try (ResultSet r = st.executeQuery(new Item(Kind.FOREIGN_KEYS, child, 0).sql())) {
+    try (ResultSet r = st.executeQuery(new Item(Kind.FOREIGN_KEYS, child, 0, 0).sql())) {
       while (r.next()) {
         violations++;
         if (first == null) {
@@ -588,23 +620,40 @@ final class SqliteChecks implements AutoCloseable {
   }
 
   /**
+   * The bytes of the pages of {@code name}'s B-tree (a table's with its overflow pages, or an
+   * index's), as SQLite's {@code dbstat} table walks them, stopping at {@code limit}; {@code limit}
+   * where the library is built without {@code dbstat}.
+   */
+  static long bytesOf(Connection c, String name, long limit) throws SQLException {
+    long pageSize = Sqlite.number(c, "PRAGMA main.page_size");
+    long pages = pagesOf(c, name, (limit + pageSize - 1) / pageSize);
+    return pages < 0 ? limit : Math.min(limit, pages * pageSize);
+  }
+
+  /**
    * Whether {@code table}'s pages (its B-tree's and overflow pages) take more than {@code bytes}:
    * SQLite's {@code dbstat} table walks them, and stops after that many. True where the library is
    * built without {@code dbstat}, so that the key set is used as before.
    */
   static boolean largerThan(Connection c, String table, long bytes) throws SQLException {
-    long pageSize = Sqlite.number(c, "PRAGMA main.page_size");
+    long within = bytes / Sqlite.number(c, "PRAGMA main.page_size");
+    long pages = pagesOf(c, table, within + 1);
+    return pages < 0 || pages > within;
+  }
+
+  /** The pages of {@code name}'s B-tree, at most {@code most}; -1 where there is no dbstat. */
+  private static long pagesOf(Connection c, String name, long most) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT EXISTS (SELECT 1 FROM dbstat('main') WHERE name = ? LIMIT 1 OFFSET ?)")) {
-      ps.setString(1, table);
-      ps.setLong(2, bytes / pageSize);
+            "SELECT count(*) FROM (SELECT 1 FROM dbstat('main') WHERE name = ? LIMIT ?)")) {
+      ps.setString(1, name);
+      ps.setLong(2, most);
       try (ResultSet r = ps.executeQuery()) {
-        return r.next() && r.getInt(1) == 1;
+        return r.next() ? r.getLong(1) : 0;
       }
     } catch (SQLException e) {
       if (String.valueOf(e.getMessage()).contains("dbstat")) {
-        return true;
+        return -1;
       }
       throw e;
     }

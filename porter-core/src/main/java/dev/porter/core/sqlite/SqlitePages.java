@@ -123,6 +123,11 @@ final class SqlitePages implements Closeable {
     }
   }
 
+  /** The file's size in bytes, with the pages appended so far. */
+  long size() {
+    return pages * pageSize;
+  }
+
   /** The number the next appended page gets. */
   private long next() {
     long n = pages + 1;

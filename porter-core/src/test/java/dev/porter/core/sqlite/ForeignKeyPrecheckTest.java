@@ -167,7 +167,28 @@ class ForeignKeyPrecheckTest {
       assertFalse(SqliteChecks.largerThan(c, "wide", 4L << 20), "2 MB of pages < 4 MiB");
       assertFalse(SqliteChecks.largerThan(c, "narrow", 64L << 10), "a page or two < 64 KiB");
       assertTrue(SqliteChecks.largerThan(c, "narrow", 0), "any table has a page");
+      long wide;
+      try (Statement st = c.createStatement();
+          ResultSet r = st.executeQuery("SELECT sum(pgsize) FROM dbstat WHERE name = 'wide'")) {
+        wide = r.next() ? r.getLong(1) : -1;
+      }
+      assertTrue(wide > 2_000_000, "overflow pages included: " + wide);
+      assertEquals(wide, SqliteChecks.bytesOf(c, "wide", 64L << 20), "every page of wide");
+      assertEquals(1L << 20, SqliteChecks.bytesOf(c, "wide", 1L << 20), "stops at its limit");
+      assertEquals(4096, SqliteChecks.bytesOf(c, "narrow", 64L << 20), "one leaf page");
     }
+  }
+
+  /** A partial check's cache: the indexes it looks rows up in, up to a limit, and room to read. */
+  @Test
+  void aPartialCheckCachesItsIndexesUpToALimit() {
+    assertEquals(SqliteChecks.STREAM_CACHE_BYTES, new SqliteChecks.TableCheck(100, 0).cacheBytes());
+    assertEquals(
+        SqliteChecks.STREAM_CACHE_BYTES + (3L << 20),
+        new SqliteChecks.TableCheck(100, 3L << 20).cacheBytes());
+    assertEquals(
+        SqliteChecks.STREAM_CACHE_BYTES + SqliteChecks.INDEX_CACHE_BYTES,
+        new SqliteChecks.TableCheck(100, 1L << 40).cacheBytes());
   }
 
   private static int violations(Connection c, String table) throws SQLException {

@@ -158,6 +158,17 @@ class IndexPagesTest {
         Set.of("line_item"),
         t.indexesInRowidOrder(),
         "the index whose keys follow the rowids, which the checks count as cheap to look up");
+    for (String index : t.indexesAsPages()) {
+      assertEquals(
+          ((Number)
+                  Restores.rows(
+                          target, "SELECT sum(pgsize) FROM dbstat WHERE name = '" + index + "'")
+                      .get(0)
+                      .get(0))
+              .longValue(),
+          t.indexBytes().get(index),
+          index + ": the bytes written, which size the partial check's cache, are SQLite's count");
+    }
     String master = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid";
     assertEquals(
         Restores.rows(source, master),

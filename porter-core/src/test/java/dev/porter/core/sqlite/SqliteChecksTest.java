@@ -150,13 +150,13 @@ class SqliteChecksTest {
     try (Connection c = Sqlite.connect(db, false);
         SqliteChecks checks = new SqliteChecks(db, true)) {
       assertTrue(checks.startEarly(c));
-      checks.release("we\"ird t", 2000);
+      checks.release("we\"ird t", new SqliteChecks.TableCheck(2000, 0));
       try (Statement st = c.createStatement()) {
         st.execute("CREATE INDEX p_name ON p (name)"); // committed while the other one reads
         st.execute("INSERT INTO c (fk) VALUES (2)");
       }
-      checks.release("p", 2000);
-      checks.release("p", 2000); // once is enough
+      checks.release("p", new SqliteChecks.TableCheck(2000, 0));
+      checks.release("p", new SqliteChecks.TableCheck(2000, 0)); // once is enough
       SqliteChecks.Result r = checks.check(c, Map.of("p", 2000L, "c", 4L), Set.of());
       assertTrue(
           !r.problems().isEmpty() && r.problems().stream().allMatch(p -> p.contains("weird_a")),
@@ -185,7 +185,8 @@ class SqliteChecksTest {
     try (Connection c = Sqlite.connect(db, false);
         SqliteChecks checks = new SqliteChecks(db, false)) {
       assertFalse(checks.startEarly(c));
-      checks.release("p", 2000); // ignored: the whole check runs at the end
+      checks.release(
+          "p", new SqliteChecks.TableCheck(2000, 0)); // ignored: the whole check runs at the end
       SqliteChecks.Result r = checks.check(c, Map.of("p", 2000L, "c", 3L), Set.of());
       assertEquals(List.of(), r.problems());
     }

@@ -18,7 +18,6 @@ import dev.porter.core.model.TableDef;
 import dev.porter.core.model.TableKind;
 import dev.porter.core.transform.FlowColumn;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -50,7 +49,7 @@ public final class SqliteDialect implements Dialect {
 
   @Override
   public Baseline inspectBaseline(DatabaseRef ref, String ddl) {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+    try (Connection c = Sqlite.memory()) {
       try {
         SqliteScript.run(c, ddl);
       } catch (SQLException e) {

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -113,7 +112,7 @@ final class SqliteIndexPages {
       return List.of();
     }
     List<Plan> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+    try (Connection c = Sqlite.memory()) {
       Sqlite.exec(c, shape.definition());
       for (SqliteSchema.MasterEntry m : indexes) {
         try {

@@ -69,6 +69,7 @@ class KillDuringImportTest {
     // the first progress line after "big: 0 rows": tens of thousands of rows are in
     "while rows load, '0,000 rows |', 0",
     "while the archive is verified, verifying the archive, 0",
+    "while indexes are built, building indexes, 0",
     "while the staging database is checked, checking, 0",
     "as the swap begins, swapping, 0",
     "5 ms into the swap, swapping, 5",

@@ -171,6 +171,7 @@ class PgKillTest {
             new Moment("before the JVM is up", null, 0),
             new Moment("while rows load", "0,000 rows |", 0),
             new Moment("while the archive is verified", "verifying the archive", 0),
+            new Moment("while indexes are built", "building indexes", 0),
             new Moment("while the target is checked", "checking", 0),
             new Moment("as the swap begins", "swapping", 0),
             new Moment("20 ms into the swap", "swapping", 20))) {

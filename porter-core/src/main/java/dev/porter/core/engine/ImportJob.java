@@ -240,6 +240,9 @@ public final class ImportJob {
     }
     progress.phase("verifying the archive");
     ArchiveTrailer trailer = reader.trailer();
+    // indexes, constraints and triggers after the rows; a SQLite target starts checking the
+    // tables whose indexes are in meanwhile
+    progress.phase("building indexes");
     target.finishLoad(header);
     progress.phase("checking");
     for (TableSummary s : trailer.tables()) {
@@ -296,6 +299,7 @@ public final class ImportJob {
       }
       AppDefinition app = options.app();
       VersionProbe probe = app.probe(dialect.engine());
+      progress.phase("building indexes"); // the release's after-load DDL
       target.finishBaseline(
           app.release(plan.to).afterLoad().get(dialect.engine()),
           run.sequenceFloors(header),

@@ -223,7 +223,9 @@ final class SqliteChecks implements AutoCloseable {
         String key = fold(t.name());
         long size = rowsByKey.getOrDefault(key, 0L);
         fileRows += size;
-        if (split && !released.contains(key)) {
+        // a table without indexes: quick_check does all its partial check would (it leaves out
+        // only the indexes and UNIQUE)
+        if (split && t.hasIndexes() && !released.contains(key)) {
           TableCheck c = checks.getOrDefault(key, new TableCheck(size * ROW, INDEX_CACHE_BYTES));
           items.add(new Item(Kind.TABLE, t.name(), c.cost(), c.cacheBytes()));
         }
@@ -481,7 +483,7 @@ final class SqliteChecks implements AutoCloseable {
     }
   }
 
-  private record TableInfo(String name, boolean hasForeignKeys) {}
+  private record TableInfo(String name, boolean hasForeignKeys, boolean hasIndexes) {}
 
   /** Every table of the file. */
   private static List<TableInfo> tables(Connection c) throws SQLException {
@@ -489,10 +491,11 @@ final class SqliteChecks implements AutoCloseable {
     try (Statement st = c.createStatement();
         ResultSet r =
             st.executeQuery(
-                "SELECT name, EXISTS (SELECT 1 FROM pragma_foreign_key_list(name))"
-                    + " FROM main.sqlite_master WHERE type = 'table' ORDER BY name")) {
+                "SELECT m.name, EXISTS (SELECT 1 FROM pragma_foreign_key_list(m.name)),"
+                    + " EXISTS (SELECT 1 FROM pragma_index_list(m.name))"
+                    + " FROM main.sqlite_master AS m WHERE m.type = 'table' ORDER BY m.name")) {
       while (r.next()) {
-        tables.add(new TableInfo(r.getString(1), r.getInt(2) == 1));
+        tables.add(new TableInfo(r.getString(1), r.getInt(2) == 1, r.getInt(3) == 1));
       }
     }
     return tables;

@@ -1530,9 +1530,12 @@ final class SqliteTarget implements Target {
     return tables;
   }
 
-  /** Hands a complete table to the checks; sqlite_sequence is written after the indexes. */
+  /**
+   * Hands a complete table with indexes to the checks (quick_check covers one without);
+   * sqlite_sequence is written after the indexes.
+   */
   private void releaseCheck(String table) throws SQLException {
-    if (!table.equalsIgnoreCase("sqlite_sequence")) {
+    if (!table.equalsIgnoreCase("sqlite_sequence") && !indexesOf(conn(), table).isEmpty()) {
       checker.release(
           table, tableCheck(table, loadedRows.getOrDefault(SqliteChecks.fold(table), 0L)));
     }

@@ -83,6 +83,28 @@ class SqliteChecksTest {
   }
 
   /**
+   * A table without indexes has no partial check of its own in parts: quick_check finds what that
+   * would, here a NULL where the table's definition (changed under it) says NOT NULL.
+   */
+  @Test
+  void aNullInANotNullColumnOfATableWithoutIndexesIsFound() throws SQLException {
+    Path db =
+        database(
+            "null.db",
+            "CREATE TABLE q (id INTEGER PRIMARY KEY, v TEXT)",
+            "INSERT INTO q VALUES (1, 'a'), (2, NULL), (3, 'c')",
+            "PRAGMA writable_schema = ON",
+            "UPDATE sqlite_master SET sql = 'CREATE TABLE q (id INTEGER PRIMARY KEY, v TEXT NOT"
+                + " NULL)' WHERE name = 'q'");
+    for (boolean parallel : new boolean[] {true, false}) {
+      List<String> problems = check(db, parallel, Set.of()).problems();
+      assertTrue(
+          problems.stream().anyMatch(p -> p.contains("NULL value in q.v")),
+          (parallel ? "in parts: " : "whole: ") + problems);
+    }
+  }
+
+  /**
    * A table dropped from the schema alone leaves its pages unused: only a whole-file check sees it.
    */
   @Test

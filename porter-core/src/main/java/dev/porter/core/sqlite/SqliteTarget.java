@@ -1562,7 +1562,7 @@ final class SqliteTarget implements Target {
         lookedUp +=
             written != null
                 ? written
-                : SqliteChecks.bytesOf(conn(), index, SqliteChecks.INDEX_CACHE_BYTES);
+                : SqliteChecks.bytesOf(conn(), index, SqliteChecks.LOOKUP_CACHE_BYTES);
       }
     }
     return new SqliteChecks.TableCheck(SqliteChecks.tableCost(rows, inOrder, other), lookedUp);

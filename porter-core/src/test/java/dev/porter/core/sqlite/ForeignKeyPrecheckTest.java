@@ -187,7 +187,7 @@ class ForeignKeyPrecheckTest {
         SqliteChecks.STREAM_CACHE_BYTES + (3L << 20),
         new SqliteChecks.TableCheck(100, 3L << 20).cacheBytes());
     assertEquals(
-        SqliteChecks.STREAM_CACHE_BYTES + SqliteChecks.INDEX_CACHE_BYTES,
+        SqliteChecks.STREAM_CACHE_BYTES + SqliteChecks.LOOKUP_CACHE_BYTES,
         new SqliteChecks.TableCheck(100, 1L << 40).cacheBytes());
   }
 

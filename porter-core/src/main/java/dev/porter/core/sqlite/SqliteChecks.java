@@ -52,9 +52,9 @@ final class SqliteChecks implements AutoCloseable {
   /**
    * The most a partial check's cache holds for the indexes its rows are looked up in out of rowid
    * order. Below an index's size the check reads index pages again (at scale 10 of the benchmark,
-   * `integrity_check(orders)` against its 28 MB index: 2.9 s with 30 MB of cache, 3.9 s with 18 MB,
-   * sqlite3 shell); above it, the import's peak memory grows with the data: 183-198 MB at scale 10
-   * with 64 MB allowed, 175-178 MB with 16 MB, against 163-168 MB at scale 1.
+   * {@code integrity_check(orders)} against its 28 MB index: 2.9 s with 30 MB of cache, 3.9 s with
+   * 18 MB, sqlite3 shell); above it, the import's peak memory grows with the data: 183-198 MB at
+   * scale 10 with 64 MB allowed, 175-178 MB with 16 MB, against 163-168 MB at scale 1.
    */
   static final long LOOKUP_CACHE_BYTES = 16L << 20;
 
@@ -208,8 +208,8 @@ final class SqliteChecks implements AutoCloseable {
 
   /**
    * As {@link #check(Connection, Map, Set, Idle)}, with each table's partial integrity check sized
-   * by {@code sizes} where it holds the table; else it counts as a table without indexes, with the
-   * largest cache.
+   * by {@code sizes} where it holds the table; else its cost is that of a table without indexes,
+   * and its cache the largest a partial check gets.
    */
   Result check(
       Connection main,

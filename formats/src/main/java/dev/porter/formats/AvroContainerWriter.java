@@ -33,9 +33,6 @@ final class AvroContainerWriter implements AutoCloseable {
   private static final byte[] MAGIC = {'O', 'b', 'j', 1};
   private static final int MAX_IN_FLIGHT = 2;
 
-  /** Blocks whose compression may take more than this are compressed from their arrays. */
-  private static final long DIRECT_MOST = 16L << 20;
-
   private final OutputStream out;
   private final RowDatumWriter datum;
   private final String codec;
@@ -183,11 +180,12 @@ final class AvroContainerWriter implements AutoCloseable {
 
   /**
    * zstd of the first {@code size} bytes of {@code input} into {@code output}, through the thread's
-   * direct buffers (a block larger than {@link #DIRECT_MOST} straight from the arrays).
+   * direct buffers. A block that grew past four block sizes for a very large row is compressed
+   * straight from its arrays, as buffers that large are not kept either ({@link #writeBlock}).
    */
   private long zstd(byte[] output, byte[] input, int size) {
     long bound = com.github.luben.zstd.Zstd.compressBound(size);
-    if (bound > DIRECT_MOST) {
+    if (size > 4L * blockSize) {
       return com.github.luben.zstd.Zstd.compressByteArray(
           output, 0, output.length, input, 0, size, level);
     }

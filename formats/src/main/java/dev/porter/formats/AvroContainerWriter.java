@@ -184,19 +184,17 @@ final class AvroContainerWriter implements AutoCloseable {
    * straight from its arrays, as buffers that large are not kept either ({@link #writeBlock}).
    */
   private long zstd(byte[] output, byte[] input, int size) {
-    long bound = com.github.luben.zstd.Zstd.compressBound(size);
     if (size > 4L * blockSize) {
       return com.github.luben.zstd.Zstd.compressByteArray(
           output, 0, output.length, input, 0, size, level);
     }
     ByteBuffer[] direct = DIRECT.get();
-    if (direct == null || direct[0].capacity() < size || direct[1].capacity() < bound) {
+    if (direct == null || direct[0].capacity() < size) {
       int most = Math.max(size, blockSize + (blockSize >> 3));
       direct =
           new ByteBuffer[] {
             ByteBuffer.allocateDirect(most),
-            ByteBuffer.allocateDirect(
-                (int) Math.max(bound, com.github.luben.zstd.Zstd.compressBound(most)))
+            ByteBuffer.allocateDirect((int) com.github.luben.zstd.Zstd.compressBound(most))
           };
       DIRECT.set(direct);
     }

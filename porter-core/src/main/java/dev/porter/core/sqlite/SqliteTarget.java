@@ -1535,9 +1535,12 @@ final class SqliteTarget implements Target {
    * sqlite_sequence is written after the indexes.
    */
   private void releaseCheck(String table) throws SQLException {
-    if (!table.equalsIgnoreCase("sqlite_sequence") && !indexesOf(conn(), table).isEmpty()) {
-      checker.release(
-          table, tableCheck(table, loadedRows.getOrDefault(SqliteChecks.fold(table), 0L)));
+    if (!table.equalsIgnoreCase("sqlite_sequence")) {
+      SqliteChecks.TableCheck size =
+          tableCheck(table, loadedRows.getOrDefault(SqliteChecks.fold(table), 0L));
+      if (size != null) {
+        checker.release(table, size);
+      }
     }
   }
 
@@ -1546,13 +1549,18 @@ final class SqliteTarget implements Target {
    * items, largest first ({@link SqliteChecks#tableCost}), each index in rowid order where it was
    * written as pages from keys that came in that order (ADR 0029); and the bytes of its other
    * indexes, which its rows are looked up in anywhere and its page cache should hold: as written
-   * where porter wrote them, else as SQLite's {@code dbstat} counts them.
+   * where porter wrote them, else as SQLite's {@code dbstat} counts them. Null for a table without
+   * indexes, which needs no partial check: quick_check covers it.
    */
   private SqliteChecks.TableCheck tableCheck(String table, long rows) throws SQLException {
+    List<String> indexes = indexesOf(conn(), table);
+    if (indexes.isEmpty()) {
+      return null;
+    }
     int inOrder = 0;
     int other = 0;
     long lookedUp = 0;
-    for (String index : indexesOf(conn(), table)) {
+    for (String index : indexes) {
       String key = SqliteChecks.fold(index);
       if (indexesInRowidOrder.contains(key)) {
         inOrder++;
@@ -1584,12 +1592,15 @@ final class SqliteTarget implements Target {
     return names;
   }
 
-  /** {@link #tableCheck} of every table of {@code rows}. */
+  /** {@link #tableCheck} of every table of {@code rows} that has indexes. */
   private Map<String, SqliteChecks.TableCheck> tableChecks(Map<String, Long> rows)
       throws SQLException {
     Map<String, SqliteChecks.TableCheck> sizes = new HashMap<>();
     for (Map.Entry<String, Long> e : rows.entrySet()) {
-      sizes.put(e.getKey(), tableCheck(e.getKey(), e.getValue()));
+      SqliteChecks.TableCheck size = tableCheck(e.getKey(), e.getValue());
+      if (size != null) {
+        sizes.put(e.getKey(), size);
+      }
     }
     return sizes;
   }

@@ -40,6 +40,20 @@ final class AvroContainerReader {
   private BinaryDecoder decoder;
   private long rowsLeft;
   private boolean started;
+  private long blockRows;
+
+  /** Blocks read ahead by {@link #blockReader}; null when the caller reads them. */
+  private java.util.concurrent.BlockingQueue<Object> ahead;
+
+  private volatile Thread blockReader;
+  private volatile boolean stopping;
+  private boolean ended;
+
+  /** The end of the blocks, as an item of {@link #ahead}. */
+  private static final Object END = new Object();
+
+  /** A decompressed block and its rows. */
+  private record Block(long rows, byte[] data) {}
 
   /** Reads the header; {@code in} is left at the first block. */
   AvroContainerReader(InputStream in) throws IOException {
@@ -90,28 +104,152 @@ final class AvroContainerReader {
       if (started && !decoder.isEnd()) {
         throw new IOException("an Avro block holds bytes after its last row");
       }
-      long count = readLong(true);
-      if (count == Long.MIN_VALUE) {
-        return false; // the end of the file, between blocks
+      byte[] raw = nextBlock();
+      if (raw == null) {
+        return false;
       }
-      long size = readLong(false);
-      if (count < 0 || size < 0) {
-        throw new IOException("negative Avro block count or size");
-      }
-      if (size > Integer.MAX_VALUE - 8) {
-        throw new SystemLimitException("an Avro block of " + size + " bytes");
-      }
-      byte[] data = readFully((int) size);
-      if (!Arrays.equals(readFully(16), sync)) {
-        throw new IOException("Avro sync marker mismatch after a block");
-      }
-      byte[] raw = decompress(data);
       decoder = DecoderFactory.get().binaryDecoder(raw, 0, raw.length, decoder);
       started = true;
-      rowsLeft = count;
+      rowsLeft = blockRows;
     }
     rowsLeft--;
     return true;
+  }
+
+  /**
+   * Moves to the next block and returns its decompressed rows, {@link #blockRows()} of them, to be
+   * decoded by the caller; null at the end of the file. Not mixed with {@link #nextRow()}: a reader
+   * is read one way or the other.
+   */
+  byte[] nextBlock() throws IOException {
+    Block b = ahead != null ? takeBlock() : readBlock();
+    if (b == null) {
+      return null;
+    }
+    blockRows = b.rows(); // set here, on the caller's thread: the reader's is ahead
+    return b.data();
+  }
+
+  /** The next block, read and decompressed on the calling thread; null at the end of the file. */
+  private Block readBlock() throws IOException {
+    long count = readLong(true);
+    if (count == Long.MIN_VALUE) {
+      return null; // the end of the file, between blocks
+    }
+    long size = readLong(false);
+    if (count < 0 || size < 0) {
+      throw new IOException("negative Avro block count or size");
+    }
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new SystemLimitException("an Avro block of " + size + " bytes");
+    }
+    byte[] data = readFully((int) size);
+    if (!Arrays.equals(readFully(16), sync)) {
+      throw new IOException("Avro sync marker mismatch after a block");
+    }
+    return new Block(count, decompress(data));
+  }
+
+  /**
+   * From now on, {@link #nextBlock()} gives blocks that a thread of their own read (hashed by the
+   * stream, if it hashes) and decompressed while the caller decoded the block before: a second
+   * stage of the pipeline (ADR 0033). {@link #stop()} ends it; the stream is the caller's again
+   * after that, or once {@link #nextBlock()} has returned null or failed.
+   */
+  void readAhead(String threadName) {
+    if (ahead != null || stopping) {
+      return;
+    }
+    ahead = new java.util.concurrent.ArrayBlockingQueue<>(1);
+    Thread t = new Thread(this::readBlocks, threadName);
+    t.setDaemon(true);
+    blockReader = t;
+    t.start();
+  }
+
+  private void readBlocks() {
+    try {
+      Block b;
+      while (!stopping && (b = readBlock()) != null) {
+        ahead.put(b);
+      }
+      ahead.put(END);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable t) {
+      try {
+        ahead.put(t);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private Block takeBlock() throws IOException {
+    if (ended) {
+      return null;
+    }
+    Object item;
+    try {
+      item = ahead.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while reading an Avro block");
+    }
+    if (item instanceof Block b) {
+      return b;
+    }
+    ended = true;
+    joinReader();
+    if (item == END) {
+      return null;
+    }
+    if (item instanceof IOException e) {
+      throw e;
+    }
+    if (item instanceof RuntimeException e) {
+      throw e;
+    }
+    if (item instanceof Error e) {
+      throw e;
+    }
+    throw new IOException((Throwable) item);
+  }
+
+  /**
+   * Stops the thread {@link #readAhead} started, or keeps it from starting, and waits for it to
+   * end: it reads nothing more from the stream afterwards. Any thread may call it, more than once.
+   */
+  void stop() {
+    stopping = true;
+    Thread t = blockReader;
+    if (t == null) {
+      return;
+    }
+    while (t.isAlive()) {
+      ahead.clear(); // unblocks a put
+      try {
+        t.join(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    ahead.clear();
+    ahead.offer(END); // a caller waiting in nextBlock() ends
+  }
+
+  private void joinReader() {
+    try {
+      blockReader.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The rows of the block {@link #nextBlock()} returned last. */
+  long blockRows() {
+    return blockRows;
   }
 
   /** The decoder positioned at the current row. */

@@ -4,6 +4,8 @@ import dev.porter.core.ErrorCategory;
 import dev.porter.core.PorterException;
 import dev.porter.core.PorterVersion;
 import dev.porter.core.archive.ArchiveReader;
+import dev.porter.core.archive.RawRow;
+import dev.porter.core.archive.RowPreparer;
 import dev.porter.core.archive.TableReader;
 import dev.porter.core.io.IoErrors;
 import dev.porter.core.model.ArchiveHeader;
@@ -348,7 +350,10 @@ final class PorterArchiveReader implements ArchiveReader {
     private final TarReader.Member member;
     private final MessageDigest digest = Digests.sha256();
     private final DigestInputStream in;
-    private AvroContainerReader avro;
+
+    /** Set by the thread that reads the member's first row (the decoding thread, if any). */
+    private volatile AvroContainerReader avro;
+
     private RowDatumReader rowReader;
     private long rows;
     private boolean exhausted;
@@ -397,6 +402,18 @@ final class PorterArchiveReader implements ArchiveReader {
       if (exhausted) {
         return null;
       }
+      openContainer();
+      if (!avro.nextRow()) {
+        exhausted = true;
+        return null;
+      }
+      Object[] row = rowReader.read(avro.decoder());
+      rows++;
+      return row;
+    }
+
+    /** Reads the container's header and checks its fields against the archive's header, once. */
+    private void openContainer() throws IOException {
       if (avro == null) {
         avro = new AvroContainerReader(in);
         RowDatumReader reader = RowDatumReader.forSchema(avro.schemaJson());
@@ -419,13 +436,77 @@ final class PorterArchiveReader implements ArchiveReader {
                   + entry.table().name());
         }
       }
-      if (!avro.nextRow()) {
-        exhausted = true;
+    }
+
+    // ---- prepared rows: made by the sink's preparer on the decoding thread (ADR 0033) ----
+
+    private RowPreparer preparer;
+    private RowDatumReader.Raw raw;
+    private long blockLeft;
+    private boolean blockStarted;
+
+    @Override
+    public boolean prepareWith(RowPreparer p) {
+      if (avro != null || decoder != null || preparer != null) {
+        return false; // rows were read already
+      }
+      preparer = p;
+      return true;
+    }
+
+    @Override
+    public RowPreparer.Batch nextBatch() {
+      if (preparer == null) {
+        throw new IllegalStateException("no preparer");
+      }
+      if (!PREFETCH) {
+        try {
+          return decodeBatch();
+        } catch (Throwable t) {
+          throw convert(t);
+        }
+      }
+      Object item = nextItem();
+      return item == null ? null : (RowPreparer.Batch) item;
+    }
+
+    /**
+     * The next batch, decoded here: each row read as a {@link RawRow}, given to the preparer, and
+     * decoded into objects only if the preparer does not take it; null at the end of the member.
+     */
+    private RowPreparer.Batch decodeBatch() throws IOException {
+      if (exhausted) {
         return null;
       }
-      Object[] row = rowReader.read(avro.decoder());
-      rows++;
-      return row;
+      openContainer();
+      if (raw == null) {
+        raw = rowReader.raw();
+      }
+      RowPreparer.Batch b = preparer.newBatch();
+      while (b.rows() < BATCH_ROWS && b.bytes() < BATCH_BYTES && !abandoned) {
+        if (blockLeft == 0) {
+          if (blockStarted && !raw.atEnd()) {
+            throw new IOException("an Avro block holds bytes after its last row");
+          }
+          byte[] block = avro.nextBlock();
+          if (block == null) {
+            exhausted = true;
+            break;
+          }
+          raw.block(block);
+          blockStarted = true;
+          blockLeft = avro.blockRows();
+          continue;
+        }
+        int start = raw.position();
+        raw.next();
+        blockLeft--;
+        if (!b.add(raw)) {
+          b.addObjects(raw.objects(start));
+        }
+        rows++;
+      }
+      return b.rows() == 0 ? null : b;
     }
 
     /** Turns a decoding failure into what porter reports (on the consuming thread). */
@@ -477,29 +558,10 @@ final class PorterArchiveReader implements ArchiveReader {
       if (drained) {
         return null;
       }
-      if (decoder == null) {
-        decoder = new Thread(this::decodeAhead, "porter-decode-" + entry.ordinal());
-        decoder.setDaemon(true);
-        decoder.start();
-      }
       while (batchPos == batch.size()) {
-        Object item;
-        try {
-          item = queue.take();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new PorterException(
-              ErrorCategory.INTERNAL, "interrupted while reading the archive", e);
-        }
-        if (item == END) {
-          drained = true;
-          join();
+        Object item = nextItem();
+        if (item == null) {
           return null;
-        }
-        if (item instanceof Throwable t) {
-          drained = true;
-          join();
-          throw convert(t);
         }
         @SuppressWarnings("unchecked")
         java.util.List<Object[]> b = (java.util.List<Object[]>) item;
@@ -509,8 +571,52 @@ final class PorterArchiveReader implements ArchiveReader {
       return batch.get(batchPos++);
     }
 
+    /**
+     * The next item the decoding thread made (started at the first call), or null at the end of the
+     * member; a failure it met is raised here.
+     */
+    private Object nextItem() {
+      if (drained) {
+        return null;
+      }
+      if (decoder == null) {
+        decoder = new Thread(this::decodeAhead, "porter-decode-" + entry.ordinal());
+        decoder.setDaemon(true);
+        decoder.start();
+      }
+      Object item;
+      try {
+        item = queue.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PorterException(
+            ErrorCategory.INTERNAL, "interrupted while reading the archive", e);
+      }
+      if (item == END) {
+        drained = true;
+        join();
+        return null;
+      }
+      if (item instanceof Throwable t) {
+        drained = true;
+        join();
+        throw convert(t);
+      }
+      return item;
+    }
+
     private void decodeAhead() {
       try {
+        if (preparer != null) {
+          openContainer();
+          avro.readAhead("porter-blocks-" + entry.ordinal());
+          RowPreparer.Batch prepared;
+          while (!abandoned && (prepared = decodeBatch()) != null) {
+            queue.put(prepared);
+          }
+          queue.put(END);
+          return;
+        }
         java.util.List<Object[]> b = new java.util.ArrayList<>(BATCH_ROWS);
         long bytes = 0;
         Object[] row;
@@ -530,6 +636,10 @@ final class PorterArchiveReader implements ArchiveReader {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (Throwable t) {
+        AvroContainerReader blocks = avro;
+        if (blocks != null) {
+          blocks.stop(); // the stream is read again after a failure, to report corruption first
+        }
         try {
           queue.put(t);
         } catch (InterruptedException e) {
@@ -553,6 +663,10 @@ final class PorterArchiveReader implements ArchiveReader {
       }
       abandoned = true;
       while (decoder.isAlive()) {
+        AvroContainerReader blocks = avro; // set by the decoding thread before it reads ahead
+        if (blocks != null) {
+          blocks.stop(); // a decoder waiting for a block ends
+        }
         queue.clear(); // unblock a put
         try {
           decoder.join(10);
@@ -560,6 +674,10 @@ final class PorterArchiveReader implements ArchiveReader {
           Thread.currentThread().interrupt();
           return;
         }
+      }
+      AvroContainerReader blocks = avro;
+      if (blocks != null) {
+        blocks.stop(); // in case the decoding thread started it after the stop above
       }
       queue.clear();
       drained = true;

@@ -85,6 +85,48 @@ class ArchiveCorruptionTest {
             + keep(missed));
   }
 
+  /** The same with the rows prepared on the decoding thread, every other one as objects. */
+  @ParameterizedTest(name = "xor 0x{0}, prepared")
+  @ValueSource(strings = {"01", "ff"})
+  void everyFlippedByteIsDetectedInPreparedRows(String maskHex) {
+    int mask = Integer.parseInt(maskHex, 16);
+    List<String> missed = new ArrayList<>();
+    for (int pos = 0; pos < archive.length; pos++) {
+      byte[] bad = archive.clone();
+      bad[pos] ^= (byte) mask;
+      String problem = outcome(() -> TestArchives.readAllPrepared(bad, r -> r % 2 == 1));
+      if (problem != null) {
+        missed.add("byte " + pos + ": " + problem);
+      }
+    }
+    assertTrue(
+        missed.isEmpty(),
+        missed.size()
+            + " of "
+            + archive.length
+            + " flips not reported as corrupt, e.g. "
+            + missed.subList(0, Math.min(20, missed.size()))
+            + keep(missed));
+  }
+
+  @Test
+  void everyTruncationIsDetectedInPreparedRows() {
+    List<String> missed = new ArrayList<>();
+    for (int len = 0; len < archive.length; len++) {
+      byte[] cut = Arrays.copyOf(archive, len);
+      String problem = outcome(() -> TestArchives.readAllPrepared(cut, r -> r % 2 == 1));
+      if (problem != null) {
+        missed.add("length " + len + ": " + problem);
+      }
+    }
+    assertTrue(
+        missed.isEmpty(),
+        missed.size()
+            + " truncations not reported as corrupt, e.g. "
+            + missed.subList(0, Math.min(20, missed.size()))
+            + keep(missed));
+  }
+
   @Test
   void everyTruncationIsDetected() {
     List<String> missed = new ArrayList<>();
@@ -160,8 +202,13 @@ class ArchiveCorruptionTest {
 
   /** Null when a full read reports the archive corrupt; else what happened instead. */
   private static String outcome(byte[] bad) {
+    return outcome(() -> TestArchives.readAll(bad));
+  }
+
+  /** Null when {@code read} reports the archive corrupt; else what happened instead. */
+  private static String outcome(Runnable read) {
     try {
-      TestArchives.readAll(bad);
+      read.run();
       return "accepted";
     } catch (PorterException e) {
       return e.category() == ErrorCategory.CORRUPT_ARCHIVE

@@ -137,6 +137,43 @@ class ArchiveValuesPropertyTest {
             });
   }
 
+  /**
+   * Rows prepared on the decoding thread ({@link dev.porter.core.archive.RawRow}) are the rows
+   * {@link TestArchives#readAll} gives, value for value, whichever rows the preparer leaves to be
+   * decoded as objects (here every third, and every row with a value of another kind).
+   */
+  @Test
+  void preparedRowsAreTheRowsTheReaderGives() {
+    qt().withFixedSeed(20261205L)
+        .withExamples(150)
+        .forAll(lists().of(rows()).ofSizeBetween(0, 30))
+        .checkAssert(
+            rows -> {
+              Map<TableDef, List<Object[]>> tables = new LinkedHashMap<>();
+              tables.put(TABLE, rows);
+              byte[] archive = TestArchives.write(spool, tables);
+              List<Object[]> objects = TestArchives.readAll(archive).rows().get("t");
+              TestArchives.Read read = TestArchives.readAllPrepared(archive, r -> r % 3 == 2);
+              List<Object[]> prepared = read.rows().get("t");
+              assertEquals(objects.size(), prepared.size());
+              for (int r = 0; r < objects.size(); r++) {
+                for (int c = 0; c < 5; c++) {
+                  assertTrue(
+                      same(objects.get(r)[c], prepared.get(r)[c]),
+                      "row "
+                          + r
+                          + ", column "
+                          + c
+                          + ": "
+                          + show(objects.get(r)[c])
+                          + " against "
+                          + show(prepared.get(r)[c]));
+                }
+              }
+              assertEquals(rows.size(), read.trailer().tables().get(0).rows());
+            });
+  }
+
   @Test
   void aValueOfTheWrongKindForATypedColumnIsRefusedNamingTheCell() {
     Map<TableDef, List<Object[]>> tables = new LinkedHashMap<>();

@@ -2,6 +2,8 @@ package dev.porter.formats;
 
 import dev.porter.core.archive.ArchiveReader;
 import dev.porter.core.archive.ArchiveWriter;
+import dev.porter.core.archive.RawRow;
+import dev.porter.core.archive.RowPreparer;
 import dev.porter.core.archive.TableReader;
 import dev.porter.core.archive.TableWriter;
 import dev.porter.core.model.ArchiveHeader;
@@ -20,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +86,97 @@ final class TestArchives {
 
   /** What a full read of an archive returned: every table's rows, and the trailer. */
   record Read(ArchiveHeader header, Map<String, List<Object[]>> rows, ArchiveTrailer trailer) {}
+
+  /**
+   * As {@link #readAll}, with every table's rows prepared on the decoding thread by {@link
+   * Objects}, which takes each row whose values are all of the five plain kinds except the rows
+   * {@code leave} picks (by their number in the table, from 0), and turns each into the objects the
+   * reader would have given.
+   */
+  static Read readAllPrepared(byte[] archive, java.util.function.LongPredicate leave) {
+    try (ArchiveReader r = PorterArchive.read(new ByteArrayInputStream(archive), "test archive")) {
+      Map<String, List<Object[]>> rows = new LinkedHashMap<>();
+      TableReader t;
+      while ((t = r.nextTable()) != null) {
+        Objects preparer = new Objects(leave);
+        if (!t.prepareWith(preparer)) {
+          throw new AssertionError("the reader did not take the preparer");
+        }
+        List<Object[]> list = new ArrayList<>();
+        RowPreparer.Batch b;
+        while ((b = t.nextBatch()) != null) {
+          list.addAll(((Objects.Batch) b).rows);
+        }
+        if (t.rowsRead() != list.size()) {
+          throw new AssertionError(t.rowsRead() + " rows read, " + list.size() + " in batches");
+        }
+        rows.put(t.entry().table().name(), list);
+      }
+      return new Read(r.header(), rows, r.trailer());
+    }
+  }
+
+  /** A preparer whose prepared rows are the objects a reader gives. */
+  static final class Objects implements RowPreparer {
+    private final java.util.function.LongPredicate leave;
+    private long seen;
+    long prepared;
+
+    Objects(java.util.function.LongPredicate leave) {
+      this.leave = leave;
+    }
+
+    @Override
+    public Batch newBatch() {
+      return new Batch();
+    }
+
+    final class Batch implements RowPreparer.Batch {
+      final List<Object[]> rows = new ArrayList<>();
+
+      @Override
+      public boolean add(RawRow row) {
+        if (leave.test(seen++)) {
+          return false;
+        }
+        Object[] values = new Object[row.size()];
+        for (int i = 0; i < values.length; i++) {
+          int off = row.offset(i);
+          int len = row.length(i);
+          switch (row.kind(i)) {
+            case RawRow.NULL -> values[i] = null;
+            case RawRow.INTEGER -> values[i] = row.integer(i);
+            case RawRow.REAL -> values[i] = row.real(i);
+            case RawRow.TEXT ->
+                values[i] =
+                    new String(row.array(), off, len, java.nio.charset.StandardCharsets.UTF_8);
+            case RawRow.BLOB -> values[i] = Arrays.copyOfRange(row.array(), off, off + len);
+            default -> {
+              return false;
+            }
+          }
+        }
+        rows.add(values);
+        prepared++;
+        return true;
+      }
+
+      @Override
+      public void addObjects(Object[] row) {
+        rows.add(row);
+      }
+
+      @Override
+      public int rows() {
+        return rows.size();
+      }
+
+      @Override
+      public long bytes() {
+        return 64L * rows.size();
+      }
+    }
+  }
 
   /** Reads everything, the way verify and import do: header, every row, then the trailer. */
   static Read readAll(byte[] archive) {

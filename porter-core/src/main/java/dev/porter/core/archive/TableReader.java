@@ -19,4 +19,21 @@ public interface TableReader {
    * reader may ignore it.
    */
   default void asciiTextAsBytes() {}
+
+  /**
+   * Asks for the rows prepared by {@code preparer} on the reader's decoding thread, read with
+   * {@link #nextBatch} instead of {@link #next}; false if this reader cannot (then nothing
+   * changes). Called before the first row is read.
+   */
+  default boolean prepareWith(RowPreparer preparer) {
+    return false;
+  }
+
+  /**
+   * The next batch of rows made by the preparer {@link #prepareWith} took, or null at the end of
+   * the member; {@link #rowsRead} counts the rows of the batches returned.
+   */
+  default RowPreparer.Batch nextBatch() {
+    throw new UnsupportedOperationException("rows are read with next()");
+  }
 }

@@ -20,6 +20,20 @@ public interface RowSink {
     return false;
   }
 
+  /**
+   * A preparer of this sink's rows, used on the archive reader's decoding thread, whose batches
+   * then come to {@link #accept(dev.porter.core.archive.RowPreparer.Batch)}; null (the default)
+   * when rows come as objects. Asked once, before the table's first row.
+   */
+  default dev.porter.core.archive.RowPreparer preparer() {
+    return null;
+  }
+
+  /** Takes a batch made by this sink's {@link #preparer()}, its rows in the table's order. */
+  default void accept(dev.porter.core.archive.RowPreparer.Batch batch) {
+    throw new UnsupportedOperationException("this sink prepares no rows");
+  }
+
   /** The conversions between kinds this loader made, e.g. "integer→boolean" → count. */
   default java.util.Map<String, Long> coercions() {
     return java.util.Map.of();

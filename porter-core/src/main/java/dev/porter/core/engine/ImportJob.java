@@ -7,6 +7,7 @@ import dev.porter.core.app.SchemaVersion;
 import dev.porter.core.app.SeedPolicy;
 import dev.porter.core.app.VersionProbe;
 import dev.porter.core.archive.ArchiveReader;
+import dev.porter.core.archive.RowPreparer;
 import dev.porter.core.archive.TableReader;
 import dev.porter.core.dialect.Baseline;
 import dev.porter.core.dialect.Check;
@@ -119,6 +120,21 @@ public final class ImportJob {
    * time per import).
    */
   private long pump(TableReader in, RowSink sink, boolean skipRowid) {
+    RowPreparer preparer = skipRowid ? null : sink.preparer();
+    if (preparer != null && in.prepareWith(preparer)) {
+      long n = 0;
+      RowPreparer.Batch b;
+      while ((b = in.nextBatch()) != null) {
+        long before = n / PROGRESS_EVERY;
+        n += b.rows(); // before the sink takes the batch, which it may empty for its next use
+        sink.accept(b);
+        long after = n / PROGRESS_EVERY;
+        if (after > before) {
+          progress.rows((after - before) * PROGRESS_EVERY);
+        }
+      }
+      return n;
+    }
     Object[] row;
     long n = 0;
     while ((row = in.next()) != null) {

@@ -1,5 +1,6 @@
 package dev.porter.core.sqlite;
 
+import dev.porter.core.archive.RawRow;
 import dev.porter.core.model.SqliteSchema;
 import java.io.Closeable;
 import java.io.IOException;
@@ -236,17 +237,36 @@ final class SqliteIndexPages {
      * or rowid out of range, or no room for a run in the temporary directory.
      */
     boolean add(Object[] row, long rowid) throws IOException {
+      Object v = row[plan.source()];
+      if (v == null) {
+        return add(RawRow.NULL, 0, rowid);
+      }
+      if (v instanceof Long || v instanceof Integer) {
+        return add(RawRow.INTEGER, ((Number) v).longValue(), rowid);
+      }
+      return add(RawRow.OTHER, 0, rowid);
+    }
+
+    /** Where the indexed column's value is in a row. */
+    int source() {
+      return plan.source();
+    }
+
+    /**
+     * As {@link #add(Object[], long)}, for the indexed value given by its kind ({@link
+     * RawRow#NULL}, {@link RawRow#INTEGER}, or any other) and, for an integer, its value.
+     */
+    boolean add(int kind, long value, long rowid) throws IOException {
       if (abandoned) {
         return false;
       }
-      Object v = row[plan.source()];
       long place;
-      if (v == null) {
+      if (kind == RawRow.NULL) {
         place = 0;
-      } else if ((v instanceof Long || v instanceof Integer)
-          && ((Number) v).longValue() >= Integer.MIN_VALUE
-          && ((Number) v).longValue() <= Integer.MAX_VALUE) {
-        place = ((Number) v).longValue() - Integer.MIN_VALUE + 1;
+      } else if (kind == RawRow.INTEGER
+          && value >= Integer.MIN_VALUE
+          && value <= Integer.MAX_VALUE) {
+        place = value - Integer.MIN_VALUE + 1;
       } else {
         close();
         return false;

@@ -1,5 +1,6 @@
 package dev.porter.core.sqlite;
 
+import dev.porter.core.archive.RawRow;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -261,6 +262,22 @@ final class SqliteKeySets {
           b.add((Integer) v);
         } else if (k != null || b.key) {
           b.drop(); // not an integer as bound, or a rowid SQLite would choose
+        }
+      }
+    }
+
+    /** As {@link #accept(Object[])}, for a row prepared on the decoding thread. */
+    void accept(SqlitePreparedRows rows, int r) {
+      for (int i = 0; i < columns.length; i++) {
+        Bits b = into[i];
+        if (b.lost) {
+          continue;
+        }
+        int k = rows.kind(r, columns[i]);
+        if (k == RawRow.INTEGER) {
+          b.add(rows.value(r, columns[i]));
+        } else if (k != RawRow.NULL || b.key) {
+          b.drop();
         }
       }
     }

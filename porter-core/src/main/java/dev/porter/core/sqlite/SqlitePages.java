@@ -244,6 +244,11 @@ final class SqlitePages implements Closeable {
 
     /** Adds a row; its rowid must be greater than the last one's. */
     void add(long rowid, byte[] record, int length) throws IOException {
+      add(rowid, record, 0, length);
+    }
+
+    /** Adds a row whose record is {@code record[offset, offset + length)}. */
+    void add(long rowid, byte[] record, int offset, int length) throws IOException {
       if (rows > 0 && rowid <= lastKey) {
         throw new IllegalArgumentException("rowids out of order: " + rowid + " after " + lastKey);
       }
@@ -261,11 +266,11 @@ final class SqlitePages implements Closeable {
       if (8 + 2 * (cells + 1) + size > contentStart) {
         flushLeaf();
       }
-      long overflow = local < length ? writeOverflow(record, local, length) : 0;
+      long overflow = local < length ? writeOverflow(record, offset + local, offset + length) : 0;
       contentStart -= size;
       int p = SqliteRecords.putVarint(leaf, contentStart, length);
       p = SqliteRecords.putVarint(leaf, p, rowid);
-      System.arraycopy(record, 0, leaf, p, local);
+      System.arraycopy(record, offset, leaf, p, local);
       p += local;
       if (overflow != 0) {
         putInt32(leaf, p, (int) overflow);

@@ -1,5 +1,6 @@
 package dev.porter.core.sqlite;
 
+import dev.porter.core.archive.RawRow;
 import dev.porter.core.model.Utf8Text;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -59,7 +60,12 @@ final class SqliteRecords {
 
   private final int[] serial;
   private final long[] integers;
+
+  /** A text or blob value's bytes: the array, where they start in it, how many. */
   private final byte[][] bytes;
+
+  private final int[] from;
+  private final int[] count;
   private byte[] out = new byte[256];
   private int length;
 
@@ -71,6 +77,8 @@ final class SqliteRecords {
     this.serial = new int[affinity.length];
     this.integers = new long[affinity.length];
     this.bytes = new byte[affinity.length][];
+    this.from = new int[affinity.length];
+    this.count = new int[affinity.length];
   }
 
   /** The last record encoded; valid until the next call of {@link #encode}. */
@@ -137,6 +145,8 @@ final class SqliteRecords {
             return false;
           }
           bytes[c] = b;
+          from[c] = 0;
+          count[c] = b.length;
           s = 13 + 2 * b.length;
         } else if (k == byte[].class) {
           byte[] b = (byte[]) v;
@@ -144,6 +154,8 @@ final class SqliteRecords {
             return false;
           }
           bytes[c] = b;
+          from[c] = 0;
+          count[c] = b.length;
           s = 12 + 2 * b.length;
         } else {
           return false;
@@ -153,6 +165,106 @@ final class SqliteRecords {
       header += s < 0x80 ? 1 : varintLength(s);
       body += bodyLength(s);
     }
+    return write(header, body);
+  }
+
+  /**
+   * Encodes one row read by an archive's decoding thread, as {@link #encode(Object[])} encodes the
+   * objects the same values decode to: the same decisions, value by value, and the same bytes.
+   */
+  boolean encode(RawRow row) {
+    int header = 0;
+    long body = 0;
+    for (int c = 0; c < source.length; c++) {
+      bytes[c] = null;
+      int s;
+      int i = source[c];
+      if (i < 0) {
+        s = 0; // the rowid alias
+      } else {
+        switch (row.kind(i)) {
+          case RawRow.NULL -> {
+            if (notNull[c]) {
+              return false;
+            }
+            s = 0;
+          }
+          case RawRow.INTEGER -> {
+            if (affinity[c] == Affinity.TEXT) {
+              return false;
+            }
+            long n = row.integer(i);
+            integers[c] = n;
+            s = integerType(n);
+          }
+          case RawRow.REAL -> {
+            double x = row.real(i);
+            if (Double.isNaN(x) || affinity[c] == Affinity.TEXT) {
+              return false;
+            }
+            long n = (long) x;
+            if (affinity[c].numeric() && x == n && n > Long.MIN_VALUE && n < Long.MAX_VALUE) {
+              integers[c] = n;
+              s = integerType(n);
+            } else {
+              integers[c] = Double.doubleToRawLongBits(x);
+              s = 7;
+            }
+          }
+          case RawRow.TEXT -> {
+            byte[] a = row.array();
+            int off = row.offset(i);
+            int len = row.length(i);
+            if (affinity[c].numeric() && mayBeNumber(a, off, len)) {
+              return false;
+            }
+            if (!ascii(a, off, len)) {
+              // as the object path: decoded (malformed bytes replaced), then encoded again
+              a = new String(a, off, len, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+              off = 0;
+              len = a.length;
+            }
+            if (len > MAX_VALUE_BYTES) {
+              return false;
+            }
+            bytes[c] = a;
+            from[c] = off;
+            count[c] = len;
+            s = 13 + 2 * len;
+          }
+          case RawRow.BLOB -> {
+            int len = row.length(i);
+            if (len > MAX_VALUE_BYTES) {
+              return false;
+            }
+            bytes[c] = row.array();
+            from[c] = row.offset(i);
+            count[c] = len;
+            s = 12 + 2 * len;
+          }
+          default -> {
+            return false;
+          }
+        }
+      }
+      serial[c] = s;
+      header += s < 0x80 ? 1 : varintLength(s);
+      body += bodyLength(s);
+    }
+    return write(header, body);
+  }
+
+  private static boolean ascii(byte[] a, int off, int len) {
+    for (int k = off, end = off + len; k < end; k++) {
+      if (a[k] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Writes the record of the serial types and values gathered; false if it would be too long. */
+  private boolean write(int header, long body) {
     int h = header + 1;
     while (varintLength(h) > h - header) {
       h = header + varintLength(h);
@@ -169,9 +281,8 @@ final class SqliteRecords {
     for (int c = 0; c < source.length; c++) {
       int s = serial[c];
       if (s >= 12) {
-        byte[] b = bytes[c];
-        System.arraycopy(b, 0, out, p, b.length);
-        p += b.length;
+        System.arraycopy(bytes[c], from[c], out, p, count[c]);
+        p += count[c];
         bytes[c] = null;
       } else {
         int n = bodyLength(s);
@@ -272,6 +383,47 @@ final class SqliteRecords {
         i++;
       }
       while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        i++;
+      }
+    }
+    return i == n;
+  }
+
+  /**
+   * {@link #mayBeNumber(String)} of the UTF-8 text in {@code a[off, off + len)}: the same answer,
+   * since every character the test takes is ASCII and a byte of any other character is not.
+   */
+  static boolean mayBeNumber(byte[] a, int off, int len) {
+    int n = off + len;
+    int i = off;
+    while (i < n && isSpace((char) a[i])) {
+      i++;
+    }
+    while (n > i && isSpace((char) a[n - 1])) {
+      n--;
+    }
+    if (i < n && (a[i] == '+' || a[i] == '-')) {
+      i++;
+    }
+    boolean digit = false;
+    while (i < n) {
+      byte c = a[i];
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c != '.') {
+        break;
+      }
+      i++;
+    }
+    if (!digit) {
+      return false;
+    }
+    if (i < n && (a[i] == 'e' || a[i] == 'E')) {
+      i++;
+      if (i < n && (a[i] == '+' || a[i] == '-')) {
+        i++;
+      }
+      while (i < n && a[i] >= '0' && a[i] <= '9') {
         i++;
       }
     }

@@ -3,6 +3,7 @@ package dev.porter.core.sqlite;
 import dev.porter.core.ErrorCategory;
 import dev.porter.core.PorterException;
 import dev.porter.core.app.VersionProbe;
+import dev.porter.core.archive.RowPreparer;
 import dev.porter.core.dialect.Baseline;
 import dev.porter.core.dialect.Check;
 import dev.porter.core.dialect.CommitResult;
@@ -722,6 +723,73 @@ final class SqliteTarget implements Target {
         throw Sqlite.failure(
             "cannot load table " + table.name() + " into the staging database for", target, e);
       }
+    }
+
+    /**
+     * Prepares the table's rows on the archive's decoding thread (ADR 0033); null, and rows come as
+     * objects, when they cannot be written as pages. The table's tree starts here, before its first
+     * row, so that a prepared row always has a tree to go to.
+     */
+    @Override
+    public RowPreparer preparer() {
+      if (rest != null || tree != null) {
+        return null;
+      }
+      try {
+        if (!start()) {
+          return null;
+        }
+      } catch (IOException e) {
+        throw failure(e);
+      } catch (SQLException e) {
+        throw Sqlite.failure(
+            "cannot load table " + table.name() + " into the staging database for", target, e);
+      }
+      return new SqlitePreparedRows.Preparer(
+          new SqliteRecords(shape.affinity(), shape.notNull(), source, pages.smallIntegers()),
+          rowidSource,
+          columns.size());
+    }
+
+    /**
+     * Writes a batch's prepared rows into the tree, as {@link #accept(Object[])} writes a row it
+     * encodes, and gives it each row that came as objects.
+     */
+    @Override
+    public void accept(RowPreparer.Batch batch) {
+      SqlitePreparedRows b = (SqlitePreparedRows) batch;
+      for (int r = 0, n = b.rows(); r < n; r++) {
+        Object[] row = b.objects(r);
+        if (row != null) {
+          accept(row);
+          continue;
+        }
+        if (rest != null || tree == null) {
+          // the preparer takes no row after one it left to this loader
+          throw new IllegalStateException("a prepared row after the table went on by INSERT");
+        }
+        long rowid = b.rowid(r);
+        try {
+          if (tracking != null) {
+            tracking.accept(b, r);
+          }
+          int start = b.start(r);
+          tree.add(rowid, b.records(), start, b.end(r) - start);
+          if (!indexes.isEmpty()) {
+            for (int i = indexes.size() - 1; i >= 0; i--) {
+              SqliteIndexPages.Collector c = indexes.get(i);
+              int at = c.source();
+              if (!c.add(b.kind(r, at), b.value(r, at), rowid)) {
+                indexes.remove(i);
+                collectors.remove(c);
+              }
+            }
+          }
+        } catch (IOException e) {
+          throw failure(e);
+        }
+      }
+      b.recycle();
     }
 
     /** Gives a written row's keys to its indexes; an index that cannot take one is dropped. */

@@ -151,7 +151,7 @@ class LoadKeySetsTest {
         for (Object[] r : rows) {
           Object[] full = Arrays.copyOf(r, columns.size());
           if (tracking != null) {
-            tracking.accept(full);
+            track(tracking, full);
           }
           for (int i = 0; i < full.length; i++) {
             Object v = full[i] instanceof BigDecimal d ? d.longValueExact() : full[i];
@@ -165,6 +165,11 @@ class LoadKeySetsTest {
       }
     }
     return sets.cleared();
+  }
+
+  /** Gives the sets a row as a loader that takes rows as objects does. */
+  void track(SqliteKeySets.Tracking tracking, Object[] row) {
+    tracking.accept(row);
   }
 
   private static List<String> columns(Connection c, String table) throws SQLException {

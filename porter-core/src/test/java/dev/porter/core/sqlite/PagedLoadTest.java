@@ -502,6 +502,34 @@ class PagedLoadTest {
     for (String s : new String[] {"", "0x1A", "12abc", "Inf", "-", ".", "2024-01-31", "e5"}) {
       assertFalse(SqliteRecords.mayBeNumber(s), s);
     }
+    // the test on UTF-8 bytes (rows prepared on the decoding thread) answers as the one on text
+    for (String s :
+        new String[] {
+          "12",
+          " 12 ",
+          "1e5",
+          "+.5",
+          "-3.25e-2",
+          "1.2.3",
+          "",
+          "0x1A",
+          "e5",
+          "12\u00e9",
+          "\u00e912",
+          "\u0661\u0662",
+          "12\u00a0",
+          "\u00a012",
+          "1e\u00b2",
+          "\t7\r\n",
+          "\uD83D\uDE00",
+          "1 2"
+        }) {
+      byte[] utf8 = ("x" + s + "y").getBytes(StandardCharsets.UTF_8);
+      assertEquals(
+          SqliteRecords.mayBeNumber(s),
+          SqliteRecords.mayBeNumber(utf8, 1, utf8.length - 2),
+          "[" + s + "]");
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -518,9 +546,7 @@ class PagedLoadTest {
       Map<String, Long> counts = new LinkedHashMap<>();
       for (Load l : loads) {
         RowSink sink = t.loader(def(l), l.columns(), LoadMode.INSERT);
-        for (Object[] row : l.rows()) {
-          sink.accept(row.clone());
-        }
+        feed(sink, l.rows());
         counts.put(l.table(), sink.finish());
       }
       t.finishBaseline(null, Map.of(), VersionProbe.userVersion(), "1");
@@ -529,6 +555,13 @@ class PagedLoadTest {
       return t;
     } finally {
       t.close();
+    }
+  }
+
+  /** Gives the loader its rows, as an import that reads them as objects does. */
+  void feed(RowSink sink, List<Object[]> rows) {
+    for (Object[] row : rows) {
+      sink.accept(row.clone());
     }
   }
 

@@ -52,8 +52,20 @@ final class AvroContainerReader {
   /** The end of the blocks, as an item of {@link #ahead}. */
   private static final Object END = new Object();
 
-  /** A decompressed block and its rows. */
-  private record Block(long rows, byte[] data) {}
+  /** A decompressed block: its rows, and its bytes, the first {@code length} of {@code data}. */
+  private record Block(long rows, byte[] data, int length) {}
+
+  /**
+   * Decompressed blocks the caller gave back ({@link #release}), for the thread reading ahead to
+   * fill again: at scale 10 of the benchmark 1.1 GB of arrays otherwise, each zeroed by the JVM
+   * before zstd writes it.
+   */
+  private final java.util.Queue<byte[]> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** A block larger than this (grown for one very large row) is not kept. */
+  private static final int SPARE_MAX = 4 << 20;
+
+  private int blockLength;
 
   /** Reads the header; {@code in} is left at the first block. */
   AvroContainerReader(InputStream in) throws IOException {
@@ -108,7 +120,7 @@ final class AvroContainerReader {
       if (raw == null) {
         return false;
       }
-      decoder = DecoderFactory.get().binaryDecoder(raw, 0, raw.length, decoder);
+      decoder = DecoderFactory.get().binaryDecoder(raw, 0, blockLength, decoder);
       started = true;
       rowsLeft = blockRows;
     }
@@ -117,9 +129,9 @@ final class AvroContainerReader {
   }
 
   /**
-   * Moves to the next block and returns its decompressed rows, {@link #blockRows()} of them, to be
-   * decoded by the caller; null at the end of the file. Not mixed with {@link #nextRow()}: a reader
-   * is read one way or the other.
+   * Moves to the next block and returns its decompressed rows, {@link #blockRows()} of them in its
+   * first {@link #blockLength()} bytes, to be decoded by the caller; null at the end of the file.
+   * Not mixed with {@link #nextRow()}: a reader is read one way or the other.
    */
   byte[] nextBlock() throws IOException {
     Block b = ahead != null ? takeBlock() : readBlock();
@@ -127,7 +139,23 @@ final class AvroContainerReader {
       return null;
     }
     blockRows = b.rows(); // set here, on the caller's thread: the reader's is ahead
+    blockLength = b.length();
     return b.data();
+  }
+
+  /** The bytes of the block {@link #nextBlock()} returned last. */
+  int blockLength() {
+    return blockLength;
+  }
+
+  /**
+   * Gives back a block {@link #nextBlock()} returned, which the caller no longer reads (nothing it
+   * decoded refers to its bytes): the thread reading ahead may fill it again.
+   */
+  void release(byte[] block) {
+    if (ahead != null && block.length <= SPARE_MAX && spare.size() < 2) {
+      spare.offer(block);
+    }
   }
 
   /** The next block, read and decompressed on the calling thread; null at the end of the file. */
@@ -147,7 +175,7 @@ final class AvroContainerReader {
     if (!Arrays.equals(readFully(16), sync)) {
       throw new IOException("Avro sync marker mismatch after a block");
     }
-    return new Block(count, decompress(data));
+    return decompress(count, data);
   }
 
   /**
@@ -257,36 +285,42 @@ final class AvroContainerReader {
     return decoder;
   }
 
-  private byte[] decompress(byte[] data) throws IOException {
+  private Block decompress(long count, byte[] data) throws IOException {
     switch (codec) {
       case "null":
-        return data;
+        return new Block(count, data, data.length);
       case "zstandard":
         {
           long n = Zstd.getFrameContentSize(data);
           if (n >= 0 && n <= Math.min(ONE_SHOT, maxBlock)) {
-            byte[] out = new byte[(int) n];
-            long got = Zstd.decompressByteArray(out, 0, out.length, data, 0, data.length);
+            byte[] out = spare.poll();
+            if (out == null || out.length < n) {
+              // room for the next blocks, a little larger or smaller, to be decompressed into it
+              out = new byte[(int) Math.min(ONE_SHOT, n + (n >> 3))];
+            }
+            long got = Zstd.decompressByteArray(out, 0, (int) n, data, 0, data.length);
             if (Zstd.isError(got)) {
               throw new IOException("zstd: " + Zstd.getErrorName(got));
             }
             if (got != n) {
               throw new IOException("zstd: " + got + " bytes, the frame declares " + n);
             }
-            return out;
+            return new Block(count, out, (int) n);
           }
           if (n > maxBlock) {
             throw tooLarge(n);
           }
           try (InputStream z = new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(data))) {
-            return readAll(z);
+            byte[] all = readAll(z);
+            return new Block(count, all, all.length);
           }
         }
       case "deflate":
         {
           Inflater inflater = new Inflater(true); // Avro's deflate: raw, without zlib's wrapper
           try (InputStream z = new InflaterInputStream(new ByteArrayInputStream(data), inflater)) {
-            return readAll(z); // a cut stream ends in an EOFException
+            byte[] all = readAll(z); // a cut stream ends in an EOFException
+            return new Block(count, all, all.length);
           } finally {
             inflater.end();
           }

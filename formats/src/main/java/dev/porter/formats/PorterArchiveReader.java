@@ -442,6 +442,10 @@ final class PorterArchiveReader implements ArchiveReader {
 
     private RowPreparer preparer;
     private RowDatumReader.Raw raw;
+
+    /** The block {@link #raw} reads, given back to the reader once the next one is taken. */
+    private byte[] previous;
+
     private long blockLeft;
     private boolean blockStarted;
 
@@ -489,11 +493,15 @@ final class PorterArchiveReader implements ArchiveReader {
             throw new IOException("an Avro block holds bytes after its last row");
           }
           byte[] block = avro.nextBlock();
+          if (previous != null) {
+            avro.release(previous); // its prepared rows are copied, its others decoded
+          }
+          previous = block;
           if (block == null) {
             exhausted = true;
             break;
           }
-          raw.block(block);
+          raw.block(block, avro.blockLength());
           blockStarted = true;
           blockLeft = avro.blockRows();
           continue;

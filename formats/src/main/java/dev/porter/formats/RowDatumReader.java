@@ -138,12 +138,14 @@ final class RowDatumReader {
     private final int[] offset = new int[kinds.length];
     private final int[] length = new int[kinds.length];
     private byte[] a = new byte[0];
+    private int end;
     private int pos;
     private BinaryDecoder objects;
 
-    /** Reads rows from {@code block}, from its start. */
-    void block(byte[] block) {
+    /** Reads rows from the first {@code length} bytes of {@code block}, from its start. */
+    void block(byte[] block, int length) {
       a = block;
+      end = length;
       pos = 0;
     }
 
@@ -154,7 +156,7 @@ final class RowDatumReader {
 
     /** Whether every byte of the block has been read. */
     boolean atEnd() {
-      return pos == a.length;
+      return pos == end;
     }
 
     /** Reads the row at {@link #position()} and moves past it. */
@@ -209,7 +211,7 @@ final class RowDatumReader {
 
     /** The row that starts at {@code start}, decoded into objects as {@link #read} decodes it. */
     Object[] objects(int start) throws IOException {
-      objects = DecoderFactory.get().binaryDecoder(a, start, a.length - start, objects);
+      objects = DecoderFactory.get().binaryDecoder(a, start, end - start, objects);
       return read(objects);
     }
 
@@ -226,7 +228,7 @@ final class RowDatumReader {
     }
 
     private void need(long n) throws EOFException {
-      if (n > a.length - pos) {
+      if (n > end - pos) {
         throw new EOFException("an Avro value runs past the end of its block");
       }
     }

@@ -218,7 +218,7 @@ final class SqliteRecords {
             if (affinity[c].numeric() && mayBeNumber(a, off, len)) {
               return false;
             }
-            if (!ascii(a, off, len)) {
+            if (!SqliteTableScan.ascii(a, off, len)) {
               // as the object path: decoded (malformed bytes replaced), then encoded again
               a = new String(a, off, len, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
               off = 0;
@@ -252,15 +252,6 @@ final class SqliteRecords {
       body += bodyLength(s);
     }
     return write(header, body);
-  }
-
-  private static boolean ascii(byte[] a, int off, int len) {
-    for (int k = off, end = off + len; k < end; k++) {
-      if (a[k] < 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Writes the record of the serial types and values gathered; false if it would be too long. */

@@ -344,40 +344,10 @@ final class SqliteRecords {
    * SQLite, which decides.
    */
   static boolean mayBeNumber(String s) {
-    int n = s.length();
-    int i = 0;
-    while (i < n && isSpace(s.charAt(i))) {
-      i++;
-    }
-    while (n > i && isSpace(s.charAt(n - 1))) {
-      n--;
-    }
-    if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-      i++;
-    }
-    boolean digit = false;
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c >= '0' && c <= '9') {
-        digit = true;
-      } else if (c != '.') {
-        break;
-      }
-      i++;
-    }
-    if (!digit) {
-      return false;
-    }
-    if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-      i++;
-      if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-        i++;
-      }
-      while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-        i++;
-      }
-    }
-    return i == n;
+    // every character the test takes is ASCII, and ISO-8859-1 turns any other into a byte it
+    // does not take (a high byte, or '?')
+    byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+    return mayBeNumber(b, 0, b.length);
   }
 
   /**

@@ -109,30 +109,11 @@ final class SqliteRecords {
         // (docs/benchmarks.md, thirteenth session). All five classes are final.
         Class<?> k = v == null ? null : v.getClass();
         if (k == null) {
-          if (notNull[c]) {
-            return false;
-          }
-          s = 0;
+          s = nullType(c);
         } else if (k == Long.class || k == Integer.class) {
-          if (affinity[c] == Affinity.TEXT) {
-            return false;
-          }
-          long n = ((Number) v).longValue();
-          integers[c] = n;
-          s = integerType(n);
+          s = integerType(c, ((Number) v).longValue());
         } else if (k == Double.class) {
-          double x = (Double) v;
-          if (Double.isNaN(x) || affinity[c] == Affinity.TEXT) {
-            return false;
-          }
-          long n = (long) x;
-          if (affinity[c].numeric() && x == n && n > Long.MIN_VALUE && n < Long.MAX_VALUE) {
-            integers[c] = n; // as SQLite's numeric affinities store it
-            s = integerType(n);
-          } else {
-            integers[c] = Double.doubleToRawLongBits(x);
-            s = 7;
-          }
+          s = realType(c, (Double) v);
         } else if (k == String.class || k == Utf8Text.class) {
           if (affinity[c].numeric() && mayBeNumber(v.toString())) {
             return false;
@@ -141,23 +122,14 @@ final class SqliteRecords {
               k == String.class
                   ? ((String) v).getBytes(StandardCharsets.UTF_8)
                   : ((Utf8Text) v).utf8(); // ASCII, as the archive reader hands it out
-          if (b.length > MAX_VALUE_BYTES) {
-            return false;
-          }
-          bytes[c] = b;
-          from[c] = 0;
-          count[c] = b.length;
-          s = 13 + 2 * b.length;
+          s = bytesType(c, b, 0, b.length, 13);
         } else if (k == byte[].class) {
           byte[] b = (byte[]) v;
-          if (b.length > MAX_VALUE_BYTES) {
-            return false;
-          }
-          bytes[c] = b;
-          from[c] = 0;
-          count[c] = b.length;
-          s = 12 + 2 * b.length;
+          s = bytesType(c, b, 0, b.length, 12);
         } else {
+          return false;
+        }
+        if (s < 0) {
           return false;
         }
       }
@@ -183,34 +155,9 @@ final class SqliteRecords {
         s = 0; // the rowid alias
       } else {
         switch (row.kind(i)) {
-          case RawRow.NULL -> {
-            if (notNull[c]) {
-              return false;
-            }
-            s = 0;
-          }
-          case RawRow.INTEGER -> {
-            if (affinity[c] == Affinity.TEXT) {
-              return false;
-            }
-            long n = row.integer(i);
-            integers[c] = n;
-            s = integerType(n);
-          }
-          case RawRow.REAL -> {
-            double x = row.real(i);
-            if (Double.isNaN(x) || affinity[c] == Affinity.TEXT) {
-              return false;
-            }
-            long n = (long) x;
-            if (affinity[c].numeric() && x == n && n > Long.MIN_VALUE && n < Long.MAX_VALUE) {
-              integers[c] = n;
-              s = integerType(n);
-            } else {
-              integers[c] = Double.doubleToRawLongBits(x);
-              s = 7;
-            }
-          }
+          case RawRow.NULL -> s = nullType(c);
+          case RawRow.INTEGER -> s = integerType(c, row.integer(i));
+          case RawRow.REAL -> s = realType(c, row.real(i));
           case RawRow.TEXT -> {
             byte[] a = row.array();
             int off = row.offset(i);
@@ -224,27 +171,13 @@ final class SqliteRecords {
               off = 0;
               len = a.length;
             }
-            if (len > MAX_VALUE_BYTES) {
-              return false;
-            }
-            bytes[c] = a;
-            from[c] = off;
-            count[c] = len;
-            s = 13 + 2 * len;
+            s = bytesType(c, a, off, len, 13);
           }
-          case RawRow.BLOB -> {
-            int len = row.length(i);
-            if (len > MAX_VALUE_BYTES) {
-              return false;
-            }
-            bytes[c] = row.array();
-            from[c] = row.offset(i);
-            count[c] = len;
-            s = 12 + 2 * len;
-          }
-          default -> {
-            return false;
-          }
+          case RawRow.BLOB -> s = bytesType(c, row.array(), row.offset(i), row.length(i), 12);
+          default -> s = -1;
+        }
+        if (s < 0) {
+          return false;
         }
       }
       serial[c] = s;
@@ -252,6 +185,51 @@ final class SqliteRecords {
       body += bodyLength(s);
     }
     return write(header, body);
+  }
+
+  /** Column {@code c}'s serial type for a NULL; -1 in a NOT NULL column. */
+  private int nullType(int c) {
+    return notNull[c] ? -1 : 0;
+  }
+
+  /** Column {@code c}'s serial type for an integer, its value kept; -1 in a TEXT column. */
+  private int integerType(int c, long n) {
+    if (affinity[c] == Affinity.TEXT) {
+      return -1;
+    }
+    integers[c] = n;
+    return integerType(n);
+  }
+
+  /**
+   * Column {@code c}'s serial type for a real, its value kept: an integer where SQLite's numeric
+   * affinities store it as one; -1 for a NaN or in a TEXT column.
+   */
+  private int realType(int c, double x) {
+    if (Double.isNaN(x) || affinity[c] == Affinity.TEXT) {
+      return -1;
+    }
+    long n = (long) x;
+    if (affinity[c].numeric() && x == n && n > Long.MIN_VALUE && n < Long.MAX_VALUE) {
+      integers[c] = n; // as SQLite's numeric affinities store it
+      return integerType(n);
+    }
+    integers[c] = Double.doubleToRawLongBits(x);
+    return 7;
+  }
+
+  /**
+   * Column {@code c}'s serial type for text ({@code base} 13) or a blob (12) of {@code a[off, off +
+   * len)}, its bytes kept; -1 past {@link #MAX_VALUE_BYTES}.
+   */
+  private int bytesType(int c, byte[] a, int off, int len, int base) {
+    if (len > MAX_VALUE_BYTES) {
+      return -1;
+    }
+    bytes[c] = a;
+    from[c] = off;
+    count[c] = len;
+    return base + 2 * len;
   }
 
   /** Writes the record of the serial types and values gathered; false if it would be too long. */

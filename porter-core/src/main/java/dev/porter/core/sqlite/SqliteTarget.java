@@ -776,14 +776,7 @@ final class SqliteTarget implements Target {
           int start = b.start(r);
           tree.add(rowid, b.records(), start, b.end(r) - start);
           if (!indexes.isEmpty()) {
-            for (int i = indexes.size() - 1; i >= 0; i--) {
-              SqliteIndexPages.Collector c = indexes.get(i);
-              int at = c.source();
-              if (!c.add(b.kind(r, at), b.value(r, at), rowid)) {
-                indexes.remove(i);
-                collectors.remove(c);
-              }
-            }
+            gather(b, r, rowid);
           }
         } catch (IOException e) {
           throw failure(e);
@@ -795,12 +788,25 @@ final class SqliteTarget implements Target {
     /** Gives a written row's keys to its indexes; an index that cannot take one is dropped. */
     private void gather(Object[] row, long rowid) throws IOException {
       for (int i = indexes.size() - 1; i >= 0; i--) {
-        SqliteIndexPages.Collector c = indexes.get(i);
-        if (!c.add(row, rowid)) {
-          indexes.remove(i);
-          collectors.remove(c);
+        if (!indexes.get(i).add(row, rowid)) {
+          dropIndex(i);
         }
       }
+    }
+
+    /** As {@link #gather(Object[], long)}, for row {@code r} of a prepared batch. */
+    private void gather(SqlitePreparedRows b, int r, long rowid) throws IOException {
+      for (int i = indexes.size() - 1; i >= 0; i--) {
+        int at = indexes.get(i).source();
+        if (!indexes.get(i).add(b.kind(r, at), b.value(r, at), rowid)) {
+          dropIndex(i);
+        }
+      }
+    }
+
+    /** Leaves index {@code i} of the table to CREATE INDEX. */
+    private void dropIndex(int i) {
+      collectors.remove(indexes.remove(i));
     }
 
     /** Leaves the table's indexes to CREATE INDEX: the rows are no longer all written here. */

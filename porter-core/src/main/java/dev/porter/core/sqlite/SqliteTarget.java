@@ -122,6 +122,16 @@ final class SqliteTarget implements Target {
    */
   private Map<String, List<SqliteSchema.MasterEntry>> plannedIndexes;
 
+  /**
+   * A release's baseline's own CREATE INDEX statements by table (folded name), in the baseline's
+   * order, for an import into that baseline; null for other imports. Those its tables' rows may
+   * write as pages are dropped before the load and come back at its end (ADR 0029, amended).
+   */
+  private Map<String, List<SqliteSchema.MasterEntry>> baselineIndexes;
+
+  /** The baseline's indexes dropped for their tables' pages, in the baseline's order. */
+  private final List<SqliteSchema.MasterEntry> droppedIndexes = new ArrayList<>();
+
   /** Indexes written as pages (folded name), with their root pages, to enter in sqlite_master. */
   private final Map<String, Long> indexesAsPages = new HashMap<>();
 
@@ -349,6 +359,20 @@ final class SqliteTarget implements Target {
       for (String[] t : baselineTriggers) {
         Sqlite.exec(conn(), "DROP TRIGGER main." + Sqlite.quote(t[0]));
       }
+      baselineIndexes = new HashMap<>();
+      try (Statement st = conn().createStatement();
+          ResultSet r =
+              st.executeQuery(
+                  "SELECT name, tbl_name, sql FROM main.sqlite_master"
+                      + " WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid")) {
+        while (r.next()) {
+          baselineIndexes
+              .computeIfAbsent(SqliteChecks.fold(r.getString(2)), k -> new ArrayList<>())
+              .add(
+                  new SqliteSchema.MasterEntry(
+                      "index", r.getString(1), r.getString(2), r.getString(3)));
+        }
+      }
       conn().setAutoCommit(false);
       return b;
     } catch (SQLException e) {
@@ -443,12 +467,14 @@ final class SqliteTarget implements Target {
     SqliteKeySets.Tracking tracking =
         keySets.track(table.name(), shape.definition(), columns, true);
     List<SqliteIndexPages.Collector> indexes = new ArrayList<>();
-    if (plannedIndexes != null) {
-      List<SqliteIndexPages.Plan> plans =
-          SqliteIndexPages.plans(
-              shape,
-              source,
-              plannedIndexes.getOrDefault(SqliteChecks.fold(table.name()), List.of()));
+    if (plannedIndexes != null || (baselineIndexes != null && conn != null)) {
+      List<SqliteSchema.MasterEntry> candidates =
+          (plannedIndexes != null ? plannedIndexes : baselineIndexes)
+              .getOrDefault(SqliteChecks.fold(table.name()), List.of());
+      List<SqliteIndexPages.Plan> plans = SqliteIndexPages.plans(shape, source, candidates);
+      if (plannedIndexes == null) {
+        plans = dropForPages(plans, candidates);
+      }
       for (SqliteIndexPages.Plan plan : plans) {
         SqliteIndexPages.Collector c =
             new SqliteIndexPages.Collector(
@@ -465,6 +491,49 @@ final class SqliteTarget implements Target {
         shape.rowidSource(columns, table.rowidColumn()),
         tracking,
         indexes);
+  }
+
+  /**
+   * Of a baseline table's indexes that its rows could write as pages, drops those that are not
+   * UNIQUE, which {@link #restoreBaselineIndexes} enters again with their pages, or creates again
+   * where the pages were not written. A UNIQUE one stays, rebuilt after the rows, so that a
+   * repeated key is refused naming its row ({@code PagedLoader.reindex}). The connection is open:
+   * the baseline's loaders are all made before the first row.
+   */
+  private List<SqliteIndexPages.Plan> dropForPages(
+      List<SqliteIndexPages.Plan> plans, List<SqliteSchema.MasterEntry> candidates)
+      throws SQLException {
+    List<SqliteIndexPages.Plan> kept = new ArrayList<>();
+    for (SqliteIndexPages.Plan plan : plans) {
+      if (plan.unique()) {
+        continue;
+      }
+      for (SqliteSchema.MasterEntry m : candidates) {
+        if (m.name().equals(plan.index())) {
+          Sqlite.exec(conn(), "DROP INDEX main." + Sqlite.quote(m.name()));
+          droppedIndexes.add(m);
+          kept.add(plan);
+        }
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * The baseline's indexes dropped by {@link #dropForPages}, back in sqlite_master in the
+   * baseline's order: with the pages written for them, or by CREATE INDEX where the rows did not
+   * all come as pages (or none came).
+   */
+  private void restoreBaselineIndexes() throws SQLException {
+    for (SqliteSchema.MasterEntry m : droppedIndexes) {
+      Long root = indexesAsPages.get(SqliteChecks.fold(m.name()));
+      if (root != null) {
+        SqliteIndexPages.enter(conn(), m, root);
+      } else {
+        execDdl("index " + m.name(), m.sql());
+      }
+    }
+    droppedIndexes.clear();
   }
 
   /**
@@ -1521,6 +1590,7 @@ final class SqliteTarget implements Target {
   public void finishBaseline(
       String afterLoadSql, Map<String, Long> sequenceFloors, VersionProbe probe, String version) {
     try {
+      restoreBaselineIndexes();
       for (String[] t : baselineTriggers) {
         execDdl("trigger " + t[0], t[1]);
       }

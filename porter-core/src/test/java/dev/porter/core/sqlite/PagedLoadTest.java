@@ -465,6 +465,66 @@ class PagedLoadTest {
   }
 
   @Test
+  void aBaselinesOwnIntegerIndexesAreWrittenAsPagesAndComeBack() throws Exception {
+    // ADR 0029, amended: an import into a release's baseline drops the indexes its rows can write
+    // as pages and enters them again at the end; the others stay, or are created again
+    String ddl =
+        "CREATE TABLE p (id INTEGER PRIMARY KEY, n TEXT);"
+            + "CREATE INDEX p_n ON p (n);"
+            + "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER, u INTEGER, t TEXT);"
+            + "CREATE INDEX c_p ON c (p_id);"
+            + "CREATE UNIQUE INDEX c_u ON c (u);"
+            + "CREATE TABLE z (id INTEGER PRIMARY KEY, v INTEGER);"
+            + "CREATE INDEX z_v ON z (v);";
+    SplittableRandom r = new SplittableRandom(11);
+    List<Object[]> p = new ArrayList<>();
+    for (long k = 1; k <= 200; k++) {
+      p.add(new Object[] {k, "n" + k % 7});
+    }
+    List<Object[]> c = new ArrayList<>();
+    for (long k = 1; k <= 3000; k++) {
+      Long parent = r.nextInt(10) == 0 ? null : (long) r.nextInt(1, 201);
+      c.add(new Object[] {k, parent, k * 3, "t" + k % 5});
+    }
+    List<Load> loads =
+        List.of(
+            new Load("p", List.of("id", "n"), null, p),
+            new Load("c", List.of("id", "p_id", "u", "t"), null, c),
+            new Load("z", List.of("id", "v"), null, List.of()));
+    SqliteTarget t = SqliteTarget.open(target(), TargetOptions.of(ImportMode.NEW), false);
+    try {
+      t.createBaseline(ddl);
+      // as a transform chain does: every loader first
+      List<RowSink> sinks = new ArrayList<>();
+      for (Load l : loads) {
+        sinks.add(t.loader(def(l), l.columns(), LoadMode.INSERT));
+      }
+      Map<String, Long> counts = new LinkedHashMap<>();
+      for (int i = 0; i < loads.size(); i++) {
+        feed(sinks.get(i), loads.get(i).rows());
+        counts.put(loads.get(i).table(), sinks.get(i).finish());
+      }
+      t.finishBaseline(null, Map.of(), VersionProbe.userVersion(), "1");
+      t.verify(counts);
+      t.commit();
+    } finally {
+      t.close();
+    }
+    // text (p_n) and UNIQUE (c_u) stay with SQLite; z_v has no rows, so CREATE INDEX makes it
+    assertEquals(java.util.Set.of("c_p"), t.indexesAsPages());
+    assertEquals(dump(reference(ddl, loads)), dump(target()));
+    String indexes = "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'";
+    assertEquals(
+        query(dir.resolve("inserted.db"), indexes + " ORDER BY name"),
+        query(target(), indexes + " ORDER BY name"));
+    // the index written as pages is the one SQLite uses, and holds every row's key
+    assertEquals(
+        query(dir.resolve("inserted.db"), "SELECT p_id, id FROM c INDEXED BY c_p WHERE p_id > 150"),
+        query(target(), "SELECT p_id, id FROM c INDEXED BY c_p WHERE p_id > 150"));
+    assertEquals("0", query(target(), "PRAGMA freelist_count"));
+  }
+
+  @Test
   void varintsHaveTheLengthTheyAreWrittenIn() {
     long[] values = {
       0,

@@ -495,10 +495,10 @@ final class SqliteTarget implements Target {
 
   /**
    * Of a baseline table's indexes that its rows could write as pages, drops those that are not
-   * UNIQUE, which {@link #restoreBaselineIndexes} enters again with their pages, or creates again
-   * where the pages were not written. A UNIQUE one stays, rebuilt after the rows, so that a
-   * repeated key is refused naming its row ({@code PagedLoader.reindex}). The connection is open:
-   * the baseline's loaders are all made before the first row.
+   * UNIQUE, which {@link #buildAfterLoad} enters again with their pages, or creates again where the
+   * pages were not written. A UNIQUE one stays, rebuilt after the rows, so that a repeated key is
+   * refused naming its row ({@code PagedLoader.reindex}). The connection is open: the baseline's
+   * loaders are all made before the first row.
    */
   private List<SqliteIndexPages.Plan> dropForPages(
       List<SqliteIndexPages.Plan> plans, List<SqliteSchema.MasterEntry> candidates)
@@ -517,23 +517,6 @@ final class SqliteTarget implements Target {
       }
     }
     return kept;
-  }
-
-  /**
-   * The baseline's indexes dropped by {@link #dropForPages}, back in sqlite_master in the
-   * baseline's order: with the pages written for them, or by CREATE INDEX where the rows did not
-   * all come as pages (or none came).
-   */
-  private void restoreBaselineIndexes() throws SQLException {
-    for (SqliteSchema.MasterEntry m : droppedIndexes) {
-      Long root = indexesAsPages.get(SqliteChecks.fold(m.name()));
-      if (root != null) {
-        SqliteIndexPages.enter(conn(), m, root);
-      } else {
-        execDdl("index " + m.name(), m.sql());
-      }
-    }
-    droppedIndexes.clear();
   }
 
   /**
@@ -1503,66 +1486,16 @@ final class SqliteTarget implements Target {
       return;
     }
     try {
-      // Indexes after the rows (faster), triggers too (so they never fire for loaded rows).
-      Map<String, Integer> indexesToBuild = new HashMap<>();
-      boolean anyToBuild = false;
+      // Indexes after the rows (faster), triggers too (so they never fire for loaded rows); views,
+      // indexes and triggers in the source's order, so that sqlite_master is the source's (every
+      // row is in: no trigger fires for them, and none of these statements adds a row).
+      List<SqliteSchema.MasterEntry> after = new ArrayList<>();
       for (SqliteSchema.MasterEntry m : s.master()) {
-        if (m.type().equals("index") && m.sql() != null) {
-          indexesToBuild.merge(SqliteChecks.fold(m.tblName()), 1, Integer::sum);
-          anyToBuild |= !indexesAsPages.containsKey(SqliteChecks.fold(m.name()));
+        if (m.sql() != null && List.of("index", "view", "trigger").contains(m.type())) {
+          after.add(m);
         }
       }
-      // The indexes of tables written as pages that SQLite rebuilds (UNIQUE constraints): those
-      // the tables have when the connection opens, rebuilt once the checks of the others run.
-      reindexLater = true;
-      try {
-        conn();
-      } finally {
-        reindexLater = false;
-      }
-      // A rebuild counts as one more index to build for its table, which waits for it.
-      Map<PagedLoader, List<String>> rebuilds = new java.util.LinkedHashMap<>();
-      for (PagedLoader p : toReindex) {
-        rebuilds.put(p, indexesOf(conn(), p.table.name()));
-        indexesToBuild.merge(SqliteChecks.fold(p.table.name()), 1, Integer::sum);
-      }
-      toReindex.clear();
-      anyToBuild |= !rebuilds.isEmpty();
-      List<String> tables = anyToBuild ? startChecksBesideIndexes() : null;
-      boolean checksBeside = tables != null;
-      if (checksBeside) {
-        for (String table : tables) {
-          if (!indexesToBuild.containsKey(SqliteChecks.fold(table))) {
-            releaseCheck(table);
-          }
-        }
-      }
-      // Indexes, views and triggers in the source's order, so that sqlite_master is the source's
-      // (every row is in: no trigger fires for them, and none of these statements adds a row);
-      // an index written as pages enters sqlite_master at its turn.
-      for (SqliteSchema.MasterEntry m : s.master()) {
-        String type = m.type();
-        if (m.sql() != null && List.of("index", "view", "trigger").contains(type)) {
-          Long root = type.equals("index") ? indexesAsPages.get(SqliteChecks.fold(m.name())) : null;
-          if (root != null) {
-            SqliteIndexPages.enter(conn(), m, root);
-          } else {
-            execDdl(type + " " + m.name(), m.sql());
-          }
-          if (checksBeside
-              && type.equals("index")
-              && indexesToBuild.merge(SqliteChecks.fold(m.tblName()), -1, Integer::sum) == 0) {
-            releaseCheck(m.tblName()); // committed: each statement is its own transaction
-          }
-        }
-      }
-      for (Map.Entry<PagedLoader, List<String>> r : rebuilds.entrySet()) {
-        String table = r.getKey().table.name();
-        r.getKey().reindex(conn(), r.getValue());
-        if (checksBeside && indexesToBuild.merge(SqliteChecks.fold(table), -1, Integer::sum) == 0) {
-          releaseCheck(table);
-        }
-      }
+      buildAfterLoad(after, true);
       if (!s.sequences().isEmpty()) {
         Sqlite.exec(conn(), "DELETE FROM main.sqlite_sequence");
         try (PreparedStatement ps =
@@ -1590,7 +1523,10 @@ final class SqliteTarget implements Target {
   public void finishBaseline(
       String afterLoadSql, Map<String, Long> sequenceFloors, VersionProbe probe, String version) {
     try {
-      restoreBaselineIndexes();
+      // the checks wait for the index builds: started beside them (ADR 0028), they gained nothing
+      // here (docs/benchmarks.md, eighteenth session)
+      buildAfterLoad(droppedIndexes, false);
+      droppedIndexes.clear();
       for (String[] t : baselineTriggers) {
         execDdl("trigger " + t[0], t[1]);
       }
@@ -1634,6 +1570,72 @@ final class SqliteTarget implements Target {
       complete();
     } catch (SQLException e) {
       throw Sqlite.failure("cannot complete the staging database for", target, e);
+    }
+  }
+
+  /**
+   * Makes what a load leaves to its end: {@code entries} (indexes, views, triggers) in their order,
+   * an index written as pages entered with its root page at its turn and anything else made by its
+   * SQL; then the indexes SQLite rebuilds for tables written as pages (a plain restore's UNIQUE
+   * constraints', a baseline's indexes that stayed). Where {@code checksMayStart} (a plain restore:
+   * no row changes after this) and an index is left to build, the second connection of the checks
+   * starts first, and each table goes to it once its indexes are complete (ADR 0028).
+   */
+  private void buildAfterLoad(List<SqliteSchema.MasterEntry> entries, boolean checksMayStart)
+      throws SQLException {
+    Map<String, Integer> indexesToBuild = new HashMap<>();
+    boolean anyToBuild = false;
+    for (SqliteSchema.MasterEntry m : entries) {
+      if (m.type().equals("index")) {
+        indexesToBuild.merge(SqliteChecks.fold(m.tblName()), 1, Integer::sum);
+        anyToBuild |= !indexesAsPages.containsKey(SqliteChecks.fold(m.name()));
+      }
+    }
+    // The indexes of tables written as pages that SQLite rebuilds (UNIQUE constraints): those
+    // the tables have when the connection opens, rebuilt once the checks of the others run.
+    reindexLater = true;
+    try {
+      conn();
+    } finally {
+      reindexLater = false;
+    }
+    // A rebuild counts as one more index to build for its table, which waits for it.
+    Map<PagedLoader, List<String>> rebuilds = new java.util.LinkedHashMap<>();
+    for (PagedLoader p : toReindex) {
+      rebuilds.put(p, indexesOf(conn(), p.table.name()));
+      indexesToBuild.merge(SqliteChecks.fold(p.table.name()), 1, Integer::sum);
+    }
+    toReindex.clear();
+    anyToBuild |= !rebuilds.isEmpty();
+    List<String> tables = checksMayStart && anyToBuild ? startChecksBesideIndexes() : null;
+    boolean checksBeside = tables != null;
+    if (checksBeside) {
+      for (String table : tables) {
+        if (!indexesToBuild.containsKey(SqliteChecks.fold(table))) {
+          releaseCheck(table);
+        }
+      }
+    }
+    for (SqliteSchema.MasterEntry m : entries) {
+      String type = m.type();
+      Long root = type.equals("index") ? indexesAsPages.get(SqliteChecks.fold(m.name())) : null;
+      if (root != null) {
+        SqliteIndexPages.enter(conn(), m, root);
+      } else {
+        execDdl(type + " " + m.name(), m.sql());
+      }
+      if (checksBeside
+          && type.equals("index")
+          && indexesToBuild.merge(SqliteChecks.fold(m.tblName()), -1, Integer::sum) == 0) {
+        releaseCheck(m.tblName()); // committed: each statement is its own transaction
+      }
+    }
+    for (Map.Entry<PagedLoader, List<String>> r : rebuilds.entrySet()) {
+      String table = r.getKey().table.name();
+      r.getKey().reindex(conn(), r.getValue());
+      if (checksBeside && indexesToBuild.merge(SqliteChecks.fold(table), -1, Integer::sum) == 0) {
+        releaseCheck(table);
+      }
     }
   }
 

@@ -16,6 +16,7 @@ import dev.porter.core.model.TableDef;
 import dev.porter.core.model.TableKind;
 import dev.porter.core.model.Utf8Text;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -464,18 +465,20 @@ class PagedLoadTest {
         query(target(), "SELECT name, seq FROM sqlite_sequence"));
   }
 
-  @Test
-  void aBaselinesOwnIntegerIndexesAreWrittenAsPagesAndComeBack() throws Exception {
-    // ADR 0029, amended: an import into a release's baseline drops the indexes its rows can write
-    // as pages and enters them again at the end; the others stay, or are created again
-    String ddl =
-        "CREATE TABLE p (id INTEGER PRIMARY KEY, n TEXT);"
-            + "CREATE INDEX p_n ON p (n);"
-            + "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER, u INTEGER, t TEXT);"
-            + "CREATE INDEX c_p ON c (p_id);"
-            + "CREATE UNIQUE INDEX c_u ON c (u);"
-            + "CREATE TABLE z (id INTEGER PRIMARY KEY, v INTEGER);"
-            + "CREATE INDEX z_v ON z (v);";
+  /**
+   * A baseline with an integer index its rows can write as pages, a text one, a UNIQUE one and one
+   * on a table without rows.
+   */
+  private static final String INDEXED_BASELINE =
+      "CREATE TABLE p (id INTEGER PRIMARY KEY, n TEXT);"
+          + "CREATE INDEX p_n ON p (n);"
+          + "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER, u INTEGER, t TEXT);"
+          + "CREATE INDEX c_p ON c (p_id);"
+          + "CREATE UNIQUE INDEX c_u ON c (u);"
+          + "CREATE TABLE z (id INTEGER PRIMARY KEY, v INTEGER);"
+          + "CREATE INDEX z_v ON z (v);";
+
+  private static List<Load> indexedBaselineRows() {
     SplittableRandom r = new SplittableRandom(11);
     List<Object[]> p = new ArrayList<>();
     for (long k = 1; k <= 200; k++) {
@@ -486,15 +489,18 @@ class PagedLoadTest {
       Long parent = r.nextInt(10) == 0 ? null : (long) r.nextInt(1, 201);
       c.add(new Object[] {k, parent, k * 3, "t" + k % 5});
     }
-    List<Load> loads =
-        List.of(
-            new Load("p", List.of("id", "n"), null, p),
-            new Load("c", List.of("id", "p_id", "u", "t"), null, c),
-            new Load("z", List.of("id", "v"), null, List.of()));
-    SqliteTarget t = SqliteTarget.open(target(), TargetOptions.of(ImportMode.NEW), false);
+    return List.of(
+        new Load("p", List.of("id", "n"), null, p),
+        new Load("c", List.of("id", "p_id", "u", "t"), null, c),
+        new Load("z", List.of("id", "v"), null, List.of()));
+  }
+
+  /** Imports {@code loads} into the baseline as a transform chain does: every loader first. */
+  private SqliteTarget loadTogether(
+      Path file, boolean parallel, String ddl, String afterLoad, List<Load> loads) {
+    SqliteTarget t = SqliteTarget.open(file, TargetOptions.of(ImportMode.NEW), parallel);
     try {
       t.createBaseline(ddl);
-      // as a transform chain does: every loader first
       List<RowSink> sinks = new ArrayList<>();
       for (Load l : loads) {
         sinks.add(t.loader(def(l), l.columns(), LoadMode.INSERT));
@@ -504,24 +510,61 @@ class PagedLoadTest {
         feed(sinks.get(i), loads.get(i).rows());
         counts.put(loads.get(i).table(), sinks.get(i).finish());
       }
-      t.finishBaseline(null, Map.of(), VersionProbe.userVersion(), "1");
+      t.finishBaseline(afterLoad, Map.of(), VersionProbe.userVersion(), "1");
       t.verify(counts);
       t.commit();
+      return t;
     } finally {
       t.close();
     }
-    // text (p_n) and UNIQUE (c_u) stay with SQLite; z_v has no rows, so CREATE INDEX makes it
+  }
+
+  @Test
+  void aBaselinesOwnIntegerIndexesAreWrittenAsPagesAndComeBack() throws Exception {
+    // ADR 0029, amended: an import into a release's baseline drops the indexes its rows can write
+    // as pages and enters them again at the end; the others stay, or are created again
+    List<Load> loads = indexedBaselineRows();
+    Path expected = reference(INDEXED_BASELINE, loads);
+    for (boolean parallel : new boolean[] {false, true}) {
+      Path file = dir.resolve("baseline-" + parallel + ".db");
+      SqliteTarget t = loadTogether(file, parallel, INDEXED_BASELINE, null, loads);
+      // text (p_n) and UNIQUE (c_u) stay with SQLite; z_v has no rows: CREATE INDEX makes it
+      assertEquals(java.util.Set.of("c_p"), t.indexesAsPages());
+      // the checks wait for the index builds, on two processors too
+      assertFalse(t.checksBesideIndexBuilds(), "checks beside the index builds");
+      assertEquals(dump(expected), dump(file));
+      String indexes = "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'";
+      assertEquals(
+          query(expected, indexes + " ORDER BY name"), query(file, indexes + " ORDER BY name"));
+      // the index written as pages is the one SQLite uses, and holds every row's key
+      String byIndex = "SELECT p_id, id FROM c INDEXED BY c_p WHERE p_id > 150";
+      assertEquals(query(expected, byIndex), query(file, byIndex));
+      assertEquals("0", query(file, "PRAGMA freelist_count"));
+      assertEquals("delete", query(file, "PRAGMA journal_mode"));
+      assertFalse(Files.exists(Path.of(file + "-wal")), "no WAL left");
+      assertFalse(Files.exists(Path.of(file + "-shm")), "no shared memory left");
+    }
+  }
+
+  @Test
+  void aReleasesAfterLoadSqlFindsTheIndexesOfItsBaseline() throws Exception {
+    // the dropped indexes are back before the after-load SQL, which may change or drop them
+    List<Load> loads = indexedBaselineRows();
+    String afterLoad =
+        "UPDATE c SET p_id = NULL WHERE p_id = 7; DROP INDEX c_p; CREATE INDEX c_p ON c (p_id, t);";
+    SqliteTarget t = loadTogether(target(), true, INDEXED_BASELINE, afterLoad, loads);
     assertEquals(java.util.Set.of("c_p"), t.indexesAsPages());
-    assertEquals(dump(reference(ddl, loads)), dump(target()));
-    String indexes = "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'";
-    assertEquals(
-        query(dir.resolve("inserted.db"), indexes + " ORDER BY name"),
-        query(target(), indexes + " ORDER BY name"));
-    // the index written as pages is the one SQLite uses, and holds every row's key
-    assertEquals(
-        query(dir.resolve("inserted.db"), "SELECT p_id, id FROM c INDEXED BY c_p WHERE p_id > 150"),
-        query(target(), "SELECT p_id, id FROM c INDEXED BY c_p WHERE p_id > 150"));
-    assertEquals("0", query(target(), "PRAGMA freelist_count"));
+    Path expected = reference(INDEXED_BASELINE, loads);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + expected);
+        Statement s = c.createStatement()) {
+      s.execute("UPDATE c SET p_id = NULL WHERE p_id = 7");
+      s.execute("DROP INDEX c_p");
+      s.execute("CREATE INDEX c_p ON c (p_id, t)");
+    }
+    assertEquals(dump(expected), dump(target()));
+    String indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name";
+    assertEquals(query(expected, indexes), query(target(), indexes));
+    assertEquals("0", query(target(), "SELECT count(*) FROM c WHERE p_id = 7"));
   }
 
   @Test

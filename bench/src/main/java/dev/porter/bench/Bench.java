@@ -197,21 +197,24 @@ public final class Bench {
     double wall = 0;
     double cpu = 0;
     long rss = 0;
+    boolean rebuilt = false;
     for (Measure.Sample s : parts) {
       wall += s.wallSeconds();
       cpu += s.cpuSeconds();
       rss = Math.max(rss, s.peakRssBytes());
+      rebuilt |= s.rebuilt();
     }
     samples
         .computeIfAbsent(workload, k -> new ArrayList<>())
-        .add(new Measure.Sample(wall, cpu, rss));
+        .add(new Measure.Sample(wall, cpu, rss, rebuilt));
     out.printf(
         Locale.ROOT,
-        "  %-44s %7.2f s wall %7.2f s cpu %7.0f MB peak%n",
+        "  %-44s %7.2f s wall %7.2f s cpu %7.0f MB peak%s%n",
         workload,
         wall,
         cpu,
-        rss / 1e6);
+        rss / 1e6,
+        rebuilt ? "  (porter's jar was built in this run)" : "");
   }
 
   private void sqlite(String sqlite3) throws Exception {
@@ -504,6 +507,18 @@ public final class Bench {
     }
     for (Map.Entry<String, Long> s : sizes.entrySet()) {
       out.printf(Locale.ROOT, "  %-46s %8.1f MB%n", s.getKey(), s.getValue() / 1e6);
+    }
+    List<String> rebuilt =
+        samples.entrySet().stream()
+            .filter(e -> e.getValue().stream().anyMatch(Measure.Sample::rebuilt))
+            .map(Map.Entry::getKey)
+            .toList();
+    if (!rebuilt.isEmpty()) {
+      out.println(
+          "  warning: porter's jar was built inside a timed run of "
+              + String.join(", ", rebuilt)
+              + " (a source changed while the benchmark ran): those runs include the build, and"
+              + " the peak RSS above may be the build's; run the benchmark again without editing");
     }
     out.println();
     out.println("Ratios porter/anchor (wall time), against the targets:");

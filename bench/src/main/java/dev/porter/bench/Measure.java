@@ -21,14 +21,21 @@ import java.util.concurrent.TimeUnit;
  * single process's peak is exact however short it was.
  */
 final class Measure {
-  /** One run's figures. */
-  record Sample(double wallSeconds, double cpuSeconds, long peakRssBytes) {}
+  /**
+   * One run's figures; {@code rebuilt} when the porter launcher built its jar inside the run (a
+   * source changed while the benchmark ran), so that they include the build.
+   */
+  record Sample(double wallSeconds, double cpuSeconds, long peakRssBytes, boolean rebuilt) {}
+
+  /** What the porter launcher prints before it builds the jar (the script {@code porter}). */
+  static final String REBUILD_MARKER = "porter: building the command-line jar";
 
   private static final long INTERVAL_MS = 50;
 
   private Measure() {}
 
   static Sample run(List<String> command, Path log) throws IOException, InterruptedException {
+    long logBefore = Files.exists(log) ? Files.size(log) : 0;
     long[] cpuBefore = childrenCpuTicks();
     long start = System.nanoTime();
     ProcessBuilder pb = new ProcessBuilder(command);
@@ -53,7 +60,20 @@ final class Measure {
               + ")");
     }
     double ticks = (cpuAfter[0] - cpuBefore[0]) + (cpuAfter[1] - cpuBefore[1]);
-    return new Sample(wall, ticks / 100.0, peak);
+    return new Sample(wall, ticks / 100.0, peak, printed(log, logBefore, REBUILD_MARKER));
+  }
+
+  /** Whether what {@code log} holds from byte {@code from} on contains {@code text}. */
+  private static boolean printed(Path log, long from, String text) throws IOException {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(log)) {
+      long n = ch.size() - from;
+      if (n <= 0) {
+        return false;
+      }
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) Math.min(n, 1 << 20));
+      ch.read(b, from);
+      return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8).contains(text);
+    }
   }
 
   /**

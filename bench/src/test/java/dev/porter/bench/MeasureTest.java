@@ -1,6 +1,7 @@
 package dev.porter.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,21 @@ class MeasureTest {
     String both = shell(holder(128, 1500)) + " & " + shell(holder(128, 1500)) + " & wait";
     Measure.Sample s = Measure.run(List.of("bash", "-c", both), dir.resolve("log"));
     assertTrue(s.peakRssBytes() >= 256 * MB, "peak " + s.peakRssBytes() / MB + " MB");
+  }
+
+  @Test
+  void aRunInWhichTheLauncherBuiltTheJarIsMarked() throws Exception {
+    // the launcher's line in this run's output marks it; the same line from an earlier run in the
+    // log does not mark the next one
+    Path log = dir.resolve("log");
+    Files.writeString(log, "an earlier command's output\n");
+    String building = "echo '" + Measure.REBUILD_MARKER + " (first run, or sources changed)...'";
+    Measure.Sample built = Measure.run(List.of("bash", "-c", building + "; echo done"), log);
+    assertTrue(built.rebuilt(), "the run that printed the launcher's build line");
+    Measure.Sample next = Measure.run(List.of("bash", "-c", "echo done"), log);
+    assertFalse(next.rebuilt(), "the run after it");
+    Measure.Sample plain = Measure.run(List.of("bash", "-c", "echo porter: exported"), log);
+    assertFalse(plain.rebuilt(), "a run that printed other porter lines");
   }
 
   @Test

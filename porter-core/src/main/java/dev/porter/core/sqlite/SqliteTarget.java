@@ -498,7 +498,8 @@ final class SqliteTarget implements Target {
    * UNIQUE, which {@link #buildAfterLoad} enters again with their pages, or creates again where the
    * pages were not written. A UNIQUE one stays, rebuilt after the rows, so that a repeated key is
    * refused naming its row ({@code PagedLoader.reindex}). The connection is open: the baseline's
-   * loaders are all made before the first row.
+   * loaders are all made before the first row. Pages are only written without auto-vacuum ({@link
+   * SqlitePages#open}), where a DROP INDEX moves no other B-tree's root page.
    */
   private List<SqliteIndexPages.Plan> dropForPages(
       List<SqliteIndexPages.Plan> plans, List<SqliteSchema.MasterEntry> candidates)

@@ -30,8 +30,8 @@ final class SqliteCatalog {
 
   private SqliteCatalog() {}
 
-  static SourceSchema read(Connection conn, String displayName) throws SQLException {
-    // The first statement starts the read transaction: everything below sees one snapshot.
+  /** Every row of the file's {@code sqlite_master}, in its order. */
+  static List<SqliteSchema.MasterEntry> master(Connection conn) throws SQLException {
     List<SqliteSchema.MasterEntry> master = new ArrayList<>();
     try (PreparedStatement ps =
             conn.prepareStatement(
@@ -43,6 +43,12 @@ final class SqliteCatalog {
                 r.getString(1), r.getString(2), r.getString(3), r.getString(4)));
       }
     }
+    return master;
+  }
+
+  static SourceSchema read(Connection conn, String displayName) throws SQLException {
+    // The first statement starts the read transaction: everything below sees one snapshot.
+    List<SqliteSchema.MasterEntry> master = master(conn);
     Map<String, String> kinds = new LinkedHashMap<>();
     Map<String, boolean[]> flags = new LinkedHashMap<>();
     try (PreparedStatement ps =

@@ -117,17 +117,17 @@ final class SqliteTarget implements Target {
   private final List<PagedLoader> toCheck = new ArrayList<>();
 
   /**
-   * A plain restore's CREATE INDEX statements by table (folded name), built after the rows unless
-   * written as pages with them (ADR 0029); null for other imports.
+   * The CREATE INDEX statements by table (folded name) that may be written as pages with their
+   * table's rows (ADR 0029): a plain restore's, built after the rows unless written as pages, or a
+   * release's baseline's, in the file already; null for other imports.
    */
-  private Map<String, List<SqliteSchema.MasterEntry>> plannedIndexes;
+  private Map<String, List<SqliteSchema.MasterEntry>> pageableIndexes;
 
   /**
-   * A release's baseline's own CREATE INDEX statements by table (folded name), in the baseline's
-   * order, for an import into that baseline; null for other imports. Those its tables' rows may
-   * write as pages are dropped before the load and come back at its end (ADR 0029, amended).
+   * {@link #pageableIndexes} are a baseline's: those its tables' rows may write as pages are
+   * dropped before the load and come back at its end ({@link #dropForPages}, ADR 0029, amended).
    */
-  private Map<String, List<SqliteSchema.MasterEntry>> baselineIndexes;
+  private boolean baselineIndexes;
 
   /** The baseline's indexes dropped for their tables' pages, in the baseline's order. */
   private final List<SqliteSchema.MasterEntry> droppedIndexes = new ArrayList<>();
@@ -303,14 +303,7 @@ final class SqliteTarget implements Target {
     try {
       prepareStaging(s.pageSize(), s.autoVacuum(), s.encoding());
       conn().setAutoCommit(false);
-      plannedIndexes = new HashMap<>();
-      for (SqliteSchema.MasterEntry m : s.master()) {
-        if (m.type().equals("index") && m.sql() != null) {
-          plannedIndexes
-              .computeIfAbsent(SqliteChecks.fold(m.tblName()), k -> new ArrayList<>())
-              .add(m);
-        }
-      }
+      pageableIndexes = indexesByTable(s.master());
       boolean statistics = false;
       for (SqliteSchema.MasterEntry m : s.master()) {
         if (!m.type().equals("table") || m.sql() == null) {
@@ -359,25 +352,25 @@ final class SqliteTarget implements Target {
       for (String[] t : baselineTriggers) {
         Sqlite.exec(conn(), "DROP TRIGGER main." + Sqlite.quote(t[0]));
       }
-      baselineIndexes = new HashMap<>();
-      try (Statement st = conn().createStatement();
-          ResultSet r =
-              st.executeQuery(
-                  "SELECT name, tbl_name, sql FROM main.sqlite_master"
-                      + " WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid")) {
-        while (r.next()) {
-          baselineIndexes
-              .computeIfAbsent(SqliteChecks.fold(r.getString(2)), k -> new ArrayList<>())
-              .add(
-                  new SqliteSchema.MasterEntry(
-                      "index", r.getString(1), r.getString(2), r.getString(3)));
-        }
-      }
+      pageableIndexes = indexesByTable(SqliteCatalog.master(conn()));
+      baselineIndexes = true;
       conn().setAutoCommit(false);
       return b;
     } catch (SQLException e) {
       throw Sqlite.failure("cannot create the baseline in the staging database for", target, e);
     }
+  }
+
+  /** The CREATE INDEX statements of {@code master} by table (folded name), in its order. */
+  private static Map<String, List<SqliteSchema.MasterEntry>> indexesByTable(
+      List<SqliteSchema.MasterEntry> master) {
+    Map<String, List<SqliteSchema.MasterEntry>> byTable = new HashMap<>();
+    for (SqliteSchema.MasterEntry m : master) {
+      if (m.type().equals("index") && m.sql() != null) {
+        byTable.computeIfAbsent(SqliteChecks.fold(m.tblName()), k -> new ArrayList<>()).add(m);
+      }
+    }
+    return byTable;
   }
 
   /** SQLite's query-planner statistics, written by ANALYZE: sqlite_stat1, sqlite_stat4. */
@@ -467,12 +460,12 @@ final class SqliteTarget implements Target {
     SqliteKeySets.Tracking tracking =
         keySets.track(table.name(), shape.definition(), columns, true);
     List<SqliteIndexPages.Collector> indexes = new ArrayList<>();
-    if (plannedIndexes != null || (baselineIndexes != null && conn != null)) {
+    // a baseline's indexes are dropped on the open connection, before any page is written
+    if (pageableIndexes != null && (!baselineIndexes || conn != null)) {
       List<SqliteSchema.MasterEntry> candidates =
-          (plannedIndexes != null ? plannedIndexes : baselineIndexes)
-              .getOrDefault(SqliteChecks.fold(table.name()), List.of());
+          pageableIndexes.getOrDefault(SqliteChecks.fold(table.name()), List.of());
       List<SqliteIndexPages.Plan> plans = SqliteIndexPages.plans(shape, source, candidates);
-      if (plannedIndexes == null) {
+      if (baselineIndexes) {
         plans = dropForPages(plans, candidates);
       }
       for (SqliteIndexPages.Plan plan : plans) {

@@ -46,6 +46,23 @@ final class SqliteCatalog {
     return master;
   }
 
+  /** The names of {@code table}'s indexes in the file, in {@code sqlite_master}'s order. */
+  static List<String> indexNames(Connection conn, String table) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT name FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ?"
+                + " ORDER BY rowid")) {
+      ps.setString(1, table);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          names.add(r.getString(1));
+        }
+      }
+    }
+    return names;
+  }
+
   static SourceSchema read(Connection conn, String displayName) throws SQLException {
     // The first statement starts the read transaction: everything below sees one snapshot.
     List<SqliteSchema.MasterEntry> master = master(conn);

@@ -3,7 +3,6 @@ package dev.porter.core.sqlite;
 import dev.porter.core.ErrorCategory;
 import dev.porter.core.PorterException;
 import dev.porter.core.app.VersionProbe;
-import dev.porter.core.archive.RowPreparer;
 import dev.porter.core.dialect.Baseline;
 import dev.porter.core.dialect.Check;
 import dev.porter.core.dialect.CommitResult;
@@ -19,7 +18,6 @@ import dev.porter.core.model.SqliteSchema;
 import dev.porter.core.model.TableDef;
 import dev.porter.core.model.TableEntry;
 import dev.porter.core.model.TableKind;
-import dev.porter.core.model.Utf8Text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,15 +44,7 @@ import java.util.Set;
  */
 final class SqliteTarget implements Target {
   /** The page cache of the import's connection while it loads and builds indexes. */
-  private static final long LOAD_CACHE_BYTES = 64L << 20;
-
-  /**
-   * The page cache while SQLite rebuilds a table's indexes. REINDEX reads the table once, so a
-   * larger cache only holds pages it never reads again, each fresh memory to fault in (the
-   * benchmark's `product`, 51 MB: 50 against 20 ms with the sqlite3 shell); its sorter keeps up to
-   * this much of the keys in memory before it spills them to a temporary file.
-   */
-  private static final long REBUILD_CACHE_BYTES = 8L << 20;
+  static final long LOAD_CACHE_BYTES = 64L << 20;
 
   private final Path target;
   private final Path staging;
@@ -64,12 +54,12 @@ final class SqliteTarget implements Target {
   private Connection conn;
   private boolean committed;
 
-  /** The restored file is to be in WAL mode: switched at commit, after the checks. */
   /** A PostgreSQL archive's indexes created, and those that could not be, with the reason. */
   private int indexesCreated;
 
   private final List<String> indexesMissing = new ArrayList<>();
 
+  /** The restored file is to be in WAL mode: switched at commit, after the checks. */
   private boolean walAtCommit;
 
   /** The staging file is in WAL mode, from the index builds on (checks beside them). */
@@ -86,56 +76,20 @@ final class SqliteTarget implements Target {
   /** The tables whose rows may still be written as pages; read at the first table. */
   private Map<String, SqlitePagedTables.Shape> pagedTables;
 
-  /** The staging file, open for pages while {@link #conn} is closed; null otherwise. */
-  private SqlitePages pages;
-
-  /** Loaders writing pages, not yet finished; switched to INSERT if the connection is needed. */
-  private final Set<PagedLoader> openPaged = new java.util.LinkedHashSet<>();
+  /** The rows and indexes written as pages while {@link #conn} is closed (ADR 0027, 0029). */
+  private final SqlitePageLoad pageLoad;
 
   /** INSERT loaders not yet finished; they close their statements while pages are written. */
   private final Set<SqliteInsertLoader> openLoaders = new java.util.LinkedHashSet<>();
 
-  /** What the INSERT loaders ask of this import. */
-  private final SqliteInsertLoader.Host insertHost =
-      new SqliteInsertLoader.Host() {
-        @Override
-        public Connection connection() throws SQLException {
-          return conn();
-        }
-
-        @Override
-        public void started(SqliteInsertLoader loader) {
-          openLoaders.add(loader);
-        }
-
-        @Override
-        public void finishing(SqliteInsertLoader loader) {
-          openLoaders.remove(loader);
-        }
-
-        @Override
-        public void loaded(String table, long rows) {
-          loadedRows.merge(SqliteChecks.fold(table), rows, Long::sum);
-        }
-      };
-
-  /** Rows written as pages so far. */
-  private long rowsAsPages;
-
-  /** The staging file's header rules pages out. */
-  private boolean pagesUnavailable;
+  /** What the loaders ask of this import. */
+  private final Hosting hosting = new Hosting();
 
   /**
-   * Tables written as pages whose indexes are rebuilt when the connection opens again, or, when it
-   * opens for the end of the load, once the checks have started beside the rebuilds.
+   * Set while the connection opens for the end of the load: the indexes SQLite rebuilds for tables
+   * written as pages wait until the checks have started beside them ({@link #buildAfterLoad}).
    */
-  private final List<PagedLoader> toReindex = new ArrayList<>();
-
-  /** Set while the connection opens for the end of the load: see {@link #toReindex}. */
   private boolean reindexLater;
-
-  /** Tables written as pages whose CHECK constraints are asked of their rows at that point. */
-  private final List<PagedLoader> toCheck = new ArrayList<>();
 
   /**
    * The CREATE INDEX statements by table (folded name) that may be written as pages with their
@@ -153,21 +107,6 @@ final class SqliteTarget implements Target {
   /** The baseline's indexes dropped for their tables' pages, in the baseline's order. */
   private final List<SqliteSchema.MasterEntry> droppedIndexes = new ArrayList<>();
 
-  /** Indexes written as pages (folded name), with their root pages, to enter in sqlite_master. */
-  private final Map<String, Long> indexesAsPages = new HashMap<>();
-
-  /** Of those, the ones whose keys came in rowid order (folded names): see {@link #tableCheck}. */
-  private final Set<String> indexesInRowidOrder = new HashSet<>();
-
-  /** The bytes of each index written as pages (folded names): see {@link #tableCheck}. */
-  private final Map<String, Long> indexBytes = new HashMap<>();
-
-  /** Index entries still being gathered; their scratch files are closed with the import. */
-  private final Set<SqliteIndexPages.Collector> collectors = new java.util.LinkedHashSet<>();
-
-  /** AUTOINCREMENT tables written as pages, with their largest rowid. */
-  private final Map<String, Long> sequences = new java.util.LinkedHashMap<>();
-
   /** Sends the complete staging file's bytes to disk while the checks read it; see commit(). */
   private Thread earlySync;
 
@@ -184,6 +123,54 @@ final class SqliteTarget implements Target {
     this.guard = guard;
     this.conn = conn;
     this.checker = new SqliteChecks(staging, parallelChecks);
+    this.pageLoad = new SqlitePageLoad(staging, target, hosting);
+  }
+
+  /** What the INSERT loaders and the loaders writing pages ask of this import. */
+  private final class Hosting implements SqliteInsertLoader.Host, SqlitePageLoad.Host {
+    @Override
+    public Connection connection() throws SQLException {
+      return conn();
+    }
+
+    @Override
+    public void started(SqliteInsertLoader loader) {
+      openLoaders.add(loader);
+    }
+
+    @Override
+    public void finishing(SqliteInsertLoader loader) {
+      openLoaders.remove(loader);
+    }
+
+    @Override
+    public void loaded(String table, long rows) {
+      loadedRows.merge(SqliteChecks.fold(table), rows, Long::sum);
+    }
+
+    @Override
+    public SqliteInsertLoader insertLoader(
+        TableDef table, List<String> columns, SqliteKeySets.Tracking tracking, long firstRow)
+        throws SQLException {
+      return new SqliteInsertLoader(
+          this, options, target, table, columns, LoadMode.INSERT, tracking, firstRow);
+    }
+
+    /**
+     * Makes way for pages: open INSERT loaders send their rows and close their statements, the
+     * connection commits and closes.
+     */
+    @Override
+    public void releaseConnection() throws SQLException {
+      for (SqliteInsertLoader l : new ArrayList<>(openLoaders)) {
+        l.suspend();
+      }
+      if (!conn.getAutoCommit()) {
+        conn.commit();
+      }
+      conn.close();
+      conn = null;
+    }
   }
 
   /** Opens an import into {@code target}; the caller holds porter's lock on it. */
@@ -448,7 +435,7 @@ final class SqliteTarget implements Target {
                           conn(),
                           "SELECT EXISTS (SELECT 1 FROM main." + Sqlite.quote(table.name()) + ")")
                       == 0);
-      return new SqliteInsertLoader(insertHost, options, target, table, columns, mode, tracking, 0);
+      return new SqliteInsertLoader(hosting, options, target, table, columns, mode, tracking, 0);
     } catch (SQLException e) {
       throw Sqlite.failure(
           "cannot load table " + table.name() + " into the staging database for", target, e);
@@ -461,7 +448,7 @@ final class SqliteTarget implements Target {
    * and opened again by {@link #conn()} when SQL is next needed.
    */
   private RowSink pagedLoader(TableDef table, List<String> columns) throws SQLException {
-    if (pagesUnavailable) {
+    if (pageLoad.unavailable()) {
       return null;
     }
     if (pagedTables == null) {
@@ -480,40 +467,26 @@ final class SqliteTarget implements Target {
     }
     SqliteKeySets.Tracking tracking =
         keySets.track(table.name(), shape.definition(), columns, true);
-    List<SqliteIndexPages.Collector> indexes = new ArrayList<>();
+    List<SqliteIndexPages.Plan> plans = List.of();
     // a baseline's indexes are dropped on the open connection, before any page is written
     if (pageableIndexes != null && (!baselineIndexes || conn != null)) {
       List<SqliteSchema.MasterEntry> candidates =
           pageableIndexes.getOrDefault(SqliteChecks.fold(table.name()), List.of());
-      List<SqliteIndexPages.Plan> plans = SqliteIndexPages.plans(shape, source, candidates);
+      plans = SqliteIndexPages.plans(shape, source, candidates);
       if (baselineIndexes) {
         plans = dropForPages(plans, candidates);
       }
-      for (SqliteIndexPages.Plan plan : plans) {
-        SqliteIndexPages.Collector c =
-            new SqliteIndexPages.Collector(
-                plan, Math.max(1 << 16, SqliteIndexPages.RUN / plans.size()));
-        collectors.add(c);
-        indexes.add(c);
-      }
     }
-    return new PagedLoader(
-        table,
-        columns,
-        shape,
-        source,
-        shape.rowidSource(columns, table.rowidColumn()),
-        tracking,
-        indexes);
+    return pageLoad.loader(table, columns, shape, source, tracking, plans);
   }
 
   /**
    * Of a baseline table's indexes that its rows could write as pages, drops those that are not
    * UNIQUE, which {@link #buildAfterLoad} enters again with their pages, or creates again where the
    * pages were not written. A UNIQUE one stays, rebuilt after the rows, so that a repeated key is
-   * refused naming its row ({@code PagedLoader.reindex}). The connection is open: the baseline's
-   * loaders are all made before the first row. Pages are only written without auto-vacuum ({@link
-   * SqlitePages#open}), where a DROP INDEX moves no other B-tree's root page.
+   * refused naming its row ({@code SqlitePageLoad.Loader.reindex}). The connection is open: the
+   * baseline's loaders are all made before the first row. Pages are only written without
+   * auto-vacuum ({@link SqlitePages#open}), where a DROP INDEX moves no other B-tree's root page.
    */
   private List<SqliteIndexPages.Plan> dropForPages(
       List<SqliteIndexPages.Plan> plans, List<SqliteSchema.MasterEntry> candidates)
@@ -534,33 +507,6 @@ final class SqliteTarget implements Target {
     return kept;
   }
 
-  /**
-   * Makes the staging file ready for pages: open INSERT loaders send their rows and close their
-   * statements, the connection commits and closes. False when the file's header rules pages out.
-   */
-  private boolean openPages() throws SQLException, IOException {
-    if (pages != null) {
-      return true;
-    }
-    if (pagesUnavailable) {
-      return false;
-    }
-    for (SqliteInsertLoader l : new ArrayList<>(openLoaders)) {
-      l.suspend();
-    }
-    if (!conn.getAutoCommit()) {
-      conn.commit();
-    }
-    conn.close();
-    conn = null;
-    pages = SqlitePages.open(staging);
-    if (pages == null) {
-      pagesUnavailable = true;
-      return false;
-    }
-    return true;
-  }
-
   /** Whether the checks started beside the index builds, the file in WAL mode (for tests). */
   boolean checksBesideIndexBuilds() {
     return walStaging;
@@ -568,22 +514,22 @@ final class SqliteTarget implements Target {
 
   /** The indexes written as pages rather than built by CREATE INDEX (for tests). */
   Set<String> indexesAsPages() {
-    return Set.copyOf(indexesAsPages.keySet());
+    return pageLoad.indexesAsPages();
   }
 
   /** The bytes of each index of {@link #indexesAsPages}, as written (for tests). */
   Map<String, Long> indexBytes() {
-    return Map.copyOf(indexBytes);
+    return pageLoad.indexBytes();
   }
 
   /** Of {@link #indexesAsPages}, those whose keys came in rowid order (for tests). */
   Set<String> indexesInRowidOrder() {
-    return Set.copyOf(indexesInRowidOrder);
+    return pageLoad.indexesInRowidOrder();
   }
 
   /** How many rows were written as pages rather than inserted (for tests and timings). */
   long rowsAsPages() {
-    return rowsAsPages;
+    return pageLoad.rowsAsPages();
   }
 
   /**
@@ -595,482 +541,14 @@ final class SqliteTarget implements Target {
   private Connection conn() throws SQLException {
     if (conn == null) {
       // loaders still writing pages complete their trees and go on by INSERT
-      List<PagedLoader> switching = new ArrayList<>(openPaged);
-      switching.removeIf(p -> !p.started());
-      for (PagedLoader p : switching) {
-        p.completeTree();
-      }
-      if (pages != null) {
-        try {
-          pages.close();
-        } catch (IOException e) {
-          throw PorterException.unavailable(
-              "cannot write the staging database for " + target + ": " + IoErrors.reason(e, target),
-              e);
-        } finally {
-          pages = null;
-        }
-      }
+      List<SqlitePageLoad.Loader> switching = pageLoad.closeFile();
       Connection c = Sqlite.connect(staging, false);
       conn = c;
       stagingPragmas(c);
       c.setAutoCommit(false);
-      for (PagedLoader p : toCheck) {
-        p.checkRows(c);
-      }
-      toCheck.clear();
-      if (!reindexLater) {
-        for (PagedLoader p : toReindex) {
-          p.reindex(c);
-        }
-        toReindex.clear();
-      }
-      for (Map.Entry<String, Long> e : sequences.entrySet()) {
-        raiseSequence(c, e.getKey(), e.getValue());
-      }
-      sequences.clear();
-      for (PagedLoader p : switching) {
-        p.continueByInsert();
-      }
+      pageLoad.reopened(c, switching, reindexLater);
     }
     return conn;
-  }
-
-  /** What SQLite does for an AUTOINCREMENT table after rows up to {@code max} are inserted. */
-  private static void raiseSequence(Connection c, String table, long max) throws SQLException {
-    try (PreparedStatement up =
-        c.prepareStatement("UPDATE main.sqlite_sequence SET seq = max(seq, ?) WHERE name = ?")) {
-      up.setLong(1, max);
-      up.setString(2, table);
-      if (up.executeUpdate() == 0) {
-        try (PreparedStatement ins =
-            c.prepareStatement("INSERT INTO main.sqlite_sequence (name, seq) VALUES (?, ?)")) {
-          ins.setString(1, table);
-          ins.setLong(2, max);
-          ins.executeUpdate();
-        }
-      }
-    }
-  }
-
-  /**
-   * Writes a table's rows as the pages of its B-tree while each value is stored as SQLite would
-   * store it and the rowids ascend. From the first row that is not, the tree is completed and the
-   * rest goes through {@link SqliteInsertLoader}, whose INSERTs then decide, and name the row at
-   * fault.
-   */
-  private final class PagedLoader implements RowSink {
-    private final TableDef table;
-    private final List<String> columns;
-    private final SqlitePagedTables.Shape shape;
-    private final int[] source;
-    private final int rowidSource;
-    private final SqliteKeySets.Tracking tracking;
-
-    /** The table's indexes whose entries are gathered from its rows (ADR 0029). */
-    private final List<SqliteIndexPages.Collector> indexes;
-
-    /** The table's tree and the record encoder, from the first row on. */
-    private SqlitePages.Tree tree;
-
-    private SqliteRecords records;
-    private SqliteInsertLoader rest;
-    private boolean treeDone;
-
-    PagedLoader(
-        TableDef table,
-        List<String> columns,
-        SqlitePagedTables.Shape shape,
-        int[] source,
-        int rowidSource,
-        SqliteKeySets.Tracking tracking,
-        List<SqliteIndexPages.Collector> indexes) {
-      this.table = table;
-      this.columns = columns;
-      this.shape = shape;
-      this.source = source;
-      this.rowidSource = rowidSource;
-      this.tracking = tracking;
-      this.indexes = indexes;
-      openPaged.add(this);
-    }
-
-    boolean started() {
-      return tree != null;
-    }
-
-    /** Text is written as its UTF-8 bytes; the INSERT it may go on by takes Strings again. */
-    @Override
-    public boolean takesUtf8Text() {
-      return true;
-    }
-
-    private long written() {
-      return tree == null ? 0 : tree.rows();
-    }
-
-    @Override
-    public void accept(Object[] row) {
-      if (rest != null) {
-        rest.accept(strings(row));
-        return;
-      }
-      long rowid;
-      long last = tree == null ? 0 : tree.lastKey();
-      if (rowidSource >= 0) {
-        Object k = row[rowidSource];
-        if (!(k instanceof Long || k instanceof Integer)) {
-          insertFrom(row);
-          return;
-        }
-        rowid = ((Number) k).longValue();
-        if (written() > 0 && rowid <= last) {
-          insertFrom(row);
-          return;
-        }
-      } else if (written() == 0) {
-        rowid = 1;
-      } else if (last < Long.MAX_VALUE) {
-        rowid = last + 1;
-      } else {
-        insertFrom(row);
-        return;
-      }
-      try {
-        if (tree == null && !start()) {
-          insertFrom(row);
-          return;
-        }
-        if (!records.encode(row)) {
-          insertFrom(row);
-          return;
-        }
-        if (tracking != null) {
-          tracking.accept(row);
-        }
-        tree.add(rowid, records.record(), records.length());
-        if (!indexes.isEmpty()) {
-          gather(row, rowid);
-        }
-      } catch (IOException e) {
-        throw failure(e);
-      } catch (SQLException e) {
-        throw Sqlite.failure(
-            "cannot load table " + table.name() + " into the staging database for", target, e);
-      }
-    }
-
-    /**
-     * Prepares the table's rows on the archive's decoding thread (ADR 0033); null, and rows come as
-     * objects, when they cannot be written as pages. The table's tree starts here, before its first
-     * row, so that a prepared row always has a tree to go to.
-     */
-    @Override
-    public RowPreparer preparer() {
-      if (rest != null || tree != null) {
-        return null;
-      }
-      try {
-        if (!start()) {
-          return null;
-        }
-      } catch (IOException e) {
-        throw failure(e);
-      } catch (SQLException e) {
-        throw Sqlite.failure(
-            "cannot load table " + table.name() + " into the staging database for", target, e);
-      }
-      return new SqlitePreparedRows.Preparer(
-          new SqliteRecords(shape.affinity(), shape.notNull(), source, pages.smallIntegers()),
-          rowidSource,
-          columns.size());
-    }
-
-    /**
-     * Writes a batch's prepared rows into the tree, as {@link #accept(Object[])} writes a row it
-     * encodes, and gives it each row that came as objects.
-     */
-    @Override
-    public void accept(RowPreparer.Batch batch) {
-      SqlitePreparedRows b = (SqlitePreparedRows) batch;
-      for (int r = 0, n = b.rows(); r < n; r++) {
-        Object[] row = b.objects(r);
-        if (row != null) {
-          accept(row);
-          continue;
-        }
-        if (rest != null || tree == null) {
-          // the preparer takes no row after one it left to this loader
-          throw new IllegalStateException("a prepared row after the table went on by INSERT");
-        }
-        long rowid = b.rowid(r);
-        try {
-          if (tracking != null) {
-            tracking.accept(b, r);
-          }
-          int start = b.start(r);
-          tree.add(rowid, b.records(), start, b.end(r) - start);
-          if (!indexes.isEmpty()) {
-            gather(b, r, rowid);
-          }
-        } catch (IOException e) {
-          throw failure(e);
-        }
-      }
-      b.recycle();
-    }
-
-    /** Gives a written row's keys to its indexes; an index that cannot take one is dropped. */
-    private void gather(Object[] row, long rowid) throws IOException {
-      for (int i = indexes.size() - 1; i >= 0; i--) {
-        if (!indexes.get(i).add(row, rowid)) {
-          dropIndex(i);
-        }
-      }
-    }
-
-    /** As {@link #gather(Object[], long)}, for row {@code r} of a prepared batch. */
-    private void gather(SqlitePreparedRows b, int r, long rowid) throws IOException {
-      for (int i = indexes.size() - 1; i >= 0; i--) {
-        int at = indexes.get(i).source();
-        if (!indexes.get(i).add(b.kind(r, at), b.value(r, at), rowid)) {
-          dropIndex(i);
-        }
-      }
-    }
-
-    /** Leaves index {@code i} of the table to CREATE INDEX. */
-    private void dropIndex(int i) {
-      collectors.remove(indexes.remove(i));
-    }
-
-    /** Leaves the table's indexes to CREATE INDEX: the rows are no longer all written here. */
-    private void dropIndexes() {
-      for (SqliteIndexPages.Collector c : indexes) {
-        collectors.remove(c);
-        try {
-          c.close();
-        } catch (IOException e) {
-          // a scratch file that will not close is deleted at exit
-        }
-      }
-      indexes.clear();
-    }
-
-    /** Starts the table's tree at its first row; false if it cannot be written as pages. */
-    private boolean start() throws SQLException, IOException {
-      if (!openPages()) {
-        return false;
-      }
-      SqlitePages.Tree t = pages.tree(shape.root());
-      if (t == null) {
-        return false;
-      }
-      records = new SqliteRecords(shape.affinity(), shape.notNull(), source, pages.smallIntegers());
-      tree = t;
-      return true;
-    }
-
-    /** Completes the tree and loads {@code row} and the rows after it by INSERT. */
-    private void insertFrom(Object[] row) {
-      try {
-        conn(); // switches this loader, and any other writing pages
-        if (rest == null) {
-          continueByInsert();
-        }
-      } catch (SQLException e) {
-        throw Sqlite.failure(
-            "cannot load table " + table.name() + " into the staging database for", target, e);
-      }
-      rest.accept(strings(row));
-    }
-
-    /** {@code row} with each {@link Utf8Text} replaced by its String, for the INSERT loader. */
-    private static Object[] strings(Object[] row) {
-      for (int i = 0; i < row.length; i++) {
-        if (row[i] instanceof Utf8Text t) {
-          row[i] = t.toString();
-        }
-      }
-      return row;
-    }
-
-    /** Completes the tree with the rows written so far; once. */
-    void completeTree() {
-      if (treeDone) {
-        return;
-      }
-      treeDone = true;
-      if (tree == null) {
-        return;
-      }
-      try {
-        tree.finish();
-      } catch (IOException e) {
-        throw failure(e);
-      }
-      rowsAsPages += tree.rows();
-      if (tree.rows() > 0) {
-        if (!shape.checks().isEmpty()) {
-          toCheck.add(this);
-        }
-        if (shape.indexed()) {
-          toReindex.add(this);
-        }
-        if (shape.autoincrement()) {
-          sequences.put(shape.name(), tree.lastKey());
-        }
-      }
-    }
-
-    /**
-     * Asks the table's CHECK constraints of its written rows. A row one of them refuses is then
-     * given to SQLite itself, as an UPDATE of each of its columns to itself, which evaluates every
-     * CHECK: its refusal fails the import, naming the row as an INSERT's would have.
-     */
-    void checkRows(Connection c) throws SQLException {
-      StringBuilder set = new StringBuilder();
-      for (String col : shape.columns()) {
-        String q = Sqlite.quote(col);
-        set.append(set.length() == 0 ? "" : ", ").append(q).append(" = ").append(q);
-      }
-      String name = "main." + Sqlite.quote(shape.name());
-      long from = Long.MIN_VALUE;
-      Long rowid;
-      while ((rowid = SqlitePagedTables.firstCheckFailure(c, shape, from)) != null) {
-        try {
-          Sqlite.exec(c, "UPDATE " + name + " SET " + set + " WHERE rowid = " + rowid);
-        } catch (SQLException e) {
-          throw refusal(c, name, rowid, e);
-        }
-        if (rowid == Long.MAX_VALUE) {
-          return;
-        }
-        from = rowid + 1;
-      }
-    }
-
-    /**
-     * Rebuilds the table's indexes. A duplicate key fails it; the row refused is then the first
-     * written row whose key an earlier one already has, as an INSERT of the rows in their order
-     * would have refused it, named with SQLite's words for the failure.
-     */
-    void reindex(Connection c) throws SQLException {
-      reindex(c, List.of(shape.name()));
-    }
-
-    /**
-     * As {@link #reindex(Connection)}, for the named indexes of the table only (or the table: all
-     * of them), those it had before other indexes were added to it.
-     */
-    void reindex(Connection c, List<String> indexes) throws SQLException {
-      String name = "main." + Sqlite.quote(shape.name());
-      try {
-        Sqlite.exec(c, "PRAGMA cache_size = -" + (REBUILD_CACHE_BYTES >> 10));
-        try {
-          for (String index : indexes) {
-            Sqlite.exec(c, "REINDEX main." + Sqlite.quote(index));
-          }
-        } finally {
-          Sqlite.exec(c, "PRAGMA cache_size = -" + (LOAD_CACHE_BYTES >> 10));
-        }
-      } catch (SQLException e) {
-        Long rowid = SqlitePagedTables.firstDuplicate(c, shape.name());
-        if (rowid == null) {
-          throw e;
-        }
-        throw refusal(c, name, rowid, e);
-      }
-    }
-
-    /** The refusal of a written row, named as the INSERT loader names the row it refuses. */
-    private PorterException refusal(Connection c, String name, long rowid, SQLException e)
-        throws SQLException {
-      long number = Sqlite.number(c, "SELECT count(*) FROM " + name + " WHERE rowid <= " + rowid);
-      return SqliteInsertLoader.rowRefused(table, number, columns, firstValues(c, name, rowid), e);
-    }
-
-    /** The values of a written row in the archive's first three columns. */
-    private Object[] firstValues(Connection c, String name, long rowid) throws SQLException {
-      int n = Math.min(3, columns.size());
-      StringBuilder cols = new StringBuilder();
-      for (int i = 0; i < n; i++) {
-        String col = columns.get(i);
-        cols.append(i == 0 ? "" : ", ")
-            .append(col.equals(table.rowidColumn()) ? col : Sqlite.quote(col));
-      }
-      Object[] values = new Object[n];
-      try (Statement st = c.createStatement();
-          ResultSet r =
-              st.executeQuery("SELECT " + cols + " FROM " + name + " WHERE rowid = " + rowid)) {
-        if (r.next()) {
-          for (int i = 0; i < n; i++) {
-            Object v = r.getObject(i + 1);
-            values[i] = v instanceof Integer k ? Long.valueOf(k) : v;
-          }
-        }
-      }
-      return values;
-    }
-
-    /**
-     * Takes the rows after those written as pages by INSERT, once; the connection is open. The
-     * loader then no longer writes pages, and no later opening of the connection switches it again
-     * (which would lose the rows its INSERT loader holds back).
-     */
-    void continueByInsert() throws SQLException {
-      dropIndexes();
-      openPaged.remove(this);
-      if (rest == null) {
-        rest =
-            new SqliteInsertLoader(
-                insertHost, options, target, table, columns, LoadMode.INSERT, tracking, written());
-      }
-    }
-
-    private PorterException failure(IOException e) {
-      return PorterException.unavailable(
-          "cannot write table "
-              + table.name()
-              + " into the staging database for "
-              + target
-              + ": "
-              + e.getMessage(),
-          e);
-    }
-
-    @Override
-    public long finish() {
-      openPaged.remove(this);
-      loadedRows.merge(SqliteChecks.fold(table.name()), written(), Long::sum);
-      if (rest != null) {
-        return written() + rest.finish();
-      }
-      completeTree();
-      if (written() > 0 && pages != null) {
-        try {
-          for (SqliteIndexPages.Collector c : indexes) {
-            collectors.remove(c);
-            long before = pages.size();
-            long root = c.write(pages);
-            if (root > 0) { // else a repeated key of a UNIQUE index, for CREATE INDEX to name
-              indexesAsPages.put(SqliteChecks.fold(c.index()), root);
-              indexBytes.put(SqliteChecks.fold(c.index()), pages.size() - before);
-              if (c.inOrder()) {
-                indexesInRowidOrder.add(SqliteChecks.fold(c.index()));
-              }
-            }
-          }
-        } catch (IOException e) {
-          throw failure(e);
-        }
-      }
-      dropIndexes();
-      if (tracking != null) {
-        tracking.finish();
-      }
-      return written();
-    }
   }
 
   @Override
@@ -1204,7 +682,7 @@ final class SqliteTarget implements Target {
     for (SqliteSchema.MasterEntry m : entries) {
       if (m.type().equals("index")) {
         indexesToBuild.merge(SqliteChecks.fold(m.tblName()), 1, Integer::sum);
-        anyToBuild |= !indexesAsPages.containsKey(SqliteChecks.fold(m.name()));
+        anyToBuild |= pageLoad.indexRoot(m.name()) == null;
       }
     }
     // The indexes of tables written as pages that SQLite rebuilds (UNIQUE constraints): those
@@ -1216,12 +694,10 @@ final class SqliteTarget implements Target {
       reindexLater = false;
     }
     // A rebuild counts as one more index to build for its table, which waits for it.
-    Map<PagedLoader, List<String>> rebuilds = new java.util.LinkedHashMap<>();
-    for (PagedLoader p : toReindex) {
-      rebuilds.put(p, indexesOf(conn(), p.table.name()));
-      indexesToBuild.merge(SqliteChecks.fold(p.table.name()), 1, Integer::sum);
+    List<SqlitePageLoad.Rebuild> rebuilds = pageLoad.takeRebuilds(conn());
+    for (SqlitePageLoad.Rebuild r : rebuilds) {
+      indexesToBuild.merge(SqliteChecks.fold(r.table()), 1, Integer::sum);
     }
-    toReindex.clear();
     anyToBuild |= !rebuilds.isEmpty();
     List<String> tables = checksMayStart && anyToBuild ? startChecksBesideIndexes() : null;
     boolean checksBeside = tables != null;
@@ -1234,7 +710,7 @@ final class SqliteTarget implements Target {
     }
     for (SqliteSchema.MasterEntry m : entries) {
       String type = m.type();
-      Long root = type.equals("index") ? indexesAsPages.get(SqliteChecks.fold(m.name())) : null;
+      Long root = type.equals("index") ? pageLoad.indexRoot(m.name()) : null;
       if (root != null) {
         SqliteIndexPages.enter(conn(), m, root);
       } else {
@@ -1246,9 +722,9 @@ final class SqliteTarget implements Target {
         releaseCheck(m.tblName()); // committed: each statement is its own transaction
       }
     }
-    for (Map.Entry<PagedLoader, List<String>> r : rebuilds.entrySet()) {
-      String table = r.getKey().table.name();
-      r.getKey().reindex(conn(), r.getValue());
+    for (SqlitePageLoad.Rebuild r : rebuilds) {
+      String table = r.table();
+      r.run(conn());
       if (checksBeside && indexesToBuild.merge(SqliteChecks.fold(table), -1, Integer::sum) == 0) {
         releaseCheck(table);
       }
@@ -1315,7 +791,7 @@ final class SqliteTarget implements Target {
    * indexes, which needs no partial check: quick_check covers it.
    */
   private SqliteChecks.TableCheck tableCheck(String table, long rows) throws SQLException {
-    List<String> indexes = indexesOf(conn(), table);
+    List<String> indexes = SqliteCatalog.indexNames(conn(), table);
     if (indexes.isEmpty()) {
       return null;
     }
@@ -1323,12 +799,11 @@ final class SqliteTarget implements Target {
     int other = 0;
     long lookedUp = 0;
     for (String index : indexes) {
-      String key = SqliteChecks.fold(index);
-      if (indexesInRowidOrder.contains(key)) {
+      if (pageLoad.inRowidOrder(index)) {
         inOrder++;
       } else {
         other++;
-        Long written = indexBytes.get(key);
+        Long written = pageLoad.indexBytes(index);
         lookedUp +=
             written != null
                 ? written
@@ -1336,22 +811,6 @@ final class SqliteTarget implements Target {
       }
     }
     return new SqliteChecks.TableCheck(SqliteChecks.tableCost(rows, inOrder, other), lookedUp);
-  }
-
-  /** The names of the table's indexes in the staging file. */
-  private static List<String> indexesOf(Connection c, String table) throws SQLException {
-    List<String> names = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT name FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ?")) {
-      ps.setString(1, table);
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
-          names.add(r.getString(1));
-        }
-      }
-    }
-    return names;
   }
 
   /** {@link #tableCheck} of every table of {@code rows} that has indexes. */
@@ -1577,22 +1036,7 @@ final class SqliteTarget implements Target {
   @Override
   public void close() {
     checker.close();
-    for (SqliteIndexPages.Collector c : collectors) {
-      try {
-        c.close();
-      } catch (IOException e) {
-        // its scratch file is deleted at exit
-      }
-    }
-    collectors.clear();
-    if (pages != null) {
-      try {
-        pages.close();
-      } catch (IOException e) {
-        // the staging file is removed below
-      }
-      pages = null;
-    }
+    pageLoad.close();
     awaitEarlySync();
     closeQuietly(conn);
     conn = null;

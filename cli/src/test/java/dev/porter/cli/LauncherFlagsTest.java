@@ -3,7 +3,6 @@ package dev.porter.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +47,7 @@ class LauncherFlagsTest {
   }
 
   @Test
-  void theParserFindsFlagsAcrossLinesAndSkipsThoseBuiltFromVariables() throws IOException {
+  void theParserFindsFlagsAcrossLinesAndSkipsThoseBuiltFromVariables() {
     String script =
         "jvm=(--a -XX:One=1)\n"
             + "jvm+=(-XX:Two=x,y::*,0.1\n"

@@ -86,12 +86,6 @@ final class SqliteTarget implements Target {
   private final Hosting hosting = new Hosting();
 
   /**
-   * Set while the connection opens for the end of the load: the indexes SQLite rebuilds for tables
-   * written as pages wait until the checks have started beside them ({@link #buildAfterLoad}).
-   */
-  private boolean reindexLater;
-
-  /**
    * The CREATE INDEX statements by table (folded name) that may be written as pages with their
    * table's rows (ADR 0029): a plain restore's, built after the rows unless written as pages, or a
    * release's baseline's, in the file already; null for other imports.
@@ -539,6 +533,14 @@ final class SqliteTarget implements Target {
    * AUTOINCREMENT counters set.
    */
   private Connection conn() throws SQLException {
+    return open(false);
+  }
+
+  /**
+   * As {@link #conn()}; {@code reindexLater} leaves the indexes SQLite rebuilds for written tables
+   * to the end of the load, which starts the checks beside them ({@link #buildAfterLoad}).
+   */
+  private Connection open(boolean reindexLater) throws SQLException {
     if (conn == null) {
       // loaders still writing pages complete their trees and go on by INSERT
       List<SqlitePageLoad.Loader> switching = pageLoad.closeFile();
@@ -687,12 +689,7 @@ final class SqliteTarget implements Target {
     }
     // The indexes of tables written as pages that SQLite rebuilds (UNIQUE constraints): those
     // the tables have when the connection opens, rebuilt once the checks of the others run.
-    reindexLater = true;
-    try {
-      conn();
-    } finally {
-      reindexLater = false;
-    }
+    open(true);
     // A rebuild counts as one more index to build for its table, which waits for it.
     List<SqlitePageLoad.Rebuild> rebuilds = pageLoad.takeRebuilds(conn());
     for (SqlitePageLoad.Rebuild r : rebuilds) {

@@ -450,44 +450,54 @@ public final class Bench {
     }
   }
 
+  /**
+   * porter with a 256 MB heap at the memory scale and at the run's scale, {@code runs} rounds, the
+   * scales' order reversed every other round like the other parts. Each round exports and then
+   * imports its own archive. A process's peak RSS varies from run to run by its threads' timing
+   * (docs/benchmarks.md, "Nineteenth session": 168-206 MB for the same scale-10 import), so the
+   * growth is taken between medians, as the times are.
+   */
   private void memory() throws Exception {
     DataGen gen = new DataGen(memoryScale);
     Path src = work.resolve("shop-x" + memoryScale + ".db");
     generateIfMissing(gen, src);
     out.printf(
-        Locale.ROOT, "Memory (porter with -Xmx256m; scale %d vs scale %d):%n", memoryScale, scale);
-    Path archive = work.resolve("shop-x" + memoryScale + ".porter");
+        Locale.ROOT,
+        "Memory (porter with -Xmx256m; scale %d vs scale %d, %d runs each):%n",
+        memoryScale,
+        scale,
+        runs);
+    Path small = work.resolve("shop.db");
+    for (int r = 0; r < runs; r++) {
+      boolean largeFirst = r % 2 == 0;
+      for (boolean large : List.of(largeFirst, !largeFirst)) {
+        if (large) {
+          memoryRound(memoryScale, src, "shop-x" + memoryScale + ".porter", "mem.db");
+        } else if (Files.exists(small)) {
+          memoryRound(scale, small, "shop-mem1.porter", "mem1.db");
+        }
+      }
+    }
+  }
+
+  private void memoryRound(int at, Path src, String archiveName, String target) throws Exception {
+    Path archive = work.resolve(archiveName);
     Files.deleteIfExists(archive);
     record(
-        "-Xmx256m export, scale " + memoryScale,
+        "-Xmx256m export, scale " + at,
         time(
             "mem",
             porter("-Xmx256m", "export", "--db", src.toString(), "--output", archive.toString())));
     record(
-        "-Xmx256m import, scale " + memoryScale,
+        "-Xmx256m import, scale " + at,
         time(
             "mem",
-            porter("-Xmx256m", "import", archive.toString(), "--db", fresh("mem.db").toString())));
-    Path small = work.resolve("shop.db");
-    if (Files.exists(small)) {
-      Path a1 = work.resolve("shop-mem1.porter");
-      Files.deleteIfExists(a1);
-      record(
-          "-Xmx256m export, scale " + scale,
-          time(
-              "mem",
-              porter("-Xmx256m", "export", "--db", small.toString(), "--output", a1.toString())));
-      record(
-          "-Xmx256m import, scale " + scale,
-          time(
-              "mem",
-              porter("-Xmx256m", "import", a1.toString(), "--db", fresh("mem1.db").toString())));
-    }
+            porter("-Xmx256m", "import", archive.toString(), "--db", fresh(target).toString())));
   }
 
   private void report() {
     out.println();
-    out.println("Results (median of the runs; peak RSS is the largest seen):");
+    out.println("Results (median of the runs; peak RSS: the median and the largest seen):");
     Map<String, double[]> med = new LinkedHashMap<>();
     for (Map.Entry<String, List<Measure.Sample>> e : samples.entrySet()) {
       double[] m = {
@@ -498,10 +508,11 @@ public final class Bench {
       med.put(e.getKey(), m);
       out.printf(
           Locale.ROOT,
-          "  %-46s %8.2f s wall %8.2f s cpu %8.0f MB peak RSS  (n=%d)%n",
+          "  %-46s %8.2f s wall %8.2f s cpu %8.0f MB peak RSS (largest %.0f)  (n=%d)%n",
           e.getKey(),
           m[0],
           m[1],
+          medianPeak(e.getValue()) / 1e6,
           m[2],
           e.getValue().size());
     }
@@ -544,29 +555,77 @@ public final class Bench {
           r,
           r <= 1.0 ? "MET" : "MISSED");
     }
-    String big = "-Xmx256m import, scale " + memoryScale;
-    String small = "-Xmx256m import, scale " + scale;
-    if (med.containsKey(big)) {
-      double peak = Math.max(med.get(big)[2], med.get("-Xmx256m export, scale " + memoryScale)[2]);
-      out.printf(
-          Locale.ROOT,
-          "  %-70s %5.0f MB (target ≤ 512) %s%n",
-          "peak RSS at scale " + memoryScale,
-          peak,
-          peak <= 512 ? "MET" : "MISSED");
-      if (med.containsKey(small)) {
-        double peak1 = Math.max(med.get(small)[2], med.get("-Xmx256m export, scale " + scale)[2]);
-        double growth = peak / peak1 - 1;
-        out.printf(
-            Locale.ROOT,
-            "  %-70s %+5.0f %% (target ≤ +20 %%) %s%n",
-            "peak RSS growth, scale " + scale + " → " + memoryScale,
-            growth * 100,
-            growth <= 0.2 ? "MET" : "MISSED");
-      }
-    }
+    memoryTargets(samples, scale, memoryScale).forEach(out::println);
     out.println();
     out.println("Files: " + work + " (log of every command: " + log + ")");
+  }
+
+  /**
+   * The memory targets' lines. A scale's peak is the larger of its export's and its import's. The
+   * bound of 512 MB holds the largest peak seen at the memory scale, since that is what a machine
+   * must have. The growth compares the scales' median peaks: it is about how memory follows the
+   * data, which one unlucky run does not tell; the growth between the largest peaks is printed
+   * beside it.
+   */
+  static List<String> memoryTargets(
+      Map<String, List<Measure.Sample>> samples, int scale, int memoryScale) {
+    List<String> lines = new ArrayList<>();
+    List<List<Measure.Sample>> large = scaleSamples(samples, memoryScale);
+    if (large.isEmpty()) {
+      return lines;
+    }
+    double largest = largestPeak(large) / 1e6;
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "  %-70s %5.0f MB (target ≤ 512) %s",
+            "peak RSS at scale " + memoryScale + " (the largest seen)",
+            largest,
+            largest <= 512 ? "MET" : "MISSED"));
+    List<List<Measure.Sample>> small = scaleSamples(samples, scale);
+    if (memoryScale != scale && !small.isEmpty()) {
+      double growth = scalePeak(large) / scalePeak(small) - 1;
+      double worst = largestPeak(large) / largestPeak(small) - 1;
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "  %-70s %+5.0f %% (target ≤ +20 %%) %s",
+              "peak RSS growth, scale " + scale + " → " + memoryScale + " (medians)",
+              growth * 100,
+              growth <= 0.2 ? "MET" : "MISSED"));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "  %-70s %+5.0f %%",
+              "peak RSS growth between the largest peaks seen",
+              worst * 100));
+    }
+    return lines;
+  }
+
+  /** The export's and the import's samples with a 256 MB heap at scale {@code at}, if any. */
+  private static List<List<Measure.Sample>> scaleSamples(
+      Map<String, List<Measure.Sample>> samples, int at) {
+    return Stream.of("-Xmx256m export, scale " + at, "-Xmx256m import, scale " + at)
+        .filter(samples::containsKey)
+        .map(samples::get)
+        .toList();
+  }
+
+  private static double scalePeak(List<List<Measure.Sample>> workloads) {
+    return workloads.stream().mapToDouble(Bench::medianPeak).max().orElse(0);
+  }
+
+  private static double largestPeak(List<List<Measure.Sample>> workloads) {
+    return workloads.stream()
+        .flatMap(List::stream)
+        .mapToDouble(Measure.Sample::peakRssBytes)
+        .max()
+        .orElse(0);
+  }
+
+  static double medianPeak(List<Measure.Sample> runs) {
+    return median(runs.stream().mapToDouble(Measure.Sample::peakRssBytes).toArray());
   }
 
   /**

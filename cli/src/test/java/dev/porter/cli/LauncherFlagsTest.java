@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The JVM settings of the {@code ./porter} launcher (ADR 0016, 0019, 0020), run by the JVM that
- * runs the build. The launcher itself cannot run here: it builds the jar this build is making. A
- * flag that a JDK does not know stops every porter command, and one it warns about prints a line on
+ * runs the build (the launcher as a whole runs on the packaged jar in {@link LauncherIT}). A flag
+ * that a JDK does not know stops every porter command, and one it warns about prints a line on
  * every run; both fail here.
  */
 class LauncherFlagsTest {

@@ -1,0 +1,113 @@
+package dev.porter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./porter} launcher end to end, on the jar this build has just packaged (the test runs
+ * in the integration-test phase, after {@code package}). {@code PORTER_NO_BUILD=1} makes a stale
+ * jar an error instead of a Maven build inside this one. What only the launcher does is checked
+ * here: the class-data archive and the native library it prepares once per build, the JDK it picks
+ * from {@code JAVA_HOME}, a standard output that carries nothing but the archive, and the exit
+ * codes passed through its {@code exec}.
+ */
+class LauncherIT {
+  private static final Path LAUNCHER = Path.of("..", "porter").toAbsolutePath().normalize();
+  private static final Path TARGET = Path.of("target").toAbsolutePath();
+
+  record Run(int exit, byte[] stdout, String stderr) {}
+
+  private static Run porter(Path dir, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(LAUNCHER.toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("PORTER_NO_BUILD", "1");
+    env.remove("JAVA_OPTS");
+    env.remove("PORTER_CDS");
+    File out = dir.resolve("stdout.bin").toFile();
+    File err = dir.resolve("stderr.txt").toFile();
+    pb.redirectOutput(out).redirectError(err);
+    Process p = pb.start();
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the launcher did not end: " + command);
+    return new Run(
+        p.exitValue(),
+        Files.readAllBytes(out.toPath()),
+        Files.readString(err.toPath(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void anArchiveWrittenToStandardOutputThroughTheLauncherRestoresEveryRow(@TempDir Path dir)
+      throws Exception {
+    Path jar = TARGET.resolve("porter.jar");
+    assertTrue(Files.isRegularFile(jar), "no packaged jar at " + jar);
+    Path src = dir.resolve("src.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + src);
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL, data BLOB)");
+      st.execute(
+          "INSERT INTO note VALUES (1, 'first', x'00ff10'), (2, 'zwei – ü', NULL),"
+              + " (3, '', x'')");
+    }
+
+    // The first run of a build prepares the class-data archive (a demo run, then a dump): its
+    // messages go to standard error, never into the archive on standard output.
+    Run export = porter(dir, "export", "--db", src.toString(), "--output", "-");
+    assertEquals(0, export.exit(), export.stderr());
+    Path archive = dir.resolve("notes.porter");
+    Files.write(archive, export.stdout());
+    assertTrue(export.stdout().length > 512, "archive of " + export.stdout().length + " bytes");
+
+    FileTime built = Files.getLastModifiedTime(jar);
+    Path cds = TARGET.resolve("porter-" + System.getProperty("java.version") + ".jsa");
+    assertTrue(Files.isRegularFile(cds), "no class-data archive at " + cds);
+    assertTrue(Files.getLastModifiedTime(cds).compareTo(built) >= 0, "class-data archive stale");
+    Path lib = TARGET.resolve("native").resolve("libsqlitejdbc.so");
+    assertTrue(Files.size(lib) > 100_000, "native library not extracted: " + lib);
+
+    Path dst = dir.resolve("dst.db");
+    Run restore = porter(dir, "import", archive.toString(), "--db", dst.toString());
+    assertEquals(0, restore.exit(), restore.stderr());
+    // a JVM that refused a setting or the archive would say so on every run
+    assertTrue(
+        !restore.stderr().contains("warning") && !restore.stderr().contains("error"),
+        restore.stderr());
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dst);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT id, body, hex(data) FROM note ORDER BY id")) {
+      List<String> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(rs.getLong(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
+      }
+      assertEquals(List.of("1|first|00FF10", "2|zwei – ü|", "3||"), rows);
+    }
+  }
+
+  @Test
+  void anErrorKeepsItsExitCodeThroughTheLauncher(@TempDir Path dir) throws Exception {
+    Run missing = porter(dir, "import", dir.resolve("none.porter").toString(), "--db", "x.db");
+    assertEquals(2, missing.exit(), missing.stderr());
+    assertTrue(missing.stderr().startsWith("porter: "), missing.stderr());
+    assertTrue(missing.stderr().contains("none.porter"), missing.stderr());
+    assertEquals(0, missing.stdout().length);
+    assertTrue(!Files.exists(dir.resolve("x.db")), "a refused import created its target");
+  }
+}

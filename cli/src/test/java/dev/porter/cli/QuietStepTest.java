@@ -1,0 +1,134 @@
+package dev.porter.cli;
+
+import static dev.porter.cli.AppCli.porter;
+import static dev.porter.cli.AppCli.query;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.porter.cli.apps.QuietStepApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An app import whose steps change no row loads its tables as a plain restore does (ADR 0034):
+ * through no step and through a step that only renames, every value arrives as it was, and the
+ * report still counts each route's rows and each table's.
+ */
+class QuietStepTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int NOTES = 3_000;
+
+  @TempDir Path dir;
+
+  private static final String NOTES_V1 =
+      "SELECT id, body, hex(data), score, typeof(score), n FROM note ORDER BY id";
+  private static final String TAGS_V1 = "SELECT id, note_id, text FROM tag ORDER BY id";
+
+  /**
+   * Release 1 with rows of every kind a restore's preparer decides about: ASCII, non-ASCII and
+   * overflowing text, blobs, NULLs, integral and fractional reals, negative and large integers, and
+   * several blocks and pages of rows.
+   */
+  private Path source() throws Exception {
+    Path db = dir.resolve("v1.db");
+    AppCli.exec(db, QuietStepApp.V1);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      c.setAutoCommit(false);
+      try (PreparedStatement note = c.prepareStatement("INSERT INTO note VALUES (?,?,?,?,?)");
+          PreparedStatement tag = c.prepareStatement("INSERT INTO tag VALUES (?,?,?)")) {
+        for (int i = 1; i <= NOTES; i++) {
+          note.setInt(1, i);
+          note.setString(
+              2,
+              switch (i % 5) {
+                case 0 -> null;
+                case 1 -> "note " + i;
+                case 2 -> "Grüße, Ωμέγα " + i;
+                case 3 -> "x".repeat(5_000 + i);
+                default -> "";
+              });
+          if (i % 3 == 0) {
+            note.setNull(3, java.sql.Types.BLOB);
+          } else {
+            note.setBytes(3, new byte[] {(byte) i, 0, (byte) (i >> 8), -1});
+          }
+          if (i % 4 == 0) {
+            note.setNull(4, java.sql.Types.REAL);
+          } else {
+            note.setDouble(4, i % 2 == 0 ? i : i + 0.25);
+          }
+          note.setLong(5, i % 7 == 0 ? -i : (long) i << 33);
+          note.addBatch();
+          for (int k = 0; k < 2; k++) {
+            tag.setInt(1, 2 * i + k);
+            tag.setInt(2, i);
+            tag.setString(3, k == 0 ? "tag" + (i % 17) : "étiquette " + i);
+            tag.addBatch();
+          }
+        }
+        note.executeBatch();
+        tag.executeBatch();
+      }
+      c.commit();
+    }
+    return db;
+  }
+
+  @Test
+  void rowsThroughAStepThatOnlyRenamesArriveAsTheyWereAndAreCounted() throws Exception {
+    Path src = source();
+    Path app = AppCli.appDir(dir, QuietStepApp.class);
+    Path archive = dir.resolve("v1.porter");
+    porter("export", "--db", src, "--app", app, "-o", archive).expect(0);
+
+    Path v2 = dir.resolve("v2.db");
+    Path report = dir.resolve("report.json");
+    porter("import", archive, "--db", v2, "--app", app, "--to", "2", "--report", report).expect(0);
+    assertEquals(
+        query(src, NOTES_V1),
+        query(v2, "SELECT id, body, hex(data), score, typeof(score), rank FROM note ORDER BY id"));
+    assertEquals(query(src, TAGS_V1), query(v2, "SELECT id, note_id, text FROM label ORDER BY id"));
+    assertEquals(List.of(List.of("2")), query(v2, "SELECT value FROM meta"));
+    assertEquals(
+        List.of(List.of(2L * NOTES)),
+        query(v2, "SELECT count(*) FROM label INDEXED BY label_text WHERE text > ''"));
+
+    JsonNode r = JSON.readTree(Files.readString(report));
+    JsonNode routes = r.get("steps").get(0).get("routes");
+    JsonNode notes = PlanReportJsonTest.find(routes, "from", "note");
+    assertEquals(NOTES, notes.get("rowsIn").asLong());
+    assertEquals(NOTES, notes.get("rowsOut").asLong());
+    JsonNode tags = PlanReportJsonTest.find(routes, "from", "tag");
+    assertEquals("label", tags.get("to").asText());
+    assertEquals(2L * NOTES, tags.get("rowsIn").asLong());
+    assertEquals(2L * NOTES, tags.get("rowsOut").asLong());
+    JsonNode label = PlanReportJsonTest.find(r.get("tables"), "table", "label");
+    assertEquals(2L * NOTES, label.get("rowsWritten").asLong());
+    assertEquals(2L * NOTES, label.get("rowsArrived").asLong());
+  }
+
+  @Test
+  void rowsThroughNoStepArriveAsTheyWere() throws Exception {
+    Path src = source();
+    Path app = AppCli.appDir(dir, QuietStepApp.class);
+    Path archive = dir.resolve("v1.porter");
+    porter("export", "--db", src, "--app", app, "-o", archive).expect(0);
+    Path v1 = dir.resolve("again.db");
+    Path report = dir.resolve("report.json");
+    porter("import", archive, "--db", v1, "--app", app, "--to", "1", "--report", report).expect(0);
+    assertEquals(query(src, NOTES_V1), query(v1, NOTES_V1));
+    assertEquals(query(src, TAGS_V1), query(v1, TAGS_V1));
+    JsonNode note =
+        PlanReportJsonTest.find(
+            JSON.readTree(Files.readString(report)).get("tables"), "table", "note");
+    assertEquals(NOTES, note.get("rowsWritten").asLong());
+    assertEquals(NOTES, note.get("rowsArrived").asLong());
+  }
+}

@@ -81,13 +81,21 @@ class QuietStepTest {
     return db;
   }
 
-  @Test
-  void rowsThroughAStepThatOnlyRenamesArriveAsTheyWereAndAreCounted() throws Exception {
-    Path src = source();
-    Path app = AppCli.appDir(dir, QuietStepApp.class);
+  private Path src;
+  private Path app;
+
+  /** The archive of {@link #source}, exported through the app. */
+  private Path archive() throws Exception {
+    src = source();
+    app = AppCli.appDir(dir, QuietStepApp.class);
     Path archive = dir.resolve("v1.porter");
     porter("export", "--db", src, "--app", app, "-o", archive).expect(0);
+    return archive;
+  }
 
+  @Test
+  void rowsThroughAStepThatOnlyRenamesArriveAsTheyWereAndAreCounted() throws Exception {
+    Path archive = archive();
     Path v2 = dir.resolve("v2.db");
     Path report = dir.resolve("report.json");
     porter("import", archive, "--db", v2, "--app", app, "--to", "2", "--report", report).expect(0);
@@ -116,10 +124,7 @@ class QuietStepTest {
 
   @Test
   void rowsThroughNoStepArriveAsTheyWere() throws Exception {
-    Path src = source();
-    Path app = AppCli.appDir(dir, QuietStepApp.class);
-    Path archive = dir.resolve("v1.porter");
-    porter("export", "--db", src, "--app", app, "-o", archive).expect(0);
+    Path archive = archive();
     Path v1 = dir.resolve("again.db");
     Path report = dir.resolve("report.json");
     porter("import", archive, "--db", v1, "--app", app, "--to", "1", "--report", report).expect(0);

@@ -76,6 +76,25 @@ final class PgServer implements AutoCloseable {
                     .trim());
     List<String> wrap = root ? List.of("unshare", "-U") : List.of();
     PgServer pg = new PgServer(bin, dir, port, wrap);
+    Path data = dir.resolve("data");
+    if (Files.exists(data)) {
+      // the cluster of an earlier run in this work folder that was killed before it removed it
+      if (Files.exists(data.resolve("postmaster.pid"))) {
+        try {
+          pg.exec(
+              List.of(
+                  bin.resolve("pg_ctl").toString(),
+                  "-D",
+                  data.toString(),
+                  "-m",
+                  "immediate",
+                  "stop"));
+        } catch (IllegalStateException e) {
+          // not running any more: its pid file was left behind
+        }
+      }
+      Bench.deleteTree(data);
+    }
     pg.exec(
         List.of(
             bin.resolve("initdb").toString(),
@@ -161,6 +180,7 @@ final class PgServer implements AutoCloseable {
               "fast",
               "-w",
               "stop"));
+      Bench.deleteTree(dir.resolve("data")); // a throwaway cluster: gigabytes at scale 10
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -349,7 +349,6 @@ final class SqliteTableScan implements RowCursor {
     }
   }
 
-  /** TEXT's UTF-8 bytes as a String, or as raw bytes if they are not UTF-8. */
   /**
    * A TEXT value: ASCII bytes as they are ({@link Utf8Text}, which the archive writer stores
    * without a {@code String} between), any other text decoded, and bytes that are not UTF-8 as

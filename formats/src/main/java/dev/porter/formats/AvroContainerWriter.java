@@ -97,6 +97,16 @@ final class AvroContainerWriter implements AutoCloseable {
 
   void append(Object[] row) throws IOException {
     datum.write(row, encoder);
+    rowAppended();
+  }
+
+  /** The encoder of the block being filled; {@link #rowAppended} may replace it. */
+  BinaryEncoder encoder() {
+    return encoder;
+  }
+
+  /** Counts a row encoded through {@link #encoder}, and hands the block on when it is full. */
+  void rowAppended() throws IOException {
     blockRows++;
     if (buffer.size() >= blockSize) {
       submitBlock();

@@ -3,6 +3,7 @@ package dev.porter.formats;
 import dev.porter.core.PorterException;
 import dev.porter.core.archive.ArchiveWriter;
 import dev.porter.core.archive.TableWriter;
+import dev.porter.core.archive.ValueWriter;
 import dev.porter.core.io.FileSync;
 import dev.porter.core.io.IoErrors;
 import dev.porter.core.model.ArchiveHeader;
@@ -27,11 +28,13 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryEncoder;
 
 /**
  * Writes a .porter archive (docs/archive-format.md). Each table is first encoded into a spool file,
@@ -350,6 +353,8 @@ final class PorterArchiveWriter implements ArchiveWriter {
     private final MessageDigest digest = Digests.sha256();
     private final OutputStream out;
     private final AvroContainerWriter avro;
+    private final RowDatumWriter datum;
+    private Values values;
     private long rows;
     private boolean done;
 
@@ -371,16 +376,10 @@ final class PorterArchiveWriter implements ArchiveWriter {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("porter.format", Integer.toString(header.formatVersion()));
         meta.put(AvroSchemas.PROP_TABLE, entry.table().name());
+        datum = new RowDatumWriter(entry, schema);
         avro =
             new AvroContainerWriter(
-                out,
-                schema,
-                new RowDatumWriter(entry, schema),
-                meta,
-                codec.name(),
-                codec.level(),
-                1 << 19,
-                compressors);
+                out, schema, datum, meta, codec.name(), codec.level(), 1 << 19, compressors);
       } catch (IOException e) {
         throw PorterException.unavailable(
             "cannot create a spool file in " + spoolDir + ": " + IoErrors.reason(e, spoolDir), e);
@@ -393,12 +392,153 @@ final class PorterArchiveWriter implements ArchiveWriter {
         avro.append(row);
         rows++;
       } catch (IOException e) {
-        throw PorterException.unavailable(
-            "cannot write spool file for table "
-                + entry.table().name()
-                + ": "
-                + IoErrors.reason(e, entry.table().name()),
-            e);
+        throw failed(e);
+      }
+    }
+
+    private PorterException failed(IOException e) {
+      return PorterException.unavailable(
+          "cannot write spool file for table "
+              + entry.table().name()
+              + ": "
+              + IoErrors.reason(e, entry.table().name()),
+          e);
+    }
+
+    @Override
+    public ValueWriter values() {
+      if (values == null) {
+        values = new Values();
+      }
+      return values;
+    }
+
+    /**
+     * A row's values encoded as they come, straight into the block (ADR 0035): the same bytes, and
+     * the same refusals, as {@link RowDatumWriter#write} of the objects they stand for.
+     */
+    private final class Values implements ValueWriter {
+      private BinaryEncoder out = avro.encoder();
+      private int field;
+
+      /**
+       * The union branch of the next field for a value of {@code kind}, or -1 where it has none
+       * (the caller then refuses the value, made into the object it stands for only then).
+       */
+      private int branch(ValueKind kind) {
+        if (field == 0) {
+          datum.startRow();
+        }
+        if (field >= datum.fields()) {
+          throw datum.width(field + 1);
+        }
+        return datum.branch(field, kind);
+      }
+
+      private void index(int branch) throws IOException {
+        out.writeIndex(branch);
+        field++;
+      }
+
+      @Override
+      public void nullValue() {
+        int b = branch(ValueKind.NULL);
+        if (b < 0) {
+          throw datum.refusal(field, null);
+        }
+        try {
+          index(b);
+        } catch (IOException e) {
+          throw failed(e);
+        }
+      }
+
+      @Override
+      public void integer(long v) {
+        int b = branch(ValueKind.LONG);
+        if (b < 0) {
+          throw datum.refusal(field, v);
+        }
+        try {
+          index(b);
+          out.writeLong(v);
+        } catch (IOException e) {
+          throw failed(e);
+        }
+      }
+
+      @Override
+      public void real(double v) {
+        int b = branch(ValueKind.DOUBLE);
+        if (b < 0) {
+          throw datum.refusal(field, v);
+        }
+        try {
+          index(b);
+          out.writeDouble(v);
+        } catch (IOException e) {
+          throw failed(e);
+        }
+      }
+
+      @Override
+      public void asciiText(byte[] v, int from, int length) {
+        int b = branch(ValueKind.STRING);
+        if (b < 0) {
+          throw datum.refusal(
+              field,
+              dev.porter.core.model.Utf8Text.owning(Arrays.copyOfRange(v, from, from + length)));
+        }
+        try {
+          index(b);
+          out.writeBytes(v, from, length); // a string: the length, then the UTF-8 bytes
+        } catch (IOException e) {
+          throw failed(e);
+        }
+      }
+
+      @Override
+      public void blob(byte[] v, int from, int length) {
+        int b = branch(ValueKind.BYTES);
+        if (b < 0) {
+          throw datum.refusal(field, Arrays.copyOfRange(v, from, from + length));
+        }
+        try {
+          index(b);
+          out.writeBytes(v, from, length);
+        } catch (IOException e) {
+          throw failed(e);
+        }
+      }
+
+      @Override
+      public void value(Object v) {
+        ValueKind kind = ValueKind.forValue(v);
+        int b = branch(kind);
+        if (b < 0) {
+          throw datum.refusal(field, v);
+        }
+        try {
+          index(b);
+          kind.write(v, out);
+        } catch (IOException e) {
+          throw failed(e);
+        }
+      }
+
+      @Override
+      public void endRow() {
+        if (field != datum.fields()) {
+          throw datum.width(field);
+        }
+        field = 0;
+        rows++;
+        try {
+          avro.rowAppended();
+        } catch (IOException e) {
+          throw failed(e);
+        }
+        out = avro.encoder();
       }
     }
 

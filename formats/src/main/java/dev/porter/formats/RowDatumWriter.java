@@ -45,36 +45,61 @@ final class RowDatumWriter implements DatumWriter<Object[]> {
 
   @Override
   public void write(Object[] row, Encoder out) throws IOException {
-    rowNumber++;
+    startRow();
     if (row.length != branchOf.length) {
-      throw new IllegalArgumentException(
-          "table "
-              + entry.table().name()
-              + ": row has "
-              + row.length
-              + " values, expected "
-              + branchOf.length);
+      throw width(row.length);
     }
     for (int i = 0; i < row.length; i++) {
       Object v = row[i];
       ValueKind kind = ValueKind.forValue(v);
-      int branch = kind == null ? -1 : branchOf[i][kind.ordinal()];
+      int branch = branch(i, kind);
       if (branch < 0) {
-        ColumnDef c = columns.get(i);
-        throw PorterException.refused(
-            "table "
-                + entry.table().name()
-                + ", column "
-                + c.name()
-                + ", row "
-                + rowNumber
-                + ": a "
-                + (v == null ? "null" : v.getClass().getSimpleName())
-                + " value cannot be stored as logical type "
-                + c.logicalType());
+        throw refusal(i, v);
       }
       out.writeIndex(branch);
       kind.write(v, out);
     }
+  }
+
+  /** Counts the row about to be written, for the messages below. */
+  void startRow() {
+    rowNumber++;
+  }
+
+  /** The number of fields of a row. */
+  int fields() {
+    return branchOf.length;
+  }
+
+  /** The union branch of field {@code i} for a value of {@code kind}, or -1 where there is none. */
+  int branch(int i, ValueKind kind) {
+    return kind == null ? -1 : branchOf[i][kind.ordinal()];
+  }
+
+  /** A row of {@code values} values, not {@link #fields()}. */
+  IllegalArgumentException width(int values) {
+    return new IllegalArgumentException(
+        "table "
+            + entry.table().name()
+            + ": row has "
+            + values
+            + " values, expected "
+            + branchOf.length);
+  }
+
+  /** Field {@code i} of the current row has no branch for {@code v}. */
+  PorterException refusal(int i, Object v) {
+    ColumnDef c = columns.get(i);
+    return PorterException.refused(
+        "table "
+            + entry.table().name()
+            + ", column "
+            + c.name()
+            + ", row "
+            + rowNumber
+            + ": a "
+            + (v == null ? "null" : v.getClass().getSimpleName())
+            + " value cannot be stored as logical type "
+            + c.logicalType());
   }
 }

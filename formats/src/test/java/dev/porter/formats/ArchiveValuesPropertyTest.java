@@ -142,6 +142,44 @@ class ArchiveValuesPropertyTest {
             });
   }
 
+  /**
+   * Rows given value by value ({@link dev.porter.core.archive.ValueWriter}, as a SQLite export's
+   * page scan gives them) come back exactly as rows given as objects, mixed in one table (here
+   * every second row).
+   */
+  @Test
+  void rowsGivenValueByValueComeBackExactly() {
+    qt().withFixedSeed(20261206L)
+        .withExamples(150)
+        .forAll(lists().of(rows()).ofSizeBetween(0, 30))
+        .checkAssert(
+            rows -> {
+              Map<TableDef, List<Object[]>> tables = new LinkedHashMap<>();
+              tables.put(TABLE, rows);
+              byte[] archive = TestArchives.write(spool, "zstandard", tables, r -> r % 2 == 0);
+              TestArchives.Read read = TestArchives.readAll(archive);
+              assertSameRows(rows, read.rows().get("t"));
+              assertEquals(rows.size(), read.trailer().tables().get(0).rows());
+            });
+  }
+
+  @Test
+  void aValueGivenValueByValueOfTheWrongKindIsRefusedNamingTheCellAsAnObjectIs() {
+    Map<TableDef, List<Object[]>> tables = new LinkedHashMap<>();
+    tables.put(
+        TABLE,
+        List.of(
+            new Object[] {1L, null, 1.0, "a", null},
+            new Object[] {2L, null, "not real", "b", null}));
+    PorterException e =
+        assertThrows(
+            PorterException.class, () -> TestArchives.write(spool, "zstandard", tables, r -> true));
+    assertEquals(ErrorCategory.REFUSED, e.category());
+    assertEquals(
+        "table t, column r, row 2: a Utf8Text value cannot be stored as logical type real",
+        e.getMessage());
+  }
+
   @Test
   void aValueOfTheWrongKindForATypedColumnIsRefusedNamingTheCell() {
     Map<TableDef, List<Object[]>> tables = new LinkedHashMap<>();

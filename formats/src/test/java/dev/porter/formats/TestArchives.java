@@ -6,6 +6,7 @@ import dev.porter.core.archive.RawRow;
 import dev.porter.core.archive.RowPreparer;
 import dev.porter.core.archive.TableReader;
 import dev.porter.core.archive.TableWriter;
+import dev.porter.core.archive.ValueWriter;
 import dev.porter.core.model.ArchiveHeader;
 import dev.porter.core.model.ArchiveTrailer;
 import dev.porter.core.model.ColumnDef;
@@ -17,6 +18,7 @@ import dev.porter.core.model.TableEntry;
 import dev.porter.core.model.TableKind;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -49,6 +51,19 @@ final class TestArchives {
 
   /** {@link #write(Path, Map)} with the table files in one of the codecs porter writes. */
   static byte[] write(Path spool, String codec, Map<TableDef, List<Object[]>> tables) {
+    return write(spool, codec, tables, r -> false);
+  }
+
+  /**
+   * {@link #write(Path, Map)}, the rows {@code byValues} picks (by their number in the table, from
+   * 0) given value by value to {@link TableWriter#values}, as a SQLite export's scan gives them:
+   * ASCII text as its bytes, every other value as its object.
+   */
+  static byte[] write(
+      Path spool,
+      String codec,
+      Map<TableDef, List<Object[]>> tables,
+      java.util.function.LongPredicate byValues) {
     List<TableEntry> entries = new ArrayList<>();
     int ordinal = 0;
     for (TableDef t : tables.keySet()) {
@@ -74,14 +89,39 @@ final class TestArchives {
       List<List<Object[]>> rows = new ArrayList<>(tables.values());
       for (int i = 0; i < written.tables().size(); i++) {
         TableWriter tw = w.openTable(written.tables().get(i));
+        long r = 0;
         for (Object[] row : rows.get(i)) {
-          tw.write(row);
+          if (byValues.test(r++)) {
+            writeValues(tw.values(), row);
+          } else {
+            tw.write(row);
+          }
         }
         tw.finish();
       }
       w.finish();
     }
     return out.toByteArray();
+  }
+
+  private static void writeValues(ValueWriter out, Object[] row) {
+    for (Object v : row) {
+      if (v == null) {
+        out.nullValue();
+      } else if (v instanceof Long x) {
+        out.integer(x);
+      } else if (v instanceof Double x) {
+        out.real(x);
+      } else if (v instanceof byte[] x) {
+        out.blob(x, 0, x.length);
+      } else if (v instanceof String x && x.chars().allMatch(c -> c < 0x80)) {
+        byte[] ascii = ("<" + x + ">").getBytes(StandardCharsets.US_ASCII);
+        out.asciiText(ascii, 1, ascii.length - 2); // a slice, as of a page
+      } else {
+        out.value(v);
+      }
+    }
+    out.endRow();
   }
 
   /** What a full read of an archive returned: every table's rows, and the trailer. */

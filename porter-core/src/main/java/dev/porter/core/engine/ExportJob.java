@@ -6,6 +6,7 @@ import dev.porter.core.app.AppDefinition;
 import dev.porter.core.app.VersionProbe;
 import dev.porter.core.archive.ArchiveWriter;
 import dev.porter.core.archive.TableWriter;
+import dev.porter.core.archive.ValueWriter;
 import dev.porter.core.dialect.DatabaseRef;
 import dev.porter.core.dialect.Dialect;
 import dev.porter.core.dialect.RowCursor;
@@ -78,11 +79,20 @@ public final class ExportJob {
       // Not try-with-resources: a table that failed must not be closed into the archive;
       // closing the archive writer discards it.
       TableWriter out = writer.openTable(entry);
-      Object[] row;
-      while ((row = cursor.next()) != null) {
-        out.write(row);
-        if (++rows % PROGRESS_EVERY == 0) {
-          progress.rows(PROGRESS_EVERY);
+      ValueWriter values = cursor.writesValues() ? out.values() : null;
+      if (values != null) {
+        while (cursor.nextInto(values)) {
+          if (++rows % PROGRESS_EVERY == 0) {
+            progress.rows(PROGRESS_EVERY);
+          }
+        }
+      } else {
+        Object[] row;
+        while ((row = cursor.next()) != null) {
+          out.write(row);
+          if (++rows % PROGRESS_EVERY == 0) {
+            progress.rows(PROGRESS_EVERY);
+          }
         }
       }
       out.finish();

@@ -1,6 +1,7 @@
 package dev.porter.core.sqlite;
 
 import dev.porter.core.PorterException;
+import dev.porter.core.archive.ValueWriter;
 import dev.porter.core.dialect.RowCursor;
 import dev.porter.core.io.IoErrors;
 import dev.porter.core.model.RawText;
@@ -80,6 +81,7 @@ final class SqliteTableScan implements RowCursor {
   private boolean anyRow;
   private int known;
   private Object[] defaults;
+  private final ObjectRow objects = new ObjectRow();
 
   /** Where the last varint read ended. */
   private int at;
@@ -126,14 +128,32 @@ final class SqliteTableScan implements RowCursor {
 
   @Override
   public Object[] next() {
+    objects.start();
+    return advance(objects) ? objects.row : null;
+  }
+
+  /** Rows go to the archive writer value by value (ADR 0035). */
+  @Override
+  public boolean writesValues() {
+    return true;
+  }
+
+  @Override
+  public boolean nextInto(ValueWriter out) {
+    return advance(out);
+  }
+
+  /** Decodes the next row into {@code out}; false at the end. */
+  private boolean advance(ValueWriter out) {
     try {
       while (leafCell >= leafCells) {
         if (!nextLeaf()) {
-          return null;
+          return false;
         }
       }
       int cell = cellAt(leaf, 8, leafCell++);
-      return row(cell);
+      row(cell, out);
+      return true;
     } catch (IOException e) {
       throw PorterException.unavailable("cannot read " + what + ": " + IoErrors.reason(e, what), e);
     } catch (IndexOutOfBoundsException e) {
@@ -205,8 +225,8 @@ final class SqliteTableScan implements RowCursor {
     }
   }
 
-  /** The row of the leaf cell at {@code cell}. */
-  private Object[] row(int cell) throws IOException {
+  /** The row of the leaf cell at {@code cell}, into {@code out}. */
+  private void row(int cell, ValueWriter out) throws IOException {
     long size = varint(leaf, cell);
     long rowid = varint(leaf, at);
     int start = at;
@@ -231,7 +251,7 @@ final class SqliteTableScan implements RowCursor {
       data = spilled(start, length, rowid);
       offset = 0;
     }
-    return decode(data, offset, length, rowid);
+    decode(data, offset, length, rowid, out);
   }
 
   /** A payload that overflows its page, gathered from its overflow chain. */
@@ -264,7 +284,12 @@ final class SqliteTableScan implements RowCursor {
     return payload;
   }
 
-  private Object[] decode(byte[] b, int start, int length, long rowid) {
+  /**
+   * Decodes a record into {@code out}, value by value in the row's order, then ends the row: the
+   * rowid where the row carries it or an INTEGER PRIMARY KEY stands for it, an integer stored in a
+   * column of REAL affinity as a real, and the columns a short record lacks as SQLite fills them.
+   */
+  private void decode(byte[] b, int start, int length, long rowid, ValueWriter out) {
     int end = start + length;
     long headerSize = varint(b, start);
     int h = at;
@@ -273,7 +298,9 @@ final class SqliteTableScan implements RowCursor {
     }
     int headerEnd = start + (int) headerSize;
     int body = headerEnd;
-    Object[] row = new Object[width];
+    if (first == 1) {
+      out.integer(rowid); // the carried rowid
+    }
     int f = 0;
     while (h < headerEnd) {
       long type = varint(b, h);
@@ -281,33 +308,40 @@ final class SqliteTableScan implements RowCursor {
       if (f >= fields) {
         throw broken(leafPage, "the record of rowid " + rowid + " has more values than columns");
       }
-      Object v;
+      // an INTEGER PRIMARY KEY's record holds NULL: the rowid is its value
+      boolean isRowid = first + f == rowidAt;
       int n;
       if (type < 12) {
         switch ((int) type) {
           case 0 -> {
-            v = null;
             n = 0;
+            if (isRowid) {
+              out.integer(rowid);
+            } else {
+              out.nullValue();
+            }
           }
           case 1, 2, 3, 4, 5, 6 -> {
             n = type == 5 ? 6 : type == 6 ? 8 : (int) type;
             if (body + n > end) {
               throw pastEnd(rowid);
             }
-            long x = signed(b, body, n);
-            v = real[f] ? (Object) (double) x : (Object) x;
+            number(signed(b, body, n), f, isRowid, rowid, out);
           }
           case 7 -> {
             n = 8;
             if (body + n > end) {
               throw pastEnd(rowid);
             }
-            v = Double.longBitsToDouble(signed(b, body, 8));
+            if (isRowid) {
+              out.integer(rowid);
+            } else {
+              out.real(Double.longBitsToDouble(signed(b, body, 8)));
+            }
           }
           case 8, 9 -> {
             n = 0;
-            long x = type - 8;
-            v = real[f] ? (Object) (double) x : (Object) x;
+            number(type - 8, f, isRowid, rowid, out);
           }
           default ->
               throw broken(leafPage, "the record of rowid " + rowid + " has serial type " + type);
@@ -318,23 +352,36 @@ final class SqliteTableScan implements RowCursor {
           throw pastEnd(rowid);
         }
         n = (int) len;
-        v = (type & 1) == 0 ? Arrays.copyOfRange(b, body, body + n) : text(b, body, n);
+        if (isRowid) {
+          out.integer(rowid);
+        } else if ((type & 1) == 0) {
+          out.blob(b, body, n);
+        } else {
+          text(b, body, n, out);
+        }
       }
-      row[first + f] = v;
       body += n;
       f++;
     }
     if (f < fields) {
-      shortRecord(row, f, rowid);
+      shortRecord(f, rowid, out);
     }
-    if (rowidAt >= 0) {
-      row[rowidAt] = rowid;
+    out.endRow();
+  }
+
+  /** An integer of the record: a real in a column of REAL affinity, as SQLite reads it back. */
+  private void number(long x, int f, boolean isRowid, long rowid, ValueWriter out) {
+    if (isRowid) {
+      out.integer(rowid);
+    } else if (real[f]) {
+      out.real((double) x);
+    } else {
+      out.integer(x);
     }
-    return row;
   }
 
   /** Fills the columns a record written before they were added lacks, as SQLite reads them. */
-  private void shortRecord(Object[] row, int present, long rowid) {
+  private void shortRecord(int present, long rowid, ValueWriter out) {
     if (present < known) {
       Object[] full = fill.row(rowid);
       if (full == null || full.length != width) {
@@ -344,8 +391,11 @@ final class SqliteTableScan implements RowCursor {
       known = present;
     }
     for (int f = present; f < fields; f++) {
-      Object d = defaults[first + f];
-      row[first + f] = d instanceof byte[] bytes ? bytes.clone() : d;
+      if (first + f == rowidAt) {
+        out.integer(rowid);
+      } else {
+        out.value(defaults[first + f]);
+      }
     }
   }
 
@@ -354,14 +404,62 @@ final class SqliteTableScan implements RowCursor {
    * without a {@code String} between), any other text decoded, and bytes that are not UTF-8 as
    * {@link RawText}.
    */
-  private static Object text(byte[] b, int at, int n) {
+  private static void text(byte[] b, int at, int n, ValueWriter out) {
     if (ascii(b, at, n)) {
-      return Utf8Text.owning(Arrays.copyOfRange(b, at, at + n));
+      out.asciiText(b, at, n);
+      return;
     }
     String s = new String(b, at, n, StandardCharsets.UTF_8);
-    return s.indexOf('\uFFFD') >= 0
-        ? SqliteSource.exactText(s, Arrays.copyOfRange(b, at, at + n))
-        : s;
+    out.value(
+        s.indexOf('\uFFFD') >= 0
+            ? SqliteSource.exactText(s, Arrays.copyOfRange(b, at, at + n))
+            : s);
+  }
+
+  /** The rows {@link #next} gives: a new array of the objects each value was always given as. */
+  private final class ObjectRow implements ValueWriter {
+    Object[] row;
+    private int i;
+
+    void start() {
+      row = new Object[width];
+      i = 0;
+    }
+
+    @Override
+    public void nullValue() {
+      i++;
+    }
+
+    @Override
+    public void integer(long v) {
+      row[i++] = v;
+    }
+
+    @Override
+    public void real(double v) {
+      row[i++] = v;
+    }
+
+    @Override
+    public void asciiText(byte[] b, int from, int length) {
+      row[i++] = Utf8Text.owning(Arrays.copyOfRange(b, from, from + length));
+    }
+
+    @Override
+    public void blob(byte[] b, int from, int length) {
+      row[i++] = Arrays.copyOfRange(b, from, from + length);
+    }
+
+    @Override
+    public void value(Object v) {
+      row[i++] = v instanceof byte[] bytes ? bytes.clone() : v; // a default shared by rows
+    }
+
+    @Override
+    public void endRow() {
+      // the row is complete
+    }
   }
 
   private static final VarHandle LONGS =

@@ -105,41 +105,43 @@ class ArchiveValuesPropertyTest {
         .zip(nullable(bytes()), (row, b) -> new Object[] {row[0], row[1], row[2], row[3], b});
   }
 
-  @Test
-  void everyValueComesBackExactly() {
-    qt().withFixedSeed(20240506L)
+  /**
+   * For 150 lists of random rows (fixed seed): the table {@code t} of those rows, written by {@code
+   * write}, then read by {@code read}, gives the rows back exactly, as many as the trailer counts.
+   */
+  private void roundTrips(
+      long seed,
+      java.util.function.Function<Map<TableDef, List<Object[]>>, byte[]> write,
+      java.util.function.Function<byte[], TestArchives.Read> read) {
+    qt().withFixedSeed(seed)
         .withExamples(150)
         .forAll(lists().of(rows()).ofSizeBetween(0, 30))
         .checkAssert(
             rows -> {
               Map<TableDef, List<Object[]>> tables = new LinkedHashMap<>();
               tables.put(TABLE, rows);
-              TestArchives.Read read = TestArchives.readAll(TestArchives.write(spool, tables));
-              assertSameRows(rows, read.rows().get("t"));
-              assertEquals(rows.size(), read.trailer().tables().get(0).rows());
+              TestArchives.Read back = read.apply(write.apply(tables));
+              assertSameRows(rows, back.rows().get("t"));
+              assertEquals(rows.size(), back.trailer().tables().get(0).rows());
             });
   }
 
+  @Test
+  void everyValueComesBackExactly() {
+    roundTrips(20240506L, t -> TestArchives.write(spool, t), TestArchives::readAll);
+  }
+
   /**
-   * Rows prepared on the decoding thread ({@link dev.porter.core.archive.RawRow}) are the rows
-   * {@link TestArchives#readAll} gives, value for value, whichever rows the preparer leaves to be
+   * Rows prepared on the decoding thread ({@link dev.porter.core.archive.RawRow}) come back exactly
+   * as the rows {@link TestArchives#readAll} gives, whichever rows the preparer leaves to be
    * decoded as objects (here every third, and every row with a value of another kind).
    */
   @Test
   void preparedRowsAreTheRowsTheReaderGives() {
-    qt().withFixedSeed(20261205L)
-        .withExamples(150)
-        .forAll(lists().of(rows()).ofSizeBetween(0, 30))
-        .checkAssert(
-            rows -> {
-              Map<TableDef, List<Object[]>> tables = new LinkedHashMap<>();
-              tables.put(TABLE, rows);
-              byte[] archive = TestArchives.write(spool, tables);
-              List<Object[]> objects = TestArchives.readAll(archive).rows().get("t");
-              TestArchives.Read read = TestArchives.readAllPrepared(archive, r -> r % 3 == 2);
-              assertSameRows(objects, read.rows().get("t"));
-              assertEquals(rows.size(), read.trailer().tables().get(0).rows());
-            });
+    roundTrips(
+        20261205L,
+        t -> TestArchives.write(spool, t),
+        archive -> TestArchives.readAllPrepared(archive, r -> r % 3 == 2));
   }
 
   /**
@@ -149,18 +151,10 @@ class ArchiveValuesPropertyTest {
    */
   @Test
   void rowsGivenValueByValueComeBackExactly() {
-    qt().withFixedSeed(20261206L)
-        .withExamples(150)
-        .forAll(lists().of(rows()).ofSizeBetween(0, 30))
-        .checkAssert(
-            rows -> {
-              Map<TableDef, List<Object[]>> tables = new LinkedHashMap<>();
-              tables.put(TABLE, rows);
-              byte[] archive = TestArchives.write(spool, "zstandard", tables, r -> r % 2 == 0);
-              TestArchives.Read read = TestArchives.readAll(archive);
-              assertSameRows(rows, read.rows().get("t"));
-              assertEquals(rows.size(), read.trailer().tables().get(0).rows());
-            });
+    roundTrips(
+        20261206L,
+        t -> TestArchives.write(spool, "zstandard", t, r -> r % 2 == 0),
+        TestArchives::readAll);
   }
 
   @Test

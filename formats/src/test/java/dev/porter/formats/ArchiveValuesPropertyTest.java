@@ -157,8 +157,10 @@ class ArchiveValuesPropertyTest {
         TestArchives::readAll);
   }
 
-  @Test
-  void aValueGivenValueByValueOfTheWrongKindIsRefusedNamingTheCellAsAnObjectIs() {
+  /**
+   * The refusal of writing a text into the REAL column r of row 2, given as {@code byValues} picks.
+   */
+  private String refusal(java.util.function.LongPredicate byValues) {
     Map<TableDef, List<Object[]>> tables = new LinkedHashMap<>();
     tables.put(
         TABLE,
@@ -167,25 +169,24 @@ class ArchiveValuesPropertyTest {
             new Object[] {2L, null, "not real", "b", null}));
     PorterException e =
         assertThrows(
-            PorterException.class, () -> TestArchives.write(spool, "zstandard", tables, r -> true));
+            PorterException.class, () -> TestArchives.write(spool, "zstandard", tables, byValues));
     assertEquals(ErrorCategory.REFUSED, e.category());
-    assertEquals(
-        "table t, column r, row 2: a Utf8Text value cannot be stored as logical type real",
-        e.getMessage());
+    return e.getMessage();
   }
 
+  /**
+   * A value of the wrong kind for a typed column is refused naming the cell, given as an object or
+   * value by value; the class named is the object's the value stands for (ASCII text from a page
+   * scan is a Utf8Text).
+   */
   @Test
   void aValueOfTheWrongKindForATypedColumnIsRefusedNamingTheCell() {
-    Map<TableDef, List<Object[]>> tables = new LinkedHashMap<>();
-    tables.put(
-        TABLE,
-        List.of(
-            new Object[] {1L, null, 1.0, "a", null},
-            new Object[] {2L, null, "not real", "b", null}));
-    PorterException e =
-        assertThrows(PorterException.class, () -> TestArchives.write(spool, tables));
-    assertEquals(ErrorCategory.REFUSED, e.category());
-    assertTrue(e.getMessage().contains("table t, column r, row 2"), e.getMessage());
+    assertEquals(
+        "table t, column r, row 2: a String value cannot be stored as logical type real",
+        refusal(r -> false));
+    assertEquals(
+        "table t, column r, row 2: a Utf8Text value cannot be stored as logical type real",
+        refusal(r -> true));
   }
 
   /** The same rows, value for value: kinds, doubles bit for bit, bytes by content. */

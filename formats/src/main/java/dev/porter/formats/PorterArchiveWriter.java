@@ -418,7 +418,9 @@ final class PorterArchiveWriter implements ArchiveWriter {
      * the same refusals, as {@link RowDatumWriter#write} of the objects they stand for.
      */
     private final class Values implements ValueWriter {
-      private BinaryEncoder out = avro.encoder();
+      /** The encoder of the block the current row goes into, asked for at each row's start. */
+      private BinaryEncoder out;
+
       private int field;
 
       /**
@@ -428,6 +430,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
       private int branch(ValueKind kind) {
         if (field == 0) {
           datum.startRow();
+          out = avro.encoder(); // a row given as objects may have filled the block before
         }
         if (field >= datum.fields()) {
           throw datum.width(field + 1);
@@ -538,7 +541,6 @@ final class PorterArchiveWriter implements ArchiveWriter {
         } catch (IOException e) {
           throw failed(e);
         }
-        out = avro.encoder();
       }
     }
 

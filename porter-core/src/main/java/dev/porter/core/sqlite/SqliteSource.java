@@ -2,6 +2,7 @@ package dev.porter.core.sqlite;
 
 import dev.porter.core.PorterException;
 import dev.porter.core.app.VersionProbe;
+import dev.porter.core.archive.ValueWriter;
 import dev.porter.core.dialect.RowCursor;
 import dev.porter.core.dialect.Source;
 import dev.porter.core.model.ColumnDef;
@@ -383,9 +384,66 @@ final class SqliteSource implements Source {
       this.statement = statement;
     }
 
+    /** The writer {@link #nextInto} hands the current row to. */
+    private ValueWriter values;
+
+    private final SafeStmtPtr.SafePtrFunction<Void, SQLException> intoValues = this::writeValues;
+
     @Override
     Object[] row() throws SQLException {
       return statement.safeRun(this);
+    }
+
+    /**
+     * Rows go to the archive writer value by value (ADR 0035): the values {@link #run} would make
+     * objects of, ASCII text as its bytes.
+     */
+    @Override
+    public boolean writesValues() {
+      return true;
+    }
+
+    @Override
+    public boolean nextInto(ValueWriter out) {
+      try {
+        if (!rs.next()) {
+          return false;
+        }
+        values = out;
+        statement.safeRun(intoValues);
+        return true;
+      } catch (SQLException e) {
+        throw Sqlite.failure("cannot read table " + table.name() + " of", file, e);
+      }
+    }
+
+    private Void writeValues(DB db, long stmt) throws SQLException {
+      ValueWriter out = values;
+      for (int i = 0; i < width; i++) {
+        switch (db.column_type(stmt, i)) {
+          case Codes.SQLITE_INTEGER -> out.integer(db.column_long(stmt, i));
+          case Codes.SQLITE_FLOAT -> out.real(db.column_double(stmt, i));
+          case Codes.SQLITE_TEXT -> {
+            byte[] utf8 = db.column_blob(stmt, i);
+            if (utf8 != null && SqliteTableScan.ascii(utf8, 0, utf8.length)) {
+              out.asciiText(utf8, 0, utf8.length);
+            } else {
+              out.value(text(utf8));
+            }
+          }
+          case Codes.SQLITE_BLOB -> {
+            byte[] blob = db.column_blob(stmt, i);
+            if (blob == null) {
+              out.nullValue(); // as run() leaves it
+            } else {
+              out.blob(blob, 0, blob.length);
+            }
+          }
+          default -> out.nullValue();
+        }
+      }
+      out.endRow();
+      return null;
     }
 
     @Override

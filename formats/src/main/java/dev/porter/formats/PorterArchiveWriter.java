@@ -424,10 +424,11 @@ final class PorterArchiveWriter implements ArchiveWriter {
       private int field;
 
       /**
-       * The union branch of the next field for a value of {@code kind}, or -1 where it has none
-       * (the caller then refuses the value, made into the object it stands for only then).
+       * Writes the union branch of the next field for a value of {@code kind}; false, with nothing
+       * written, where the field has none (the caller then refuses the value, made into the object
+       * it stands for only then).
        */
-      private int branch(ValueKind kind) {
+      private boolean begin(ValueKind kind) throws IOException {
         if (field == 0) {
           datum.startRow();
           out = avro.encoder(); // a row given as objects may have filled the block before
@@ -435,22 +436,21 @@ final class PorterArchiveWriter implements ArchiveWriter {
         if (field >= datum.fields()) {
           throw datum.width(field + 1);
         }
-        return datum.branch(field, kind);
-      }
-
-      private void index(int branch) throws IOException {
+        int branch = datum.branch(field, kind);
+        if (branch < 0) {
+          return false;
+        }
         out.writeIndex(branch);
         field++;
+        return true;
       }
 
       @Override
       public void nullValue() {
-        int b = branch(ValueKind.NULL);
-        if (b < 0) {
-          throw datum.refusal(field, null);
-        }
         try {
-          index(b);
+          if (!begin(ValueKind.NULL)) {
+            throw datum.refusal(field, null);
+          }
         } catch (IOException e) {
           throw failed(e);
         }
@@ -458,12 +458,10 @@ final class PorterArchiveWriter implements ArchiveWriter {
 
       @Override
       public void integer(long v) {
-        int b = branch(ValueKind.LONG);
-        if (b < 0) {
-          throw datum.refusal(field, v);
-        }
         try {
-          index(b);
+          if (!begin(ValueKind.LONG)) {
+            throw datum.refusal(field, v);
+          }
           out.writeLong(v);
         } catch (IOException e) {
           throw failed(e);
@@ -472,12 +470,10 @@ final class PorterArchiveWriter implements ArchiveWriter {
 
       @Override
       public void real(double v) {
-        int b = branch(ValueKind.DOUBLE);
-        if (b < 0) {
-          throw datum.refusal(field, v);
-        }
         try {
-          index(b);
+          if (!begin(ValueKind.DOUBLE)) {
+            throw datum.refusal(field, v);
+          }
           out.writeDouble(v);
         } catch (IOException e) {
           throw failed(e);
@@ -486,14 +482,12 @@ final class PorterArchiveWriter implements ArchiveWriter {
 
       @Override
       public void asciiText(byte[] v, int from, int length) {
-        int b = branch(ValueKind.STRING);
-        if (b < 0) {
-          throw datum.refusal(
-              field,
-              dev.porter.core.model.Utf8Text.owning(Arrays.copyOfRange(v, from, from + length)));
-        }
         try {
-          index(b);
+          if (!begin(ValueKind.STRING)) {
+            throw datum.refusal(
+                field,
+                dev.porter.core.model.Utf8Text.owning(Arrays.copyOfRange(v, from, from + length)));
+          }
           out.writeBytes(v, from, length); // a string: the length, then the UTF-8 bytes
         } catch (IOException e) {
           throw failed(e);
@@ -502,12 +496,10 @@ final class PorterArchiveWriter implements ArchiveWriter {
 
       @Override
       public void blob(byte[] v, int from, int length) {
-        int b = branch(ValueKind.BYTES);
-        if (b < 0) {
-          throw datum.refusal(field, Arrays.copyOfRange(v, from, from + length));
-        }
         try {
-          index(b);
+          if (!begin(ValueKind.BYTES)) {
+            throw datum.refusal(field, Arrays.copyOfRange(v, from, from + length));
+          }
           out.writeBytes(v, from, length);
         } catch (IOException e) {
           throw failed(e);
@@ -517,12 +509,10 @@ final class PorterArchiveWriter implements ArchiveWriter {
       @Override
       public void value(Object v) {
         ValueKind kind = ValueKind.forValue(v);
-        int b = branch(kind);
-        if (b < 0) {
-          throw datum.refusal(field, v);
-        }
         try {
-          index(b);
+          if (!begin(kind)) {
+            throw datum.refusal(field, v);
+          }
           kind.write(v, out);
         } catch (IOException e) {
           throw failed(e);

@@ -185,25 +185,30 @@ final class ChainRun implements AutoCloseable {
   }
 
   /**
-   * Whether the tables that reach their loaders unchanged go as a plain restore's: only when every
-   * archive table's rows do, leaving out those that end in a seed table (merged, replaced or
-   * skipped against the release's own rows, so always as objects) or nowhere. Mixing the two ways
-   * in one import made the JIT compile both: a scale-1 import through three steps that change half
-   * the rows took 0.045 s longer that way, and at scale 10 it gained nothing (ADR 0034).
+   * The archive tables that go as a plain restore's, each with its way to its loader: only when
+   * every archive table's rows reach their loader unchanged, leaving out those that end in a seed
+   * table (merged, replaced or skipped against the release's own rows, so always as objects) or
+   * nowhere; none otherwise. Mixing the two ways in one import made the JIT compile both: a scale-1
+   * import through three steps that change half the rows took 0.045 s longer that way, and at scale
+   * 10 it gained nothing (ADR 0034).
    */
-  private boolean asRestore() {
+  private Map<String, Direct> asRestore() {
+    Map<String, Direct> ways = new HashMap<>();
     for (String a : plan.inputs) {
+      Direct d = direct(a);
+      if (d != null) {
+        ways.put(a, d);
+        continue;
+      }
       Node end = firstNodes.get(a);
       while (end instanceof RouteNode rn) {
         end = rn.next;
       }
-      boolean loadsNoTableOfItsOwn =
-          end instanceof DropNode || end instanceof LoadNode l && l.seed != null;
-      if (!loadsNoTableOfItsOwn && direct(a) == null) {
-        return false;
+      if (!(end instanceof DropNode || end instanceof LoadNode l && l.seed != null)) {
+        return Map.of(); // a table that a step changes
       }
     }
-    return true;
+    return ways;
   }
 
   /** Loads rows that reach their loader unchanged as a plain restore does, counted on the way. */
@@ -249,7 +254,7 @@ final class ChainRun implements AutoCloseable {
 
   /** Reads every table of the archive and pushes its rows through the graph. */
   void process(ArchiveReader reader) {
-    boolean asRestore = asRestore();
+    Map<String, Direct> asRestore = asRestore();
     Set<String> completed = new java.util.HashSet<>();
     Map<String, RowSpill> deferred = new LinkedHashMap<>();
     try {
@@ -269,7 +274,7 @@ final class ChainRun implements AutoCloseable {
           continue;
         }
         if (completed.containsAll(plan.dependsOn.getOrDefault(name, Set.of()))) {
-          Direct d = asRestore ? direct(name) : null;
+          Direct d = asRestore.get(name);
           long rows = d != null ? loadDirect(t, d) : pushAll(t, node);
           rowsRead.put(name, rows);
           completed.add(name);

@@ -80,25 +80,25 @@ public final class ExportJob {
       // closing the archive writer discards it.
       TableWriter out = writer.openTable(entry);
       ValueWriter values = cursor.writesValues() ? out.values() : null;
-      if (values != null) {
-        while (cursor.nextInto(values)) {
-          if (++rows % PROGRESS_EVERY == 0) {
-            progress.rows(PROGRESS_EVERY);
-          }
-        }
-      } else {
-        Object[] row;
-        while ((row = cursor.next()) != null) {
-          out.write(row);
-          if (++rows % PROGRESS_EVERY == 0) {
-            progress.rows(PROGRESS_EVERY);
-          }
+      while (values != null ? cursor.nextInto(values) : copyRow(cursor, out)) {
+        if (++rows % PROGRESS_EVERY == 0) {
+          progress.rows(PROGRESS_EVERY);
         }
       }
       out.finish();
     }
     progress.rows(rows % PROGRESS_EVERY);
     progress.tableFinished(entry.table().name(), rows);
+  }
+
+  /** Copies the cursor's next row to {@code out} as objects; false at the end. */
+  private static boolean copyRow(RowCursor cursor, TableWriter out) {
+    Object[] row = cursor.next();
+    if (row == null) {
+      return false;
+    }
+    out.write(row);
+    return true;
   }
 
   /**

@@ -48,6 +48,11 @@ final class SqliteTableScan implements RowCursor {
 
   private static final int MAX_PAYLOAD = Integer.MAX_VALUE - 16;
 
+  /**
+   * The bytes of a value of serial type 0 to 11 in a record's body; -1 for 10 and 11 (reserved).
+   */
+  private static final int[] SERIAL_SIZES = {0, 1, 2, 3, 4, 6, 8, 8, 0, 0, -1, -1};
+
   private final FileChannel file;
   private final String what;
   private final long root;
@@ -308,57 +313,31 @@ final class SqliteTableScan implements RowCursor {
       if (f >= fields) {
         throw broken(leafPage, "the record of rowid " + rowid + " has more values than columns");
       }
-      // an INTEGER PRIMARY KEY's record holds NULL: the rowid is its value
-      boolean isRowid = first + f == rowidAt;
-      int n;
-      if (type < 12) {
-        switch ((int) type) {
-          case 0 -> {
-            n = 0;
-            if (isRowid) {
-              out.integer(rowid);
-            } else {
-              out.nullValue();
-            }
-          }
-          case 1, 2, 3, 4, 5, 6 -> {
-            n = type == 5 ? 6 : type == 6 ? 8 : (int) type;
-            if (body + n > end) {
-              throw pastEnd(rowid);
-            }
-            number(signed(b, body, n), f, isRowid, rowid, out);
-          }
-          case 7 -> {
-            n = 8;
-            if (body + n > end) {
-              throw pastEnd(rowid);
-            }
-            if (isRowid) {
-              out.integer(rowid);
-            } else {
-              out.real(Double.longBitsToDouble(signed(b, body, 8)));
-            }
-          }
-          case 8, 9 -> {
-            n = 0;
-            number(type - 8, f, isRowid, rowid, out);
-          }
-          default ->
-              throw broken(leafPage, "the record of rowid " + rowid + " has serial type " + type);
-        }
+      long size =
+          type >= 12
+              ? (type - 12) >> 1 // TEXT and BLOB: the length is in the type
+              : type >= 0 ? SERIAL_SIZES[(int) type] : -1;
+      if (size < 0) {
+        throw broken(leafPage, "the record of rowid " + rowid + " has serial type " + type);
+      }
+      if (body + size > end) {
+        throw pastEnd(rowid);
+      }
+      int n = (int) size;
+      if (first + f == rowidAt) {
+        out.integer(rowid); // an INTEGER PRIMARY KEY's record holds NULL: the rowid is its value
+      } else if (type == 0) {
+        out.nullValue();
+      } else if (type <= 6) {
+        number(signed(b, body, n), f, out);
+      } else if (type == 7) {
+        out.real(Double.longBitsToDouble(signed(b, body, 8)));
+      } else if (type <= 9) {
+        number(type - 8, f, out);
+      } else if ((type & 1) == 0) {
+        out.blob(b, body, n);
       } else {
-        long len = (type - 12) >> 1;
-        if (body + len > end) {
-          throw pastEnd(rowid);
-        }
-        n = (int) len;
-        if (isRowid) {
-          out.integer(rowid);
-        } else if ((type & 1) == 0) {
-          out.blob(b, body, n);
-        } else {
-          text(b, body, n, out);
-        }
+        text(b, body, n, out);
       }
       body += n;
       f++;
@@ -370,10 +349,8 @@ final class SqliteTableScan implements RowCursor {
   }
 
   /** An integer of the record: a real in a column of REAL affinity, as SQLite reads it back. */
-  private void number(long x, int f, boolean isRowid, long rowid, ValueWriter out) {
-    if (isRowid) {
-      out.integer(rowid);
-    } else if (real[f]) {
+  private void number(long x, int f, ValueWriter out) {
+    if (real[f]) {
       out.real((double) x);
     } else {
       out.integer(x);

@@ -110,6 +110,54 @@ class LauncherIT {
   }
 
   @Test
+  void theJvmRunsWithTwoMallocArenasUnlessTheOperatorSetsItsOwn(@TempDir Path dir)
+      throws Exception {
+    assertEquals("2", mallocArenasOfTheJvm(dir, null));
+    assertEquals("8", mallocArenasOfTheJvm(dir, "8"));
+  }
+
+  /**
+   * MALLOC_ARENA_MAX in the environment of the JVM the launcher execs, given {@code operators} as
+   * the caller's own (none when null): read from /proc while an import waits on its standard input.
+   */
+  private static String mallocArenasOfTheJvm(Path dir, String operators) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(LAUNCHER.toString(), "import", "-", "--db", "x.db")
+            .directory(dir.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("PORTER_NO_BUILD", "1");
+    env.remove("JAVA_OPTS");
+    env.remove("MALLOC_ARENA_MAX");
+    if (operators != null) {
+      env.put("MALLOC_ARENA_MAX", operators);
+    }
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(dir.resolve("err").toFile());
+    Process p = pb.start();
+    try {
+      Path proc = Path.of("/proc", Long.toString(p.pid()));
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      // the same process, once the launcher's shell has exec'd the JVM (it then waits for stdin)
+      while (!new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+          .contains("-jar")) {
+        assertTrue(p.isAlive() && System.nanoTime() < until, "the launcher never started the JVM");
+        Thread.sleep(20);
+      }
+      for (String entry :
+          new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8)
+              .split("\0")) {
+        if (entry.startsWith("MALLOC_ARENA_MAX=")) {
+          return entry.substring("MALLOC_ARENA_MAX=".length());
+        }
+      }
+      return "unset";
+    } finally {
+      p.getOutputStream().close(); // an empty archive: the import refuses it and ends
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the import did not end");
+    }
+  }
+
+  @Test
   void anErrorKeepsItsExitCodeThroughTheLauncher(@TempDir Path dir) throws Exception {
     Run missing = porter(dir, "import", dir.resolve("none.porter").toString(), "--db", "x.db");
     assertEquals(2, missing.exit(), missing.stderr());

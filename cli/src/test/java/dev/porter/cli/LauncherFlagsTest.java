@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,26 @@ class LauncherFlagsTest {
           !l.contains("warning") && !l.contains("unrecognized") && !l.contains("error"),
           "the JVM printed: " + line);
     }
+  }
+
+  @Test
+  void everyPorterMethodTheLauncherNamesForTheCompilerExists() throws Exception {
+    List<String> named = new ArrayList<>();
+    for (String flag : fixedJvmFlags(Files.readString(LAUNCHER, StandardCharsets.UTF_8))) {
+      // -XX:CompileCommand=COMMAND,CLASS::METHOD[,VALUE]: a renamed method is silently not found
+      String[] parts = flag.split(",");
+      if (flag.startsWith("-XX:CompileCommand=") && parts.length > 1 && parts[1].contains("::")) {
+        String[] target = parts[1].split("::");
+        if (target[0].startsWith("dev.porter.")) {
+          Class<?> c = Class.forName(target[0]);
+          assertTrue(
+              Arrays.stream(c.getDeclaredMethods()).anyMatch(m -> m.getName().equals(target[1])),
+              "the launcher names " + parts[1] + ", which does not exist");
+          named.add(parts[1]);
+        }
+      }
+    }
+    assertTrue(named.contains("dev.porter.core.sqlite.SqliteTableScan::number"), named.toString());
   }
 
   @Test

@@ -475,6 +475,16 @@ final class PorterArchiveReader implements ArchiveReader {
     }
 
     /**
+     * Opens the container for {@link #raw}, once. Not inlined into {@link #decodeBatch}: there C2
+     * compiled all of the container's header reading, every branch of it (ADR 0019), at a call
+     * made for every batch.
+     */
+    private void startRaw() throws IOException {
+      openContainer();
+      raw = rowReader.raw();
+    }
+
+    /**
      * The next batch, decoded here: each row read as a {@link RawRow}, given to the preparer, and
      * decoded into objects only if the preparer does not take it; null at the end of the member.
      */
@@ -482,9 +492,8 @@ final class PorterArchiveReader implements ArchiveReader {
       if (exhausted) {
         return null;
       }
-      openContainer();
       if (raw == null) {
-        raw = rowReader.raw();
+        startRaw();
       }
       RowPreparer.Batch b = preparer.newBatch();
       while (b.rows() < BATCH_ROWS && b.bytes() < BATCH_BYTES && !abandoned) {

@@ -476,8 +476,8 @@ final class PorterArchiveReader implements ArchiveReader {
 
     /**
      * Opens the container for {@link #raw}, once. Not inlined into {@link #decodeBatch}: there C2
-     * compiled all of the container's header reading, every branch of it (ADR 0019), at a call
-     * made for every batch.
+     * compiled all of the container's header reading, every branch of it (ADR 0019), at a call made
+     * for every batch.
      */
     private void startRaw() throws IOException {
       openContainer();

@@ -80,6 +80,19 @@ final class SqliteTableScan implements RowCursor {
   private int leafCell;
   private final byte[] overflow;
   private final ByteBuffer overflowBuffer;
+
+  /** The most read at once when pages are read in the file's order. */
+  private static final int AHEAD_BYTES = 128 << 10;
+
+  /** Pages read ahead: {@link #aheadPages} of them from page {@link #aheadFirst} on. */
+  private ByteBuffer ahead;
+
+  private long aheadFirst;
+  private int aheadPages;
+
+  /** The page read last, or -1. */
+  private long lastRead = -1;
+
   private byte[] payload = new byte[0];
 
   private long lastRowid;
@@ -464,10 +477,38 @@ final class SqliteTableScan implements RowCursor {
       throw broken(page, "no such page in a file of " + pages + " pages");
     }
     into.clear();
-    SqlitePages.readFully(file, into, (page - 1) * pageSize);
+    if (page < aheadFirst || page >= aheadFirst + aheadPages) {
+      if (page == lastRead + 1) {
+        readAhead(page);
+      } else {
+        SqlitePages.readFully(file, into, (page - 1) * pageSize);
+      }
+    }
+    if (page >= aheadFirst && page < aheadFirst + aheadPages) {
+      int at = (int) (page - aheadFirst) * pageSize;
+      into.put(ahead.slice(at, pageSize));
+    }
+    lastRead = page;
     if (into.hasRemaining()) {
       throw broken(page, "the file ends inside it");
     }
+  }
+
+  /**
+   * Reads the pages from {@code page} on, up to {@link #AHEAD_BYTES}, into {@link #ahead}: a table
+   * written in rowid order has its leaves one after another in the file, and one read then serves
+   * many of them, where a read per page cost a system call and two copies (the JDK's own direct
+   * buffer, then the page's array).
+   */
+  private void readAhead(long page) throws IOException {
+    if (ahead == null) {
+      ahead = ByteBuffer.allocateDirect(Math.max(pageSize, AHEAD_BYTES / pageSize * pageSize));
+    }
+    long n = Math.min(ahead.capacity() / pageSize, pages - page + 1);
+    ahead.clear().limit((int) n * pageSize);
+    SqlitePages.readFully(file, ahead, (page - 1) * pageSize);
+    aheadFirst = page;
+    aheadPages = ahead.position() / pageSize;
   }
 
   private PorterException pastEnd(long rowid) {

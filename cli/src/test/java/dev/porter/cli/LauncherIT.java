@@ -34,7 +34,11 @@ class LauncherIT {
 
   record Run(int exit, byte[] stdout, String stderr) {}
 
-  private static Run porter(Path dir, String... args) throws Exception {
+  /**
+   * The launcher with {@code args}, run in {@code dir} on the build's JDK and packaged jar, without
+   * the caller's JVM settings.
+   */
+  private static ProcessBuilder launcher(Path dir, String... args) {
     List<String> command = new ArrayList<>();
     command.add(LAUNCHER.toString());
     command.addAll(List.of(args));
@@ -44,11 +48,17 @@ class LauncherIT {
     env.put("PORTER_NO_BUILD", "1");
     env.remove("JAVA_OPTS");
     env.remove("PORTER_CDS");
+    env.remove("MALLOC_ARENA_MAX");
+    return pb;
+  }
+
+  private static Run porter(Path dir, String... args) throws Exception {
+    ProcessBuilder pb = launcher(dir, args);
     File out = dir.resolve("stdout.bin").toFile();
     File err = dir.resolve("stderr.txt").toFile();
     pb.redirectOutput(out).redirectError(err);
     Process p = pb.start();
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the launcher did not end: " + command);
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the launcher did not end: " + pb.command());
     return new Run(
         p.exitValue(),
         Files.readAllBytes(out.toPath()),
@@ -121,16 +131,9 @@ class LauncherIT {
    * the caller's own (none when null): read from /proc while an import waits on its standard input.
    */
   private static String mallocArenasOfTheJvm(Path dir, String operators) throws Exception {
-    ProcessBuilder pb =
-        new ProcessBuilder(LAUNCHER.toString(), "import", "-", "--db", "x.db")
-            .directory(dir.toFile());
-    Map<String, String> env = pb.environment();
-    env.put("JAVA_HOME", System.getProperty("java.home"));
-    env.put("PORTER_NO_BUILD", "1");
-    env.remove("JAVA_OPTS");
-    env.remove("MALLOC_ARENA_MAX");
+    ProcessBuilder pb = launcher(dir, "import", "-", "--db", "x.db");
     if (operators != null) {
-      env.put("MALLOC_ARENA_MAX", operators);
+      pb.environment().put("MALLOC_ARENA_MAX", operators);
     }
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(dir.resolve("err").toFile());
     Process p = pb.start();

@@ -477,16 +477,13 @@ final class SqliteTableScan implements RowCursor {
       throw broken(page, "no such page in a file of " + pages + " pages");
     }
     into.clear();
-    if (page < aheadFirst || page >= aheadFirst + aheadPages) {
-      if (page == lastRead + 1) {
-        readAhead(page);
-      } else {
-        SqlitePages.readFully(file, into, (page - 1) * pageSize);
-      }
+    if (!buffered(page) && page == lastRead + 1) {
+      readAhead(page);
     }
-    if (page >= aheadFirst && page < aheadFirst + aheadPages) {
-      int at = (int) (page - aheadFirst) * pageSize;
-      into.put(ahead.slice(at, pageSize));
+    if (buffered(page)) {
+      into.put(ahead.slice((int) (page - aheadFirst) * pageSize, pageSize));
+    } else {
+      SqlitePages.readFully(file, into, (page - 1) * pageSize);
     }
     lastRead = page;
     if (into.hasRemaining()) {
@@ -509,6 +506,11 @@ final class SqliteTableScan implements RowCursor {
     SqlitePages.readFully(file, ahead, (page - 1) * pageSize);
     aheadFirst = page;
     aheadPages = ahead.position() / pageSize;
+  }
+
+  /** Whether {@code page} is among the pages read ahead. */
+  private boolean buffered(long page) {
+    return page >= aheadFirst && page < aheadFirst + aheadPages;
   }
 
   private PorterException pastEnd(long rowid) {

@@ -1,5 +1,10 @@
 package dev.porter.cli;
 
+import static dev.porter.cli.CommandModel.add;
+import static dev.porter.cli.CommandModel.command;
+import static dev.porter.cli.CommandModel.path;
+import static dev.porter.cli.CommandModel.text;
+
 import dev.porter.core.PorterException;
 import dev.porter.core.dialect.DatabaseRef;
 import dev.porter.core.dialect.DbLock;
@@ -11,41 +16,44 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(
-    name = "cleanup",
-    mixinStandardHelpOptions = true,
-    description =
-        "Remove the pre-images and backup archives porter keeps beside a database, except the newest N,"
-            + " and a staging file a killed import left.")
+/** porter cleanup: the copies porter keeps beside a database, except the newest. */
 final class CleanupCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  final CommandSpec spec =
+      command(
+          this,
+          "cleanup",
+          "Remove the pre-images and backup archives porter keeps beside a database, except the newest N,"
+              + " and a staging file a killed import left.");
 
-  @Option(names = "--db", required = true, paramLabel = "DB", description = "The database.")
-  String db;
+  private final OptionSpec db =
+      add(spec, text("--db").required(true).paramLabel("DB").description("The database."));
 
-  @Option(
-      names = "--keep",
-      paramLabel = "N",
-      defaultValue = "1",
-      description = "How many of the newest to keep (default 1).")
-  int keep;
+  private final OptionSpec keep =
+      add(
+          spec,
+          OptionSpec.builder("--keep")
+              .type(int.class)
+              .paramLabel("N")
+              .defaultValue("1")
+              .description("How many of the newest to keep (default 1)."));
 
-  @Option(
-      names = "--backup-dir",
-      paramLabel = "DIR",
-      description = {
-        "Also remove this database's upgrade backups in DIR (where upgrade --backup-dir wrote",
-        "them; for PostgreSQL, where upgrade ran), except the newest N."
-      })
-  java.nio.file.Path backupDir;
+  private final OptionSpec backupDir =
+      add(
+          spec,
+          path("--backup-dir")
+              .paramLabel("DIR")
+              .description(
+                  "Also remove this database's upgrade backups in DIR (where upgrade --backup-dir wrote",
+                  "them; for PostgreSQL, where upgrade ran), except the newest N."));
 
   @Override
   public Integer call() {
-    DatabaseRef ref = DatabaseRef.parse(db);
+    int keep = this.keep.getValue();
+    java.nio.file.Path backupDir = this.backupDir.getValue();
+    DatabaseRef ref = DatabaseRef.parse(db.getValue());
     Dialect dialect = Dialects.forRef(ref);
     List<PreImages.Kept> removed;
     if (backupDir != null && !java.nio.file.Files.isDirectory(backupDir)) {

@@ -1,5 +1,9 @@
 package dev.porter.cli;
 
+import static dev.porter.cli.CommandModel.add;
+import static dev.porter.cli.CommandModel.command;
+import static dev.porter.cli.CommandModel.path;
+
 import dev.porter.core.app.AppDefinition;
 import dev.porter.core.archive.ArchiveCodec;
 import dev.porter.core.archive.ArchiveReader;
@@ -26,37 +30,41 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(
-    name = "demo",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Show porter's main job on the sample helpdesk app: create a release-1 SQLite database in a",
-      "scratch folder, show the plan to its newest release, upgrade it in place (backup, staging,",
-      "checks, atomic swap), and print the report and where the files are."
-    })
+/** porter demo: porter's main job on the sample helpdesk app. */
 final class DemoCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  final CommandSpec spec =
+      command(
+          this,
+          "demo",
+          "Show porter's main job on the sample helpdesk app: create a release-1 SQLite database in a",
+          "scratch folder, show the plan to its newest release, upgrade it in place (backup, staging,",
+          "checks, atomic swap), and print the report and where the files are.");
 
-  @Option(
-      names = "--dir",
-      paramLabel = "DIR",
-      description = "The scratch folder (default: a new folder under the system temp dir).")
-  Path dir;
+  private final OptionSpec dir =
+      add(
+          spec,
+          path("--dir")
+              .paramLabel("DIR")
+              .description(
+                  "The scratch folder (default: a new folder under the system temp dir)."));
 
-  @Option(
-      names = "--scale",
-      paramLabel = "N",
-      defaultValue = "20",
-      description = "Data size: N × 30 tickets (default 20).")
-  int scale;
+  private final OptionSpec scale =
+      add(
+          spec,
+          OptionSpec.builder("--scale")
+              .type(int.class)
+              .paramLabel("N")
+              .defaultValue("20")
+              .description("Data size: N × 30 tickets (default 20)."));
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    Path dir = this.dir.getValue();
+    int scale = this.scale.getValue();
     Path work =
         dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("porter-demo-");
     Path db = work.resolve("helpdesk.db");

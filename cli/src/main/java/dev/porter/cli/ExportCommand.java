@@ -1,5 +1,12 @@
 package dev.porter.cli;
 
+import static dev.porter.cli.CommandModel.add;
+import static dev.porter.cli.CommandModel.command;
+import static dev.porter.cli.CommandModel.flag;
+import static dev.porter.cli.CommandModel.list;
+import static dev.porter.cli.CommandModel.path;
+import static dev.porter.cli.CommandModel.text;
+
 import dev.porter.core.archive.ArchiveWriter;
 import dev.porter.core.dialect.DatabaseRef;
 import dev.porter.core.dialect.Dialects;
@@ -14,84 +21,95 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(
-    name = "export",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Export every table of a database into one .porter archive, from one consistent snapshot.",
-      "The archive appears under its name only when it is complete."
-    })
+/** porter export: a database into one archive. */
 final class ExportCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  final CommandSpec spec =
+      command(
+          this,
+          "export",
+          "Export every table of a database into one .porter archive, from one consistent snapshot.",
+          "The archive appears under its name only when it is complete.");
 
-  @Option(
-      names = "--db",
-      required = true,
-      paramLabel = "DB",
-      description = "The database: a SQLite file, or a jdbc:sqlite: or jdbc:postgresql: URL.")
-  String db;
+  private final OptionSpec db =
+      add(
+          spec,
+          text("--db")
+              .required(true)
+              .paramLabel("DB")
+              .description(
+                  "The database: a SQLite file, or a jdbc:sqlite: or jdbc:postgresql: URL."));
 
-  @Option(
-      names = {"-o", "--output"},
-      required = true,
-      paramLabel = "FILE|-",
-      description = "The archive to write; - writes it to standard output.")
-  String output;
+  private final OptionSpec output =
+      add(
+          spec,
+          text("-o", "--output")
+              .required(true)
+              .paramLabel("FILE|-")
+              .description("The archive to write; - writes it to standard output."));
 
-  @Option(
-      names = "--app",
-      paramLabel = "PATH",
-      description =
-          "Record the app and the release the database is at (read with the app's version probe).")
-  Path app;
+  private final OptionSpec app =
+      add(
+          spec,
+          path("--app")
+              .paramLabel("PATH")
+              .description(
+                  "Record the app and the release the database is at (read with the app's version probe)."));
 
-  @Option(
-      names = "--codec",
-      paramLabel = "zstandard|deflate|null",
-      defaultValue = "zstandard",
-      description =
-          "Compression of the table files (default zstandard; deflate for DuckDB, whose Avro reader lacks zstandard).")
-  String codec;
+  private final OptionSpec codec =
+      add(
+          spec,
+          text("--codec")
+              .paramLabel("zstandard|deflate|null")
+              .defaultValue("zstandard")
+              .description(
+                  "Compression of the table files (default zstandard; deflate for DuckDB, whose Avro reader lacks zstandard)."));
 
-  @Option(
-      names = "--schema",
-      paramLabel = "NAME",
-      description =
-          "PostgreSQL: export this schema (repeatable; default: every non-system schema).")
-  java.util.List<String> schemas = java.util.List.of();
+  private final OptionSpec schemas =
+      add(
+          spec,
+          list("--schema")
+              .paramLabel("NAME")
+              .description(
+                  "PostgreSQL: export this schema (repeatable; default: every non-system schema)."));
 
-  @Option(
-      names = "--without-large-objects",
-      description =
-          "PostgreSQL: leave the database's large objects out of the archive; it then names them"
-              + " as not carried (an archive with them is format version 2).")
-  boolean withoutLargeObjects;
+  private final OptionSpec withoutLargeObjects =
+      add(
+          spec,
+          flag("--without-large-objects")
+              .description(
+                  "PostgreSQL: leave the database's large objects out of the archive; it then names them"
+                      + " as not carried (an archive with them is format version 2)."));
 
-  @Option(names = "--force", description = "Replace an existing archive of the same name.")
-  boolean force;
+  private final OptionSpec force =
+      add(spec, flag("--force").description("Replace an existing archive of the same name."));
 
-  @Option(
-      names = "--temp-dir",
-      paramLabel = "DIR",
-      description =
-          "Where each table is encoded before it is appended (default: the system temp dir).")
-  Path tempDir;
+  private final OptionSpec tempDir =
+      add(
+          spec,
+          path("--temp-dir")
+              .paramLabel("DIR")
+              .description(
+                  "Where each table is encoded before it is appended (default: the system temp dir)."));
 
-  @Mixin ProgressOption progress;
+  private final ProgressOption progress = new ProgressOption(spec);
 
   @Override
   public Integer call() {
+    String output = this.output.getValue();
+    List<String> schemas = this.schemas.getValue();
+    Path app = this.app.getValue();
+    Path tempDir = this.tempDir.getValue();
     ProgressPrinter printer = progress.printer(spec.commandLine().getErr());
-    DatabaseRef ref = DatabaseRef.parse(db);
+    DatabaseRef ref = DatabaseRef.parse(this.db.getValue());
     boolean toStdout = output.equals("-");
     PrintWriter report = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
     PorterArchive.WriteOptions options =
-        PorterArchive.WriteOptions.defaults().withCodec(codec).withReplaceExisting(force);
+        PorterArchive.WriteOptions.defaults()
+            .withCodec(codec.getValue())
+            .withReplaceExisting(force.<Boolean>getValue());
     if (tempDir != null) {
       options = options.withSpoolDir(tempDir);
     }
@@ -101,7 +119,7 @@ final class ExportCommand implements Callable<Integer> {
     if (app != null) {
       job.forApp(dev.porter.core.app.AppLoader.load(app));
     }
-    if (withoutLargeObjects) {
+    if (withoutLargeObjects.<Boolean>getValue()) {
       job.withoutLargeObjects();
     }
     ExportResult result;

@@ -1,5 +1,13 @@
 package dev.porter.cli;
 
+import static dev.porter.cli.CommandModel.add;
+import static dev.porter.cli.CommandModel.archive;
+import static dev.porter.cli.CommandModel.command;
+import static dev.porter.cli.CommandModel.flag;
+import static dev.porter.cli.CommandModel.list;
+import static dev.porter.cli.CommandModel.path;
+import static dev.porter.cli.CommandModel.text;
+
 import dev.porter.core.PorterException;
 import dev.porter.core.archive.ArchiveReader;
 import dev.porter.core.dialect.DatabaseRef;
@@ -13,80 +21,81 @@ import dev.porter.formats.PorterArchive;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(
-    name = "import",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Import an archive into a database: a plain restore of the archived schema, or, with --app,",
-      "into a fresh baseline of a release of the app, the rows carried through its transform steps.",
-      "The data is loaded into a staging database beside the target, checked (every archive",
-      "checksum, row counts, integrity, foreign keys), and only then moved into place.",
-      "If anything fails, or porter is killed, the target is exactly as it was."
-    })
+/** porter import: an archive into a database, through a staging copy that is checked first. */
 final class ImportCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  final CommandSpec spec =
+      command(
+          this,
+          "import",
+          "Import an archive into a database: a plain restore of the archived schema, or, with --app,",
+          "into a fresh baseline of a release of the app, the rows carried through its transform steps.",
+          "The data is loaded into a staging database beside the target, checked (every archive",
+          "checksum, row counts, integrity, foreign keys), and only then moved into place.",
+          "If anything fails, or porter is killed, the target is exactly as it was.");
 
-  @Parameters(
-      index = "0",
-      paramLabel = "FILE|-",
-      description = "The archive; - reads standard input.")
-  String archive;
+  private final PositionalParamSpec archive =
+      archive(spec, "FILE|-", "The archive; - reads standard input.");
 
-  @Option(
-      names = "--db",
-      required = true,
-      paramLabel = "DB",
-      description = "The target: a SQLite file, or a jdbc:sqlite: or jdbc:postgresql: URL.")
-  String db;
+  private final OptionSpec db =
+      add(
+          spec,
+          text("--db")
+              .required(true)
+              .paramLabel("DB")
+              .description(
+                  "The target: a SQLite file, or a jdbc:sqlite: or jdbc:postgresql: URL."));
 
-  @Mixin AppOptions appOptions;
+  private final AppOptions appOptions = new AppOptions(spec);
 
-  @Option(
-      names = "--mode",
-      defaultValue = "new",
-      paramLabel = "new|replace",
-      description = {
-        "new (default): the target must not exist or be empty.",
-        "replace: swap the new database in atomically; the old one is kept beside it as",
-        "NAME.pre-import.TIMESTAMP."
-      })
-  String mode;
+  private final OptionSpec mode =
+      add(
+          spec,
+          text("--mode")
+              .defaultValue("new")
+              .paramLabel("new|replace")
+              .description(
+                  "new (default): the target must not exist or be empty.",
+                  "replace: swap the new database in atomically; the old one is kept beside it as",
+                  "NAME.pre-import.TIMESTAMP."));
 
-  @Option(
-      names = "--accept-fk-violations",
-      description = "Load rows that violate foreign keys (a source that already held such rows).")
-  boolean acceptFkViolations;
+  private final OptionSpec acceptFkViolations =
+      add(
+          spec,
+          flag("--accept-fk-violations")
+              .description(
+                  "Load rows that violate foreign keys (a source that already held such rows)."));
 
-  @Option(
-      names = "--report",
-      paramLabel = "FILE",
-      description = "Also write the report as JSON (docs/json-output.md).")
-  Path report;
+  private final OptionSpec report =
+      add(
+          spec,
+          path("--report")
+              .paramLabel("FILE")
+              .description("Also write the report as JSON (docs/json-output.md)."));
 
-  @Option(
-      names = "--allow-lossy",
-      paramLabel = "TABLE.COLUMN",
-      description = {
-        "Convert this column's values even where the target type cannot hold them exactly",
-        "(rounding, dropping NUL characters…). Repeatable; TABLE.* names every column of a table."
-      })
-  java.util.List<String> allowLossy = java.util.List.of();
+  private final OptionSpec allowLossy =
+      add(
+          spec,
+          list("--allow-lossy")
+              .paramLabel("TABLE.COLUMN")
+              .description(
+                  "Convert this column's values even where the target type cannot hold them exactly",
+                  "(rounding, dropping NUL characters…). Repeatable; TABLE.* names every column of a table."));
 
-  @Option(
-      names = "--lookup-memory-rows",
-      paramLabel = "N",
-      defaultValue = "500000",
-      description =
-          "Rows a lookup table keeps in memory before it moves to a temporary file (default 500000).")
-  long lookupRows;
+  private final OptionSpec lookupRows =
+      add(
+          spec,
+          OptionSpec.builder("--lookup-memory-rows")
+              .type(long.class)
+              .paramLabel("N")
+              .defaultValue("500000")
+              .description(
+                  "Rows a lookup table keeps in memory before it moves to a temporary file (default 500000)."));
 
-  @Mixin ProgressOption progress;
+  private final ProgressOption progress = new ProgressOption(spec);
 
   static ImportMode mode(String mode) {
     return switch (mode) {
@@ -99,15 +108,17 @@ final class ImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    String archive = this.archive.getValue();
+    long lookupRows = this.lookupRows.getValue();
     ProgressPrinter printer = progress.printer(spec.commandLine().getErr());
-    DatabaseRef ref = DatabaseRef.parse(db);
+    DatabaseRef ref = DatabaseRef.parse(db.getValue());
     TargetOptions target =
         new TargetOptions(
-            mode(mode),
-            acceptFkViolations,
+            mode(mode.getValue()),
+            acceptFkViolations.getValue(),
             Clock.systemUTC(),
             "pre-import",
-            java.util.Set.copyOf(allowLossy));
+            java.util.Set.copyOf(allowLossy.<java.util.List<String>>getValue()));
     ImportOptions options =
         new ImportOptions(
                 target,
@@ -128,6 +139,7 @@ final class ImportCommand implements Callable<Integer> {
       printer.done();
     }
     Render.report(result, spec.commandLine().getOut());
+    Path report = this.report.getValue();
     if (report != null) {
       Render.writeJson(report, result);
     }

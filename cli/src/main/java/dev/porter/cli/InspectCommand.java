@@ -1,5 +1,10 @@
 package dev.porter.cli;
 
+import static dev.porter.cli.CommandModel.add;
+import static dev.porter.cli.CommandModel.archive;
+import static dev.porter.cli.CommandModel.command;
+import static dev.porter.cli.CommandModel.flag;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.porter.core.archive.ArchiveReader;
 import dev.porter.core.model.ArchiveHeader;
@@ -17,31 +22,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(
-    name = "inspect",
-    mixinStandardHelpOptions = true,
-    description =
-        "Show an archive's manifest: versions, source, and per table columns, rows, bytes, checksum.")
+/** porter inspect: an archive's manifest. */
 final class InspectCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  final CommandSpec spec =
+      command(
+          this,
+          "inspect",
+          "Show an archive's manifest: versions, source, and per table columns, rows, bytes, checksum.");
 
-  @Parameters(
-      index = "0",
-      paramLabel = "FILE|-",
-      description = "The archive; - reads standard input.")
-  String archive;
+  private final PositionalParamSpec archive =
+      archive(spec, "FILE|-", "The archive; - reads standard input.");
 
-  @Option(names = "--json", description = "Print the manifest as JSON (header and trailer).")
-  boolean json;
+  private final OptionSpec json =
+      add(spec, flag("--json").description("Print the manifest as JSON (header and trailer)."));
 
   @Override
   public Integer call() {
+    String archive = this.archive.getValue();
     ArchiveHeader h;
     ArchiveTrailer t;
     try (ArchiveReader reader =
@@ -52,7 +53,7 @@ final class InspectCommand implements Callable<Integer> {
       t = reader.trailer();
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (json.<Boolean>getValue()) {
       // the header and trailer exactly as the archive's format maps them
       try {
         ObjectNode root = Render.json().createObjectNode();

@@ -6,41 +6,46 @@ import dev.porter.core.PorterVersion;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The porter command. {@link #run} is the testable entry point; {@link #main} only exits. */
-@Command(
-    name = "porter",
-    mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class,
-    description = {
-      "Portable, versioned archives of an application's SQLite or PostgreSQL database.",
-      ""
-    },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      " 0:success",
-      " 1:internal error (a bug; --verbose shows the stack trace)",
-      " 2:usage error (bad option, no such file)",
-      " 3:refused before writing (target not empty, newer archive, lossy value…)",
-      " 4:archive corrupt, truncated or not a porter archive",
-      " 5:loaded data failed a check; the target was not changed",
-      " 6:database locked by another porter or in use",
-      " 7:a database or file could not be read or written"
-    })
 public final class Main implements Runnable {
-  @Option(
-      names = {"-v", "--verbose"},
-      scope = CommandLine.ScopeType.INHERIT,
-      description = "Print stack traces with errors.")
-  boolean verbose;
+  private final CommandSpec spec =
+      CommandModel.command(
+          this,
+          "porter",
+          "Portable, versioned archives of an application's SQLite or PostgreSQL database.",
+          "");
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  private final OptionSpec verbose =
+      CommandModel.add(
+          spec,
+          CommandModel.flag("-v", "--verbose")
+              .scopeType(CommandLine.ScopeType.INHERIT)
+              .description("Print stack traces with errors."));
+
+  private Main() {
+    Map<String, String> codes = new LinkedHashMap<>();
+    codes.put(" 0", "success");
+    codes.put(" 1", "internal error (a bug; --verbose shows the stack trace)");
+    codes.put(" 2", "usage error (bad option, no such file)");
+    codes.put(" 3", "refused before writing (target not empty, newer archive, lossy value…)");
+    codes.put(" 4", "archive corrupt, truncated or not a porter archive");
+    codes.put(" 5", "loaded data failed a check; the target was not changed");
+    codes.put(" 6", "database locked by another porter or in use");
+    codes.put(" 7", "a database or file could not be read or written");
+    spec.usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+  }
+
+  private boolean verbose() {
+    return verbose.<Boolean>getValue();
+  }
 
   @Override
   public void run() {
@@ -55,21 +60,21 @@ public final class Main implements Runnable {
   }
 
   /**
-   * The subcommands, in the order help lists them. Built on demand: picocli reads each command's
-   * annotations when it is added, so a run adds only the command it was asked for.
+   * The subcommands, in the order help lists them: their models, or picocli's help command. Built
+   * on demand, so a run builds only the command it was asked for.
    */
   private static final List<Map.Entry<String, Supplier<Object>>> COMMANDS =
       List.of(
-          Map.entry("export", ExportCommand::new),
-          Map.entry("import", ImportCommand::new),
-          Map.entry("plan", PlanCommand::new),
-          Map.entry("status", StatusCommand::new),
-          Map.entry("upgrade", UpgradeCommand::new),
-          Map.entry("rollback", RollbackCommand::new),
-          Map.entry("cleanup", CleanupCommand::new),
-          Map.entry("verify", VerifyCommand::new),
-          Map.entry("inspect", InspectCommand::new),
-          Map.entry("demo", DemoCommand::new),
+          Map.entry("export", () -> new ExportCommand().spec),
+          Map.entry("import", () -> new ImportCommand().spec),
+          Map.entry("plan", () -> new PlanCommand().spec),
+          Map.entry("status", () -> new StatusCommand().spec),
+          Map.entry("upgrade", () -> new UpgradeCommand().spec),
+          Map.entry("rollback", () -> new RollbackCommand().spec),
+          Map.entry("cleanup", () -> new CleanupCommand().spec),
+          Map.entry("verify", () -> new VerifyCommand().spec),
+          Map.entry("inspect", () -> new InspectCommand().spec),
+          Map.entry("demo", () -> new DemoCommand().spec),
           Map.entry("help", CommandLine.HelpCommand::new));
 
   /**
@@ -86,7 +91,7 @@ public final class Main implements Runnable {
   /** Runs porter with the given arguments and returns the exit code. */
   public static int run(PrintStream out, PrintStream err, String... args) {
     Main main = new Main();
-    CommandLine cli = new CommandLine(main);
+    CommandLine cli = new CommandLine(main.spec);
     String only = onlyCommand(args);
     for (Map.Entry<String, Supplier<Object>> c : COMMANDS) {
       if (only == null || only.equals(c.getKey())) {
@@ -100,7 +105,7 @@ public final class Main implements Runnable {
           PrintWriter e = commandLine.getErr();
           if (ex instanceof PorterException pe) {
             e.println("porter: " + oneLine(pe.getMessage()));
-            if (main.verbose) {
+            if (main.verbose()) {
               pe.printStackTrace(e);
             }
             e.flush();
@@ -109,8 +114,8 @@ public final class Main implements Runnable {
           e.println(
               "porter: internal error: "
                   + oneLine(String.valueOf(ex))
-                  + (main.verbose ? "" : " (run with --verbose for the stack trace)"));
-          if (main.verbose) {
+                  + (main.verbose() ? "" : " (run with --verbose for the stack trace)"));
+          if (main.verbose()) {
             ex.printStackTrace(e);
           }
           e.flush();

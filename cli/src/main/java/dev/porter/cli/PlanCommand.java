@@ -1,5 +1,11 @@
 package dev.porter.cli;
 
+import static dev.porter.cli.CommandModel.add;
+import static dev.porter.cli.CommandModel.archive;
+import static dev.porter.cli.CommandModel.command;
+import static dev.porter.cli.CommandModel.flag;
+import static dev.porter.cli.CommandModel.text;
+
 import dev.porter.core.ErrorCategory;
 import dev.porter.core.archive.ArchiveReader;
 import dev.porter.core.dialect.DatabaseRef;
@@ -15,49 +21,45 @@ import dev.porter.formats.PorterArchive;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(
-    name = "plan",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Show everything an import of an archive into a release of an app would do, without writing",
-      "anything: the steps, where every table and column goes, seed policies, dropped tables and",
-      "columns with row counts, and every refusal. Exits 3 when the import would be refused."
-    })
+/** porter plan: what an import would do, without writing anything. */
 final class PlanCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  final CommandSpec spec =
+      command(
+          this,
+          "plan",
+          "Show everything an import of an archive into a release of an app would do, without writing",
+          "anything: the steps, where every table and column goes, seed policies, dropped tables and",
+          "columns with row counts, and every refusal. Exits 3 when the import would be refused.");
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The archive.")
-  Path archive;
+  private final PositionalParamSpec archive = archive(spec, "FILE", "The archive.");
 
-  @Mixin AppOptions appOptions;
+  private final AppOptions appOptions = new AppOptions(spec);
 
-  @Option(
-      names = "--db",
-      paramLabel = "DB",
-      description = {
-        "The target database, when it is PostgreSQL (the baseline DDL runs there in a transaction",
-        "that is rolled back) or when its file decides the engine. Default: a SQLite target."
-      })
-  String db;
+  private final OptionSpec db =
+      add(
+          spec,
+          text("--db")
+              .paramLabel("DB")
+              .description(
+                  "The target database, when it is PostgreSQL (the baseline DDL runs there in a transaction",
+                  "that is rolled back) or when its file decides the engine. Default: a SQLite target."));
 
-  @Option(names = "--json", description = "Print the plan as JSON (docs/json-output.md).")
-  boolean json;
+  private final OptionSpec json =
+      add(spec, flag("--json").description("Print the plan as JSON (docs/json-output.md)."));
 
   @Override
   public Integer call() {
     ArchiveHeader header;
     ArchiveTrailer trailer;
-    try (ArchiveReader reader = PorterArchive.read(archive, false)) {
+    try (ArchiveReader reader = PorterArchive.read(Path.of(archive.<String>getValue()), false)) {
       header = reader.header();
       trailer = reader.trailer();
     }
-    DatabaseRef target = DatabaseRef.parse(db == null ? "plan.db" : db);
+    DatabaseRef target = DatabaseRef.parse(db.getValue() == null ? "plan.db" : db.getValue());
     Dialect dialect = Dialects.forRef(target);
     ImportOptions options =
         ImportOptions.app(ImportMode.NEW, appOptions.require("plan"), appOptions.toVersion())
@@ -67,7 +69,7 @@ final class PlanCommand implements Callable<Integer> {
         new ImportJob(dialect, target, options, dev.porter.core.engine.Progress.NONE)
             .plan(header, trailer);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (json.<Boolean>getValue()) {
       out.println(Render.json(plan));
     } else {
       Render.plan(plan, out);

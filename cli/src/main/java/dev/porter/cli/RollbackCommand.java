@@ -1,42 +1,46 @@
 package dev.porter.cli;
 
+import static dev.porter.cli.CommandModel.add;
+import static dev.porter.cli.CommandModel.command;
+import static dev.porter.cli.CommandModel.flag;
+import static dev.porter.cli.CommandModel.text;
+
 import dev.porter.core.dialect.CommitResult;
 import dev.porter.core.dialect.DatabaseRef;
 import dev.porter.core.dialect.DbLock;
 import dev.porter.core.dialect.Dialect;
 import dev.porter.core.dialect.Dialects;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(
-    name = "rollback",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Put back the database porter replaced last (the newest pre-import or pre-upgrade copy).",
-      "Refused when there is none, or when the database changed since porter installed it,",
-      "unless --force. The current database is kept as NAME.pre-rollback.TIMESTAMP."
-    })
+/** porter rollback: the database porter replaced last, put back. */
 final class RollbackCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  final CommandSpec spec =
+      command(
+          this,
+          "rollback",
+          "Put back the database porter replaced last (the newest pre-import or pre-upgrade copy).",
+          "Refused when there is none, or when the database changed since porter installed it,",
+          "unless --force. The current database is kept as NAME.pre-rollback.TIMESTAMP.");
 
-  @Option(names = "--db", required = true, paramLabel = "DB", description = "The database.")
-  String db;
+  private final OptionSpec db =
+      add(spec, text("--db").required(true).paramLabel("DB").description("The database."));
 
-  @Option(
-      names = "--force",
-      description = "Roll back even if the database changed since porter installed it.")
-  boolean force;
+  private final OptionSpec force =
+      add(
+          spec,
+          flag("--force")
+              .description("Roll back even if the database changed since porter installed it."));
 
   @Override
   public Integer call() {
-    DatabaseRef ref = DatabaseRef.parse(db);
+    DatabaseRef ref = DatabaseRef.parse(db.getValue());
     Dialect dialect = Dialects.forRef(ref);
     CommitResult r;
     DbLock lock = dialect.lock(ref);
     try {
-      r = dialect.preImages(ref).rollback(force);
+      r = dialect.preImages(ref).rollback(force.<Boolean>getValue());
     } finally {
       lock.close();
     }

@@ -1,5 +1,9 @@
 package dev.porter.cli;
 
+import static dev.porter.cli.CommandModel.add;
+import static dev.porter.cli.CommandModel.command;
+import static dev.porter.cli.CommandModel.text;
+
 import dev.porter.core.app.AppDefinition;
 import dev.porter.core.app.SchemaVersion;
 import dev.porter.core.dialect.DatabaseRef;
@@ -12,28 +16,26 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(
-    name = "status",
-    mixinStandardHelpOptions = true,
-    description =
-        "Show the release a database is at, the app's newest, the steps between, and what porter keeps beside it.")
+/** porter status: a database's release, the app's newest, and what porter keeps beside it. */
 final class StatusCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  final CommandSpec spec =
+      command(
+          this,
+          "status",
+          "Show the release a database is at, the app's newest, the steps between, and what porter keeps beside it.");
 
-  @Option(names = "--db", required = true, paramLabel = "DB", description = "The database.")
-  String db;
+  private final OptionSpec db =
+      add(spec, text("--db").required(true).paramLabel("DB").description("The database."));
 
-  @Mixin AppOptions appOptions;
+  private final AppOptions appOptions = new AppOptions(spec);
 
   @Override
   public Integer call() {
     AppDefinition app = appOptions.require("status");
-    DatabaseRef ref = DatabaseRef.parse(db);
+    DatabaseRef ref = DatabaseRef.parse(db.getValue());
     Dialect dialect = Dialects.forRef(ref);
     String current = UpgradeJob.currentVersion(dialect, ref, app);
     SchemaVersion newest = app.newest().version();

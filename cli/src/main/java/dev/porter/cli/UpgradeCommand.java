@@ -1,5 +1,10 @@
 package dev.porter.cli;
 
+import static dev.porter.cli.CommandModel.add;
+import static dev.porter.cli.CommandModel.command;
+import static dev.porter.cli.CommandModel.path;
+import static dev.porter.cli.CommandModel.text;
+
 import dev.porter.core.archive.ArchiveCodec;
 import dev.porter.core.dialect.DatabaseRef;
 import dev.porter.core.dialect.Dialects;
@@ -9,47 +14,44 @@ import dev.porter.core.engine.UpgradeJob;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(
-    name = "upgrade",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Upgrade a database in place to a newer release of its app: write a timestamped backup",
-      "archive beside it, import it into a staging database at the target release, check it,",
-      "swap it in atomically, and keep the previous database as NAME.pre-upgrade.TIMESTAMP.",
-      "A failure or kill at any moment leaves the database as it was; rollback undoes it."
-    })
+/** porter upgrade: a database in place to a newer release, with a backup and an atomic swap. */
 final class UpgradeCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  final CommandSpec spec =
+      command(
+          this,
+          "upgrade",
+          "Upgrade a database in place to a newer release of its app: write a timestamped backup",
+          "archive beside it, import it into a staging database at the target release, check it,",
+          "swap it in atomically, and keep the previous database as NAME.pre-upgrade.TIMESTAMP.",
+          "A failure or kill at any moment leaves the database as it was; rollback undoes it.");
 
-  @Option(names = "--db", required = true, paramLabel = "DB", description = "The database.")
-  String db;
+  private final OptionSpec db =
+      add(spec, text("--db").required(true).paramLabel("DB").description("The database."));
 
-  @Mixin AppOptions appOptions;
+  private final AppOptions appOptions = new AppOptions(spec);
 
-  @Option(names = "--report", paramLabel = "FILE", description = "Also write the report as JSON.")
-  Path report;
+  private final OptionSpec report =
+      add(spec, path("--report").paramLabel("FILE").description("Also write the report as JSON."));
 
-  @Option(
-      names = "--backup-dir",
-      paramLabel = "DIR",
-      description = {
-        "Write the backup archive into DIR (it must exist). Default: beside a SQLite",
-        "database; the current directory for PostgreSQL. cleanup --backup-dir DIR removes",
-        "older ones."
-      })
-  Path backupDir;
+  private final OptionSpec backupDir =
+      add(
+          spec,
+          path("--backup-dir")
+              .paramLabel("DIR")
+              .description(
+                  "Write the backup archive into DIR (it must exist). Default: beside a SQLite",
+                  "database; the current directory for PostgreSQL. cleanup --backup-dir DIR removes",
+                  "older ones."));
 
-  @Mixin ProgressOption progress;
+  private final ProgressOption progress = new ProgressOption(spec);
 
   @Override
   public Integer call() {
     ProgressPrinter printer = progress.printer(spec.commandLine().getErr());
-    DatabaseRef ref = DatabaseRef.parse(db);
+    DatabaseRef ref = DatabaseRef.parse(db.getValue());
     ImportOptions options =
         ImportOptions.app(ImportMode.REPLACE, appOptions.require("upgrade"), appOptions.toVersion())
             .withSeedPolicies(appOptions.seedPolicies());
@@ -57,7 +59,12 @@ final class UpgradeCommand implements Callable<Integer> {
     try {
       r =
           new UpgradeJob(
-                  Dialects.forRef(ref), ref, options, ArchiveCodec.load(), printer, backupDir)
+                  Dialects.forRef(ref),
+                  ref,
+                  options,
+                  ArchiveCodec.load(),
+                  printer,
+                  backupDir.getValue())
               .run();
     } finally {
       printer.done();
@@ -70,6 +77,7 @@ final class UpgradeCommand implements Callable<Integer> {
           "upgraded %s from release %s to %s%n", ref.display(), r.fromVersion(), r.toVersion());
       out.printf("  backup archive written first: %s%n", r.backup());
       Render.report(r.report(), out);
+      Path report = this.report.getValue();
       if (report != null) {
         Render.writeJson(report, r.report());
       }

@@ -1,5 +1,8 @@
 package dev.porter.cli;
 
+import static dev.porter.cli.CommandModel.archive;
+import static dev.porter.cli.CommandModel.command;
+
 import dev.porter.core.archive.ArchiveReader;
 import dev.porter.core.archive.TableReader;
 import dev.porter.core.model.ArchiveTrailer;
@@ -7,29 +10,24 @@ import dev.porter.formats.PorterArchive;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(
-    name = "verify",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Check an archive: every checksum, every size and row count, and every record decoded.",
-      "Names the first bad member; exits 4 if the archive is corrupt or truncated."
-    })
+/** porter verify: every checksum, size, row count and record of an archive. */
 final class VerifyCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  final CommandSpec spec =
+      command(
+          this,
+          "verify",
+          "Check an archive: every checksum, every size and row count, and every record decoded.",
+          "Names the first bad member; exits 4 if the archive is corrupt or truncated.");
 
-  @Parameters(
-      index = "0",
-      paramLabel = "FILE|-",
-      description = "The archive; - reads standard input.")
-  String archive;
+  private final PositionalParamSpec archive =
+      archive(spec, "FILE|-", "The archive; - reads standard input.");
 
   @Override
   public Integer call() {
+    String archive = this.archive.getValue();
     long start = System.nanoTime();
     long rows = 0;
     ArchiveTrailer trailer;

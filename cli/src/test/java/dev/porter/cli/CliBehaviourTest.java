@@ -42,7 +42,20 @@ class CliBehaviourTest {
   }
 
   @ParameterizedTest(name = "porter {0} --help")
-  @ValueSource(strings = {"export", "import", "verify", "inspect", "demo", "help"})
+  @ValueSource(
+      strings = {
+        "export",
+        "import",
+        "plan",
+        "status",
+        "upgrade",
+        "rollback",
+        "cleanup",
+        "verify",
+        "inspect",
+        "demo",
+        "help"
+      })
   void helpOnEveryVerb(String verb) {
     Cli.Result r = Cli.ok(verb, "--help");
     assertTrue(r.out().contains("Usage: porter " + verb + " ["), r::toString);
@@ -86,6 +99,35 @@ class CliBehaviourTest {
     assertEquals(2, r.code(), r::toString);
     assertTrue(r.err().contains("exprot"), r::toString);
     assertTrue(Cli.ok("--verbose", "inspect", archive).out().contains("customer"));
+  }
+
+  @Test
+  void theModelBuiltInCodeHasEveryOptionAndItsConstraints() {
+    // the commands' picocli models are built in code (ADR 0036): what annotations gave for free
+    // (a required archive, inherited --verbose, typed values) must still be there
+    String synopsis =
+        Cli.ok("export", "--help").out().lines().limit(4).reduce("", (a, b) -> a + b.strip() + " ");
+    assertEquals(
+        "Usage: porter export [-hvV] [--force] [--without-large-objects] [--app=PATH]"
+            + " [--codec=zstandard|deflate|null] --db=DB -o=FILE|- [--progress=auto|always|never]"
+            + " [--temp-dir=DIR] [--schema=NAME]... ",
+        synopsis);
+    for (String verb : List.of("import", "plan", "verify", "inspect")) {
+      assertUsageError(Cli.run(verb), verb, "Missing required parameter: 'FILE");
+    }
+    assertUsageError(
+        Cli.run("export"), "export", "Missing required options: '--db=DB', '--output=FILE|-'");
+    assertUsageError(
+        Cli.run("import", archive, "--db", dir.resolve("t.db"), "--lookup-memory-rows", "many"),
+        "import",
+        "Invalid value for option '--lookup-memory-rows': 'many' is not a long");
+    assertUsageError(
+        Cli.run("cleanup", "--db", "x", "--keep", "1.5"),
+        "cleanup",
+        "Invalid value for option '--keep': '1.5' is not an int");
+    assertFalse(Files.exists(dir.resolve("t.db")));
+    // -V on a command prints porter's version too (with annotations it printed nothing)
+    assertEquals(Cli.ok("--version").out(), Cli.ok("inspect", "-V").out());
   }
 
   @Test
@@ -290,6 +332,15 @@ class CliBehaviourTest {
   }
 
   /** Exactly one line on stderr, naming the problem, with the documented exit code. */
+  /** picocli's usage error: what is wrong, then where to read more, and exit code 2. */
+  static void assertUsageError(Cli.Result r, String verb, String startsWith) {
+    assertEquals(2, r.code(), r::toString);
+    assertEquals(2, r.errLines().size(), r::toString);
+    assertTrue(r.errLines().get(0).startsWith("porter: " + startsWith), r::toString);
+    assertEquals("Try 'porter " + verb + " --help' for usage.", r.errLines().get(1));
+    assertEquals("", r.out());
+  }
+
   static void assertError(Cli.Result r, int code, String mentions) {
     assertEquals(code, r.code(), r::toString);
     assertEquals(1, r.errLines().size(), () -> "one line on stderr expected\n" + r);

@@ -1,6 +1,7 @@
 package dev.porter.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -122,38 +123,56 @@ class LauncherIT {
   @Test
   void theJvmRunsWithTwoMallocArenasUnlessTheOperatorSetsItsOwn(@TempDir Path dir)
       throws Exception {
-    assertEquals("2", mallocArenasOfTheJvm(dir, null));
-    assertEquals("8", mallocArenasOfTheJvm(dir, "8"));
+    assertEquals("2", arenas(jvmOf(dir, Map.of())));
+    assertEquals("8", arenas(jvmOf(dir, Map.of("MALLOC_ARENA_MAX", "8"))));
   }
 
-  /**
-   * MALLOC_ARENA_MAX in the environment of the JVM the launcher execs, given {@code operators} as
-   * the caller's own (none when null): read from /proc while an import waits on its standard input.
-   */
-  private static String mallocArenasOfTheJvm(Path dir, String operators) throws Exception {
-    ProcessBuilder pb = launcher(dir, "import", "-", "--db", "x.db");
-    if (operators != null) {
-      pb.environment().put("MALLOC_ARENA_MAX", operators);
+  @Test
+  void theYoungGenerationIsCappedUnlessTheOperatorsHeapIsTooSmallForIt(@TempDir Path dir)
+      throws Exception {
+    assertTrue(jvmOf(dir, Map.of()).arguments().contains("-XX:MaxNewSize=48m"));
+    assertTrue(
+        jvmOf(dir, Map.of("JAVA_OPTS", "-Xmx256m")).arguments().contains("-XX:MaxNewSize=48m"));
+    // below three times the cap the JVM would warn on every run that it is too large
+    Jvm small = jvmOf(dir, Map.of("JAVA_OPTS", "-Xmx64m"));
+    assertFalse(small.arguments().contains("MaxNewSize"), small::arguments);
+    assertFalse(Files.readString(dir.resolve("err")).contains("MaxNewSize"));
+    // another collector is the operator's to size
+    assertFalse(jvmOf(dir, Map.of("JAVA_OPTS", "-XX:+UseG1GC")).arguments().contains("MaxNewSize"));
+  }
+
+  /** The JVM process the launcher exec'd: its arguments and its environment, NUL-separated. */
+  record Jvm(String arguments, String environment) {}
+
+  private static String arenas(Jvm jvm) {
+    for (String entry : jvm.environment().split("\0")) {
+      if (entry.startsWith("MALLOC_ARENA_MAX=")) {
+        return entry.substring("MALLOC_ARENA_MAX=".length());
+      }
     }
+    return "unset";
+  }
+
+  /** The JVM the launcher execs with {@code env} added to its environment. */
+  private static Jvm jvmOf(Path dir, Map<String, String> env) throws Exception {
+    ProcessBuilder pb = launcher(dir, "import", "-", "--db", "x.db");
+    pb.environment().putAll(env);
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(dir.resolve("err").toFile());
     Process p = pb.start();
     try {
       Path proc = Path.of("/proc", Long.toString(p.pid()));
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      String cmdline;
       // the same process, once the launcher's shell has exec'd the JVM (it then waits for stdin)
-      while (!new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+      while (!(cmdline =
+              new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8))
           .contains("-jar")) {
         assertTrue(p.isAlive() && System.nanoTime() < until, "the launcher never started the JVM");
         Thread.sleep(20);
       }
-      for (String entry :
-          new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8)
-              .split("\0")) {
-        if (entry.startsWith("MALLOC_ARENA_MAX=")) {
-          return entry.substring("MALLOC_ARENA_MAX=".length());
-        }
-      }
-      return "unset";
+      return new Jvm(
+          cmdline.replace('\0', ' '),
+          new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8));
     } finally {
       p.getOutputStream().close(); // an empty archive: the import refuses it and ends
       assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the import did not end");

@@ -2,8 +2,8 @@ package dev.porter.cli;
 
 import static dev.porter.cli.CommandModel.add;
 import static dev.porter.cli.CommandModel.command;
+import static dev.porter.cli.CommandModel.database;
 import static dev.porter.cli.CommandModel.path;
-import static dev.porter.cli.CommandModel.text;
 
 import dev.porter.core.PorterException;
 import dev.porter.core.dialect.DatabaseRef;
@@ -28,8 +28,7 @@ final class CleanupCommand implements Callable<Integer> {
           "Remove the pre-images and backup archives porter keeps beside a database, except the newest N,"
               + " and a staging file a killed import left.");
 
-  private final OptionSpec db =
-      add(spec, text("--db").required(true).paramLabel("DB").description("The database."));
+  private final OptionSpec db = database(spec, "The database.");
 
   private final OptionSpec keep =
       add(

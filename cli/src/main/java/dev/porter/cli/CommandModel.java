@@ -58,6 +58,11 @@ final class CommandModel {
         .initialValue(List.of());
   }
 
+  /** Adds the required {@code --db} option, the database a command works on, and returns it. */
+  static OptionSpec database(CommandSpec spec, String description) {
+    return add(spec, text("--db").required(true).paramLabel("DB").description(description));
+  }
+
   /** Adds the option {@code option} describes to {@code spec}, and returns it. */
   static OptionSpec add(CommandSpec spec, OptionSpec.Builder option) {
     OptionSpec built = option.build();

@@ -2,6 +2,7 @@ package dev.porter.cli;
 
 import static dev.porter.cli.CommandModel.add;
 import static dev.porter.cli.CommandModel.command;
+import static dev.porter.cli.CommandModel.database;
 import static dev.porter.cli.CommandModel.flag;
 import static dev.porter.cli.CommandModel.list;
 import static dev.porter.cli.CommandModel.path;
@@ -34,13 +35,7 @@ final class ExportCommand implements Callable<Integer> {
           "The archive appears under its name only when it is complete.");
 
   private final OptionSpec db =
-      add(
-          spec,
-          text("--db")
-              .required(true)
-              .paramLabel("DB")
-              .description(
-                  "The database: a SQLite file, or a jdbc:sqlite: or jdbc:postgresql: URL."));
+      database(spec, "The database: a SQLite file, or a jdbc:sqlite: or jdbc:postgresql: URL.");
 
   private final OptionSpec output =
       add(

@@ -3,6 +3,7 @@ package dev.porter.cli;
 import static dev.porter.cli.CommandModel.add;
 import static dev.porter.cli.CommandModel.archive;
 import static dev.porter.cli.CommandModel.command;
+import static dev.porter.cli.CommandModel.database;
 import static dev.porter.cli.CommandModel.flag;
 import static dev.porter.cli.CommandModel.list;
 import static dev.porter.cli.CommandModel.path;
@@ -41,13 +42,7 @@ final class ImportCommand implements Callable<Integer> {
       archive(spec, "FILE|-", "The archive; - reads standard input.");
 
   private final OptionSpec db =
-      add(
-          spec,
-          text("--db")
-              .required(true)
-              .paramLabel("DB")
-              .description(
-                  "The target: a SQLite file, or a jdbc:sqlite: or jdbc:postgresql: URL."));
+      database(spec, "The target: a SQLite file, or a jdbc:sqlite: or jdbc:postgresql: URL.");
 
   private final AppOptions appOptions = new AppOptions(spec);
 

@@ -2,8 +2,8 @@ package dev.porter.cli;
 
 import static dev.porter.cli.CommandModel.add;
 import static dev.porter.cli.CommandModel.command;
+import static dev.porter.cli.CommandModel.database;
 import static dev.porter.cli.CommandModel.flag;
-import static dev.porter.cli.CommandModel.text;
 
 import dev.porter.core.dialect.CommitResult;
 import dev.porter.core.dialect.DatabaseRef;
@@ -24,8 +24,7 @@ final class RollbackCommand implements Callable<Integer> {
           "Refused when there is none, or when the database changed since porter installed it,",
           "unless --force. The current database is kept as NAME.pre-rollback.TIMESTAMP.");
 
-  private final OptionSpec db =
-      add(spec, text("--db").required(true).paramLabel("DB").description("The database."));
+  private final OptionSpec db = database(spec, "The database.");
 
   private final OptionSpec force =
       add(

@@ -1,8 +1,7 @@
 package dev.porter.cli;
 
-import static dev.porter.cli.CommandModel.add;
 import static dev.porter.cli.CommandModel.command;
-import static dev.porter.cli.CommandModel.text;
+import static dev.porter.cli.CommandModel.database;
 
 import dev.porter.core.app.AppDefinition;
 import dev.porter.core.app.SchemaVersion;
@@ -27,8 +26,7 @@ final class StatusCommand implements Callable<Integer> {
           "status",
           "Show the release a database is at, the app's newest, the steps between, and what porter keeps beside it.");
 
-  private final OptionSpec db =
-      add(spec, text("--db").required(true).paramLabel("DB").description("The database."));
+  private final OptionSpec db = database(spec, "The database.");
 
   private final AppOptions appOptions = new AppOptions(spec);
 

@@ -2,8 +2,8 @@ package dev.porter.cli;
 
 import static dev.porter.cli.CommandModel.add;
 import static dev.porter.cli.CommandModel.command;
+import static dev.porter.cli.CommandModel.database;
 import static dev.porter.cli.CommandModel.path;
-import static dev.porter.cli.CommandModel.text;
 
 import dev.porter.core.archive.ArchiveCodec;
 import dev.porter.core.dialect.DatabaseRef;
@@ -28,8 +28,7 @@ final class UpgradeCommand implements Callable<Integer> {
           "swap it in atomically, and keep the previous database as NAME.pre-upgrade.TIMESTAMP.",
           "A failure or kill at any moment leaves the database as it was; rollback undoes it.");
 
-  private final OptionSpec db =
-      add(spec, text("--db").required(true).paramLabel("DB").description("The database."));
+  private final OptionSpec db = database(spec, "The database.");
 
   private final AppOptions appOptions = new AppOptions(spec);
 

@@ -3,7 +3,7 @@ package dev.porter.cli;
 import static dev.porter.cli.CommandModel.add;
 import static dev.porter.cli.CommandModel.command;
 import static dev.porter.cli.CommandModel.database;
-import static dev.porter.cli.CommandModel.path;
+import static dev.porter.cli.CommandModel.directory;
 
 import dev.porter.core.PorterException;
 import dev.porter.core.dialect.DatabaseRef;
@@ -40,13 +40,11 @@ final class CleanupCommand implements Callable<Integer> {
               .description("How many of the newest to keep (default 1)."));
 
   private final OptionSpec backupDir =
-      add(
+      directory(
           spec,
-          path("--backup-dir")
-              .paramLabel("DIR")
-              .description(
-                  "Also remove this database's upgrade backups in DIR (where upgrade --backup-dir wrote",
-                  "them; for PostgreSQL, where upgrade ran), except the newest N."));
+          "--backup-dir",
+          "Also remove this database's upgrade backups in DIR (where upgrade --backup-dir wrote",
+          "them; for PostgreSQL, where upgrade ran), except the newest N.");
 
   @Override
   public Integer call() {

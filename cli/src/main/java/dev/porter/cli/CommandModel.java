@@ -63,6 +63,11 @@ final class CommandModel {
     return add(spec, text("--db").required(true).paramLabel("DB").description(description));
   }
 
+  /** Adds an option that names a directory, {@code DIR} in help, and returns it. */
+  static OptionSpec directory(CommandSpec spec, String name, String... description) {
+    return add(spec, path(name).paramLabel("DIR").description(description));
+  }
+
   /** Adds the option {@code option} describes to {@code spec}, and returns it. */
   static OptionSpec add(CommandSpec spec, OptionSpec.Builder option) {
     OptionSpec built = option.build();

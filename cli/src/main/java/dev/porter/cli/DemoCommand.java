@@ -2,7 +2,7 @@ package dev.porter.cli;
 
 import static dev.porter.cli.CommandModel.add;
 import static dev.porter.cli.CommandModel.command;
-import static dev.porter.cli.CommandModel.path;
+import static dev.porter.cli.CommandModel.directory;
 
 import dev.porter.core.app.AppDefinition;
 import dev.porter.core.archive.ArchiveCodec;
@@ -44,12 +44,8 @@ final class DemoCommand implements Callable<Integer> {
           "checks, atomic swap), and print the report and where the files are.");
 
   private final OptionSpec dir =
-      add(
-          spec,
-          path("--dir")
-              .paramLabel("DIR")
-              .description(
-                  "The scratch folder (default: a new folder under the system temp dir)."));
+      directory(
+          spec, "--dir", "The scratch folder (default: a new folder under the system temp dir).");
 
   private final OptionSpec scale =
       add(

@@ -3,6 +3,7 @@ package dev.porter.cli;
 import static dev.porter.cli.CommandModel.add;
 import static dev.porter.cli.CommandModel.command;
 import static dev.porter.cli.CommandModel.database;
+import static dev.porter.cli.CommandModel.directory;
 import static dev.porter.cli.CommandModel.flag;
 import static dev.porter.cli.CommandModel.list;
 import static dev.porter.cli.CommandModel.path;
@@ -82,12 +83,10 @@ final class ExportCommand implements Callable<Integer> {
       add(spec, flag("--force").description("Replace an existing archive of the same name."));
 
   private final OptionSpec tempDir =
-      add(
+      directory(
           spec,
-          path("--temp-dir")
-              .paramLabel("DIR")
-              .description(
-                  "Where each table is encoded before it is appended (default: the system temp dir)."));
+          "--temp-dir",
+          "Where each table is encoded before it is appended (default: the system temp dir).");
 
   private final ProgressOption progress = new ProgressOption(spec);
 

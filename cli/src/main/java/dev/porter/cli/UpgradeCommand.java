@@ -3,6 +3,7 @@ package dev.porter.cli;
 import static dev.porter.cli.CommandModel.add;
 import static dev.porter.cli.CommandModel.command;
 import static dev.porter.cli.CommandModel.database;
+import static dev.porter.cli.CommandModel.directory;
 import static dev.porter.cli.CommandModel.path;
 
 import dev.porter.core.archive.ArchiveCodec;
@@ -36,14 +37,12 @@ final class UpgradeCommand implements Callable<Integer> {
       add(spec, path("--report").paramLabel("FILE").description("Also write the report as JSON."));
 
   private final OptionSpec backupDir =
-      add(
+      directory(
           spec,
-          path("--backup-dir")
-              .paramLabel("DIR")
-              .description(
-                  "Write the backup archive into DIR (it must exist). Default: beside a SQLite",
-                  "database; the current directory for PostgreSQL. cleanup --backup-dir DIR removes",
-                  "older ones."));
+          "--backup-dir",
+          "Write the backup archive into DIR (it must exist). Default: beside a SQLite",
+          "database; the current directory for PostgreSQL. cleanup --backup-dir DIR removes",
+          "older ones.");
 
   private final ProgressOption progress = new ProgressOption(spec);
 

@@ -28,6 +28,13 @@ final class SqlitePages implements Closeable {
   private static final byte INDEX_LEAF = 0x0A;
   private static final byte INDEX_INTERIOR = 0x02;
 
+  /**
+   * Zeros for a page's unused space, copied rather than filled: C2 compiles {@code Arrays.fill} as
+   * a loop a byte at a time where loops are not unrolled (ADR 0019), while {@code System.arraycopy}
+   * is the JDK's vectorized copy. The largest SQLite page is 64 KB.
+   */
+  private static final byte[] ZEROS = new byte[65536];
+
   private final FileChannel channel;
   private final int pageSize;
   private final long pendingPage;
@@ -292,7 +299,7 @@ final class SqlitePages implements Closeable {
         boolean last = at + n >= length;
         putInt32(page, 0, last ? 0 : (int) after(page0));
         System.arraycopy(record, at, page, 4, n);
-        java.util.Arrays.fill(page, 4 + n, pageSize, (byte) 0);
+        zero(page, 4 + n, pageSize);
         long written = append(page, 0);
         if (written != page0) {
           throw new IllegalStateException("overflow page " + written + ", expected " + page0);
@@ -532,7 +539,12 @@ final class SqlitePages implements Closeable {
     putInt16(page, 3, cells);
     putInt16(page, 5, start == 65536 ? 0 : start);
     page[7] = 0;
-    java.util.Arrays.fill(page, header + 2 * cells, start, (byte) 0);
+    zero(page, header + 2 * cells, start);
+  }
+
+  /** Zeroes {@code page} from {@code from} to {@code to}. */
+  private static void zero(byte[] page, int from, int to) {
+    System.arraycopy(ZEROS, 0, page, from, to - from);
   }
 
   static long readVarint(byte[] b, int p) {

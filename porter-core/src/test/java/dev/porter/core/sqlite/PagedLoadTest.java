@@ -262,6 +262,53 @@ class PagedLoadTest {
             "SELECT max(length(path) - length(replace(path, '/', '')))"
                 + " FROM dbstat WHERE name = 'big' AND pagetype != 'overflow'"),
         "the table's B-tree has three levels");
+    assertUnusedSpaceIsZero(target(), "big", "big_qty", "norowid", "auto");
+  }
+
+  /**
+   * Every byte the pages of {@code names} do not use is zero: between a B-tree page's cell pointers
+   * and its first cell, and after an overflow page's content. The page writer reuses its buffers,
+   * so nothing of one page may be left in the next (a table's rows in another's free space).
+   */
+  private static void assertUnusedSpaceIsZero(Path file, String... names) throws Exception {
+    byte[] db = Files.readAllBytes(file);
+    int size = ((db[16] & 0xFF) << 8) | (db[17] & 0xFF);
+    int pageSize = size == 1 ? 65536 : size;
+    int pages = 0;
+    long zeroes = 0;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT pageno, pagetype, unused FROM dbstat WHERE name IN ('"
+                    + String.join("','", names)
+                    + "')")) {
+      while (r.next()) {
+        long pageno = r.getLong(1);
+        int base = (int) ((pageno - 1) * pageSize);
+        int from;
+        int to;
+        if (r.getString(2).equals("overflow")) {
+          from = base + pageSize - r.getInt(3);
+          to = base + pageSize;
+        } else {
+          int h = base + (pageno == 1 ? 100 : 0);
+          int type = db[h];
+          int header = type == 0x0D || type == 0x0A ? 8 : 12;
+          int cells = ((db[h + 3] & 0xFF) << 8) | (db[h + 4] & 0xFF);
+          int start = ((db[h + 5] & 0xFF) << 8) | (db[h + 6] & 0xFF);
+          from = h + header + 2 * cells;
+          to = base + (start == 0 ? 65536 : start);
+        }
+        for (int i = from; i < to; i++) {
+          assertEquals(
+              0, db[i], "page " + pageno + " (" + r.getString(2) + "), byte " + (i - base));
+        }
+        zeroes += to - from;
+        pages++;
+      }
+    }
+    assertTrue(pages > 100 && zeroes > 10_000, pages + " pages, " + zeroes + " unused bytes");
   }
 
   /**

@@ -69,6 +69,11 @@ final class SqliteRecords {
   private byte[] out = new byte[256];
   private int length;
 
+  /** Stores eight bytes of a {@code byte[]} at once, most significant first. */
+  private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
   SqliteRecords(Affinity[] affinity, boolean[] notNull, int[] source, boolean smallIntegers) {
     this.affinity = affinity.clone();
     this.notNull = notNull.clone();
@@ -242,7 +247,7 @@ final class SqliteRecords {
     if (total > Integer.MAX_VALUE - 16) {
       return false;
     }
-    ensure((int) total);
+    ensure((int) total + 8);
     int p = putVarint(out, 0, h);
     for (int c = 0; c < source.length; c++) {
       p = putVarint(out, p, serial[c]);
@@ -255,12 +260,12 @@ final class SqliteRecords {
         bytes[c] = null;
       } else {
         int n = bodyLength(s);
-        long x = integers[c];
-        for (int i = n - 1; i >= 0; i--) {
-          out[p + i] = (byte) x;
-          x >>= 8;
+        if (n > 0) {
+          // the value's n low bytes, big-endian, as one 8-byte store: a loop a byte at a time is
+          // not unrolled by C2 here (ADR 0019); the bytes past n are overwritten or past the end
+          BIG_ENDIAN_LONGS.set(out, p, integers[c] << (64 - 8 * n));
+          p += n;
         }
-        p += n;
       }
     }
     length = p;

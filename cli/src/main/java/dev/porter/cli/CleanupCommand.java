@@ -4,6 +4,7 @@ import static dev.porter.cli.CommandModel.add;
 import static dev.porter.cli.CommandModel.command;
 import static dev.porter.cli.CommandModel.database;
 import static dev.porter.cli.CommandModel.directory;
+import static dev.porter.cli.CommandModel.number;
 
 import dev.porter.core.PorterException;
 import dev.porter.core.dialect.DatabaseRef;
@@ -33,9 +34,7 @@ final class CleanupCommand implements Callable<Integer> {
   private final OptionSpec keep =
       add(
           spec,
-          OptionSpec.builder("--keep")
-              .type(int.class)
-              .paramLabel("N")
+          number(int.class, "--keep")
               .defaultValue("1")
               .description("How many of the newest to keep (default 1)."));
 

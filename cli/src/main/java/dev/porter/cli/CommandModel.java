@@ -45,6 +45,13 @@ final class CommandModel {
     return OptionSpec.builder(names).type(Path.class);
   }
 
+  /**
+   * An option that takes a number of {@code type} ({@code int} or {@code long}), {@code N} in help.
+   */
+  static OptionSpec.Builder number(Class<?> type, String name) {
+    return OptionSpec.builder(name).type(type).paramLabel("N");
+  }
+
   /** An option without a value; unset, it is false. */
   static OptionSpec.Builder flag(String... names) {
     return OptionSpec.builder(names).type(boolean.class).initialValue(false);

@@ -3,6 +3,7 @@ package dev.porter.cli;
 import static dev.porter.cli.CommandModel.add;
 import static dev.porter.cli.CommandModel.command;
 import static dev.porter.cli.CommandModel.directory;
+import static dev.porter.cli.CommandModel.number;
 
 import dev.porter.core.app.AppDefinition;
 import dev.porter.core.archive.ArchiveCodec;
@@ -50,9 +51,7 @@ final class DemoCommand implements Callable<Integer> {
   private final OptionSpec scale =
       add(
           spec,
-          OptionSpec.builder("--scale")
-              .type(int.class)
-              .paramLabel("N")
+          number(int.class, "--scale")
               .defaultValue("20")
               .description("Data size: N × 30 tickets (default 20)."));
 

@@ -6,6 +6,7 @@ import static dev.porter.cli.CommandModel.command;
 import static dev.porter.cli.CommandModel.database;
 import static dev.porter.cli.CommandModel.flag;
 import static dev.porter.cli.CommandModel.list;
+import static dev.porter.cli.CommandModel.number;
 import static dev.porter.cli.CommandModel.path;
 import static dev.porter.cli.CommandModel.text;
 
@@ -83,9 +84,7 @@ final class ImportCommand implements Callable<Integer> {
   private final OptionSpec lookupRows =
       add(
           spec,
-          OptionSpec.builder("--lookup-memory-rows")
-              .type(long.class)
-              .paramLabel("N")
+          number(long.class, "--lookup-memory-rows")
               .defaultValue("500000")
               .description(
                   "Rows a lookup table keeps in memory before it moves to a temporary file (default 500000)."));

@@ -272,7 +272,7 @@ class PagedLoadTest {
    */
   private static void assertUnusedSpaceIsZero(Path file, String... names) throws Exception {
     byte[] db = Files.readAllBytes(file);
-    int size = ((db[16] & 0xFF) << 8) | (db[17] & 0xFF);
+    int size = u16(db, 16);
     int pageSize = size == 1 ? 65536 : size;
     int pages = 0;
     long zeroes = 0;
@@ -295,8 +295,8 @@ class PagedLoadTest {
           int h = base + (pageno == 1 ? 100 : 0);
           int type = db[h];
           int header = type == 0x0D || type == 0x0A ? 8 : 12;
-          int cells = ((db[h + 3] & 0xFF) << 8) | (db[h + 4] & 0xFF);
-          int start = ((db[h + 5] & 0xFF) << 8) | (db[h + 6] & 0xFF);
+          int cells = u16(db, h + 3);
+          int start = u16(db, h + 5);
           from = h + header + 2 * cells;
           to = base + (start == 0 ? 65536 : start);
         }
@@ -309,6 +309,11 @@ class PagedLoadTest {
       }
     }
     assertTrue(pages > 100 && zeroes > 10_000, pages + " pages, " + zeroes + " unused bytes");
+  }
+
+  /** The big-endian 16-bit number at {@code at}, as SQLite's headers store them. */
+  private static int u16(byte[] b, int at) {
+    return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
   }
 
   /**

@@ -20,11 +20,12 @@ import java.util.TreeMap;
  * The checks of a staging database: {@code PRAGMA integrity_check} and the foreign-key check, as
  * work items shared by two connections (docs/decisions/0026-sqlite-checks-in-parts.md).
  *
- * <p>integrity_check is run as the two parts SQLite itself offers: {@code quick_check} of the whole
- * file (every B-tree's pages and cells, and that each page of the file is used exactly once) and
- * the partial {@code integrity_check(TABLE)} of each table (its indexes against its rows, UNIQUE,
- * NOT NULL and CHECK constraints, its B-trees). Together they are the full check, in parts that two
- * connections can share, largest first, with the foreign-key items.
+ * <p>integrity_check is run in parts: the partial {@code integrity_check(TABLE)} of each table (its
+ * indexes against its rows, UNIQUE, NOT NULL and CHECK constraints, its B-trees) and of the schema
+ * (with the free list), and a count of every page of the file through {@code dbstat}: each in one
+ * B-tree, once (docs/decisions/0037-sqlite-pages-counted-through-dbstat.md). Where the file has
+ * free pages, {@code quick_check} of the whole file takes the count's place. Together they are the
+ * full check, in parts that two connections can share, largest first, with the foreign-key items.
  *
  * <p>On one processor the parts would only add work (quick_check reads every page a second time):
  * there the full integrity_check and the foreign-key items run one after the other.
@@ -90,6 +91,15 @@ final class SqliteChecks implements AutoCloseable {
   static final long ELSEWHERE = 70;
   static final long QUICK = 14;
 
+  /**
+   * {@code dbstat}'s walk of every page, per row of the file: 80 ms for the benchmark's 1.2 M rows
+   * at scale 1, where quick_check took 220 ms.
+   */
+  static final long PAGES = 5;
+
+  /** The schema's own table, checked by name where the pages are counted. */
+  static final String SCHEMA = "sqlite_schema";
+
   /** A count of rows reads the pages of a table's tree, not its rows: 35 ms for 1.2 M rows. */
   static final long COUNTED = 2;
 
@@ -101,6 +111,11 @@ final class SqliteChecks implements AutoCloseable {
   private enum Kind {
     /** quick_check of the whole file. */
     QUICK,
+    /**
+     * Every page of the file counted in SQLite's {@code dbstat}: each in one B-tree, once (with
+     * every table's and the schema's partial checks, the whole check; {@link #pages}).
+     */
+    PAGES,
     /** the full integrity_check, where the parts cannot be used. */
     FULL,
     /** integrity_check of one table. */
@@ -115,6 +130,11 @@ final class SqliteChecks implements AutoCloseable {
     String sql() {
       return switch (kind) {
         case QUICK -> "PRAGMA main.quick_check";
+        case PAGES ->
+            "SELECT (SELECT page_count FROM pragma_page_count),"
+                + " (SELECT page_size FROM pragma_page_size),"
+                + " (SELECT freelist_count FROM pragma_freelist_count),"
+                + " count(*), count(DISTINCT pageno), max(pageno) FROM dbstat('main')";
         case FULL -> "PRAGMA main.integrity_check";
         case TABLE -> "PRAGMA main.integrity_check(" + Sqlite.quote(table) + ")";
         case FOREIGN_KEYS -> "PRAGMA main.foreign_key_check(" + Sqlite.quote(table) + ")";
@@ -147,7 +167,10 @@ final class SqliteChecks implements AutoCloseable {
   /** Tables (folded names) whose partial check was released early. */
   private final Set<String> released = new HashSet<>();
 
-  /** Problems by check, in a fixed order: quick_check first, then tables by name. */
+  /**
+   * Problems by check, in a fixed order: quick_check or the whole check first, then the count of
+   * pages, then tables by name.
+   */
   private final Map<String, List<String>> problems = new TreeMap<>();
 
   /** A child table's rows without their parent: how many, and the first as a message. */
@@ -161,6 +184,10 @@ final class SqliteChecks implements AutoCloseable {
 
   private SQLException failure;
   private boolean stopped;
+
+  /** Whether the count of pages runs where quick_check would ({@link Kind#PAGES}). */
+  private boolean pagesInsteadOfQuick;
+
   private Thread worker;
   private Statement running;
 
@@ -220,6 +247,11 @@ final class SqliteChecks implements AutoCloseable {
       throws SQLException {
     List<TableInfo> tables = tables(main);
     boolean split = splits(tables);
+    long free = freePagesIfCountable(main);
+    boolean rootless = rootless(main);
+    // where quick_check would add nothing else: no free pages, whose list only SQLite walks
+    boolean instead = split && free == 0;
+    boolean countPages = free >= 0 && (instead || rootless);
     Map<String, Long> rowsByKey = byFoldedName(rows);
     Map<String, TableCheck> checks = byFoldedName(sizes);
     List<Item> items = new ArrayList<>();
@@ -229,10 +261,15 @@ final class SqliteChecks implements AutoCloseable {
         String key = fold(t.name());
         long size = rowsByKey.getOrDefault(key, 0L);
         fileRows += size;
-        // a table without indexes: quick_check does all its partial check would (it leaves out
-        // only the indexes and UNIQUE)
-        if (split && t.hasIndexes() && !released.contains(key)) {
-          TableCheck c = checks.getOrDefault(key, new TableCheck(size * ROW, LOOKUP_CACHE_BYTES));
+        // a table without indexes: quick_check, where it runs, does all its partial check would
+        // (it leaves out only the indexes and UNIQUE)
+        if (split && (t.hasIndexes() || instead) && !released.contains(key)) {
+          TableCheck c =
+              checks.getOrDefault(
+                  key,
+                  t.hasIndexes()
+                      ? new TableCheck(size * ROW, LOOKUP_CACHE_BYTES)
+                      : new TableCheck(size * ROW, 0));
           items.add(new Item(Kind.TABLE, t.name(), c.cost(), c.cacheBytes()));
         }
         if (t.hasForeignKeys() && !foreignKeysCleared.contains(key)) {
@@ -240,10 +277,19 @@ final class SqliteChecks implements AutoCloseable {
           items.add(new Item(Kind.FOREIGN_KEYS, t.name(), tableCost(size, 0, 1), FK_CACHE_BYTES));
         }
       }
-      items.add(
-          split
-              ? new Item(Kind.QUICK, null, fileRows * QUICK, STREAM_CACHE_BYTES)
-              : new Item(Kind.FULL, null, fileRows * QUICK, FULL_CACHE_BYTES));
+      pagesInsteadOfQuick = instead;
+      if (countPages) {
+        // the schema's own B-tree, and with it the free list: its partial check is the one that
+        // walks the list
+        items.add(new Item(Kind.TABLE, SCHEMA, 0, STREAM_CACHE_BYTES));
+        items.add(new Item(Kind.PAGES, null, fileRows * PAGES, STREAM_CACHE_BYTES));
+      }
+      if (!instead) {
+        items.add(
+            split
+                ? new Item(Kind.QUICK, null, fileRows * QUICK, STREAM_CACHE_BYTES)
+                : new Item(Kind.FULL, null, fileRows * QUICK, FULL_CACHE_BYTES));
+      }
       for (Map.Entry<String, Long> e : rows.entrySet()) {
         items.add(new Item(Kind.COUNT, e.getKey(), e.getValue() * COUNTED, STREAM_CACHE_BYTES));
       }
@@ -405,6 +451,17 @@ final class SqliteChecks implements AutoCloseable {
   }
 
   private void run(Connection c, Item item) {
+    try {
+      run0(c, item);
+    } catch (SQLException e) {
+      fail(e);
+    } catch (RuntimeException e) {
+      // on the second connection's thread it would end the thread and lose the item's answer
+      fail(new SQLException("the check " + item.sql() + " failed: " + e, e));
+    }
+  }
+
+  private void run0(Connection c, Item item) throws SQLException {
     try (Statement st = c.createStatement()) {
       synchronized (this) {
         if (stopped) {
@@ -419,6 +476,19 @@ final class SqliteChecks implements AutoCloseable {
         st.execute("PRAGMA cache_size = -" + (item.cacheBytes() >> 10));
         if (item.kind() == Kind.FOREIGN_KEYS) {
           foreignKeys(c, st, item.table());
+        } else if (item.kind() == Kind.PAGES) {
+          List<String> found = pages(c, item.sql());
+          boolean quick;
+          synchronized (this) {
+            quick = pagesInsteadOfQuick;
+          }
+          if (found == null && quick) {
+            run0(c, new Item(Kind.QUICK, null, item.cost(), item.cacheBytes()));
+          } else if (found != null && !found.isEmpty()) {
+            synchronized (this) {
+              problems.put("pages", found);
+            }
+          }
         } else if (item.kind() == Kind.COUNT) {
           try (ResultSet r = st.executeQuery(item.sql())) {
             long n = r.next() ? r.getLong(1) : -1;
@@ -444,12 +514,121 @@ final class SqliteChecks implements AutoCloseable {
           running = null;
         }
       }
-    } catch (SQLException e) {
-      fail(e);
-    } catch (RuntimeException e) {
-      // on the second connection's thread it would end the thread and lose the item's answer
-      fail(new SQLException("the check " + item.sql() + " failed: " + e, e));
     }
+  }
+
+  /**
+   * The free pages of the file, where every other page can be accounted for by {@code dbstat}
+   * ({@link Kind#PAGES}); -1 where not: pointer-map pages (auto-vacuum), which {@code dbstat} does
+   * not list, or a library built without {@code dbstat}.
+   */
+  private static long freePagesIfCountable(Connection c) throws SQLException {
+    try {
+      if (Sqlite.number(c, "PRAGMA main.auto_vacuum") != 0
+          || Sqlite.number(c, "SELECT count(*) FROM (SELECT 1 FROM dbstat('main') LIMIT 1)") != 1) {
+        return -1;
+      }
+    } catch (SQLException e) {
+      if (String.valueOf(e.getMessage()).contains("dbstat")) {
+        return -1;
+      }
+      throw e;
+    }
+    return Sqlite.number(c, "PRAGMA main.freelist_count");
+  }
+
+  /**
+   * Whether the schema holds a view or a virtual table. SQLite lists each among the B-trees its
+   * whole check walks, with the root page 0; where one comes first in its list, it takes the check
+   * for a partial one and skips the count of every page and the free list, and still answers ok
+   * (bundled SQLite 3.54.1: the order is that of its hash of names).
+   */
+  private static boolean rootless(Connection c) throws SQLException {
+    return Sqlite.number(
+            c,
+            "SELECT EXISTS (SELECT 1 FROM main.sqlite_master"
+                + " WHERE type IN ('table', 'view') AND rootpage = 0)")
+        == 1;
+  }
+
+  /**
+   * The pages of the file, each of which must be in exactly one B-tree (a table's with its overflow
+   * pages, an index's, the schema's) as {@code dbstat} walks them, or on the free list; the page of
+   * SQLite's lock bytes is in neither. What the whole integrity_check finds beyond the partial
+   * checks, in its words: a page two B-trees use, a page nothing uses. Free pages are counted, not
+   * listed ({@code dbstat} does not walk the free list). Null where {@code dbstat} could not walk
+   * the file (a tree too broken to walk), which SQLite's own checks then describe.
+   */
+  private static List<String> pages(Connection c, String sql) {
+    long pageCount;
+    long lockPage;
+    long free;
+    long listed;
+    long distinct;
+    long max;
+    try (Statement st = c.createStatement();
+        ResultSet r = st.executeQuery(sql)) {
+      if (!r.next()) {
+        return null;
+      }
+      pageCount = r.getLong(1);
+      lockPage = (1L << 30) / r.getLong(2) + 1;
+      free = r.getLong(3);
+      listed = r.getLong(4);
+      distinct = r.getLong(5);
+      max = r.getLong(6);
+    } catch (SQLException e) {
+      return null;
+    }
+    long inTrees = pageCount - (pageCount >= lockPage ? 1 : 0) - free;
+    if (listed == distinct && distinct == inTrees && max <= pageCount) {
+      return List.of();
+    }
+    List<String> found = new ArrayList<>();
+    try (Statement st = c.createStatement()) {
+      if (listed != distinct) {
+        try (ResultSet r =
+            st.executeQuery(
+                "SELECT pageno FROM dbstat('main') GROUP BY pageno HAVING count(*) > 1"
+                    + " ORDER BY pageno LIMIT 10")) {
+          while (r.next()) {
+            found.add("2nd reference to page " + r.getLong(1));
+          }
+        }
+      }
+      if (free == 0) {
+        try (ResultSet r =
+            st.executeQuery(
+                "WITH RECURSIVE n(p) AS (SELECT 1 UNION ALL SELECT p + 1 FROM n WHERE p < "
+                    + pageCount
+                    + ") SELECT p FROM n WHERE p <> "
+                    + lockPage
+                    + " AND p NOT IN (SELECT pageno FROM dbstat('main')) LIMIT 10")) {
+          while (r.next()) {
+            found.add("Page " + r.getLong(1) + ": never used");
+          }
+        }
+      } else if (distinct != inTrees) {
+        found.add(
+            Math.abs(inTrees - distinct)
+                + (distinct < inTrees
+                    ? " pages never used"
+                    : " pages both in a B-tree and on the free list")
+                + ": of the file's "
+                + pageCount
+                + " pages, "
+                + distinct
+                + " are in its B-trees and "
+                + free
+                + " on its free list");
+      }
+    } catch (SQLException e) {
+      return null;
+    }
+    if (max > pageCount) {
+      found.add("Page " + max + " is beyond the file's " + pageCount + " pages");
+    }
+    return found.isEmpty() ? null : found;
   }
 
   private synchronized void fail(SQLException e) {

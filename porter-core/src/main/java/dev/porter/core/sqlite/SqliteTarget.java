@@ -766,7 +766,7 @@ final class SqliteTarget implements Target {
   }
 
   /**
-   * Hands a complete table with indexes to the checks (quick_check covers one without);
+   * Hands a complete table with indexes to the checks (one without is checked with the rest);
    * sqlite_sequence is written after the indexes.
    */
   private void releaseCheck(String table) throws SQLException {
@@ -785,7 +785,7 @@ final class SqliteTarget implements Target {
    * written as pages from keys that came in that order (ADR 0029); and the bytes of its other
    * indexes, which its rows are looked up in anywhere and its page cache should hold: as written
    * where porter wrote them, else as SQLite's {@code dbstat} counts them. Null for a table without
-   * indexes, which needs no partial check: quick_check covers it.
+   * indexes, whose check is cheap and waits for the rest (quick_check may cover it).
    */
   private SqliteChecks.TableCheck tableCheck(String table, long rows) throws SQLException {
     List<String> indexes = SqliteCatalog.indexNames(conn(), table);

@@ -28,13 +28,11 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
 
 /**
  * Writes a .porter archive (docs/archive-format.md). Each table is first encoded into a spool file,
@@ -301,6 +299,12 @@ final class PorterArchiveWriter implements ArchiveWriter {
   }
 
   /** Deletes an unpublished partial file (after a publish its name is already gone). */
+  /** The failure of writing a table's spool file. */
+  static PorterException spoolFailed(String table, IOException e) {
+    return PorterException.unavailable(
+        "cannot write spool file for table " + table + ": " + IoErrors.reason(e, table), e);
+  }
+
   private static void deleteQuietly(Path file) {
     try {
       Files.deleteIfExists(file);
@@ -354,7 +358,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
     private final OutputStream out;
     private final AvroContainerWriter avro;
     private final RowDatumWriter datum;
-    private Values values;
+    private BlockValueWriter values;
     private long rows;
     private boolean done;
 
@@ -397,141 +401,15 @@ final class PorterArchiveWriter implements ArchiveWriter {
     }
 
     private PorterException failed(IOException e) {
-      return PorterException.unavailable(
-          "cannot write spool file for table "
-              + entry.table().name()
-              + ": "
-              + IoErrors.reason(e, entry.table().name()),
-          e);
+      return spoolFailed(entry.table().name(), e);
     }
 
     @Override
     public ValueWriter values() {
       if (values == null) {
-        values = new Values();
+        values = new BlockValueWriter(entry.table().name(), datum, avro);
       }
       return values;
-    }
-
-    /**
-     * A row's values encoded as they come, straight into the block (ADR 0035): the same bytes, and
-     * the same refusals, as {@link RowDatumWriter#write} of the objects they stand for.
-     */
-    private final class Values implements ValueWriter {
-      /** The encoder of the block the current row goes into, asked for at each row's start. */
-      private BinaryEncoder out;
-
-      private int field;
-
-      /**
-       * Writes the union branch of the next field for a value of {@code kind}; false, with nothing
-       * written, where the field has none (the caller then refuses the value, made into the object
-       * it stands for only then).
-       */
-      private boolean begin(ValueKind kind) throws IOException {
-        if (field == 0) {
-          datum.startRow();
-          out = avro.encoder(); // a row given as objects may have filled the block before
-        }
-        if (field >= datum.fields()) {
-          throw datum.width(field + 1);
-        }
-        int branch = datum.branch(field, kind);
-        if (branch < 0) {
-          return false;
-        }
-        out.writeIndex(branch);
-        field++;
-        return true;
-      }
-
-      @Override
-      public void nullValue() {
-        try {
-          if (!begin(ValueKind.NULL)) {
-            throw datum.refusal(field, null);
-          }
-        } catch (IOException e) {
-          throw failed(e);
-        }
-      }
-
-      @Override
-      public void integer(long v) {
-        try {
-          if (!begin(ValueKind.LONG)) {
-            throw datum.refusal(field, v);
-          }
-          out.writeLong(v);
-        } catch (IOException e) {
-          throw failed(e);
-        }
-      }
-
-      @Override
-      public void real(double v) {
-        try {
-          if (!begin(ValueKind.DOUBLE)) {
-            throw datum.refusal(field, v);
-          }
-          out.writeDouble(v);
-        } catch (IOException e) {
-          throw failed(e);
-        }
-      }
-
-      @Override
-      public void asciiText(byte[] v, int from, int length) {
-        try {
-          if (!begin(ValueKind.STRING)) {
-            throw datum.refusal(
-                field,
-                dev.porter.core.model.Utf8Text.owning(Arrays.copyOfRange(v, from, from + length)));
-          }
-          out.writeBytes(v, from, length); // a string: the length, then the UTF-8 bytes
-        } catch (IOException e) {
-          throw failed(e);
-        }
-      }
-
-      @Override
-      public void blob(byte[] v, int from, int length) {
-        try {
-          if (!begin(ValueKind.BYTES)) {
-            throw datum.refusal(field, Arrays.copyOfRange(v, from, from + length));
-          }
-          out.writeBytes(v, from, length);
-        } catch (IOException e) {
-          throw failed(e);
-        }
-      }
-
-      @Override
-      public void value(Object v) {
-        ValueKind kind = ValueKind.forValue(v);
-        try {
-          if (!begin(kind)) {
-            throw datum.refusal(field, v);
-          }
-          kind.write(v, out);
-        } catch (IOException e) {
-          throw failed(e);
-        }
-      }
-
-      @Override
-      public void endRow() {
-        if (field != datum.fields()) {
-          throw datum.width(field);
-        }
-        field = 0;
-        rows++;
-        try {
-          avro.rowAppended();
-        } catch (IOException e) {
-          throw failed(e);
-        }
-      }
     }
 
     @Override
@@ -549,7 +427,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
                 entry.ordinal(),
                 entry.table().name(),
                 entry.member(),
-                rows,
+                rows + (values == null ? 0 : values.rows()),
                 size,
                 Digests.hex(digest.digest()));
         synchronized (PorterArchiveWriter.this) {

@@ -34,6 +34,16 @@ final class AvroContainerReader {
 
   private final InputStream in;
   private final byte[] sync = new byte[16];
+
+  /** The sync marker after each block, read into the same 16 bytes. */
+  private final byte[] syncRead = new byte[16];
+
+  /**
+   * The compressed bytes of the block being read, kept from block to block (only the thread that
+   * reads blocks uses it): a new array per block was half of what a scale-1 import allocated.
+   */
+  private byte[] compressed;
+
   private final String codec;
   private final byte[] schemaJson;
   private final long maxBlock;
@@ -171,11 +181,16 @@ final class AvroContainerReader {
     if (size > Integer.MAX_VALUE - 8) {
       throw new SystemLimitException("an Avro block of " + size + " bytes");
     }
-    byte[] data = readFully((int) size);
-    if (!Arrays.equals(readFully(16), sync)) {
+    int n = (int) size;
+    // a block stored as it is is handed on; a compressed one is read into the array kept for that
+    byte[] data = readFully(n, codec.equals("null") ? null : compressed);
+    if (data.length <= SPARE_MAX && !codec.equals("null")) {
+      compressed = data;
+    }
+    if (!Arrays.equals(readFully(16, syncRead), sync)) {
       throw new IOException("Avro sync marker mismatch after a block");
     }
-    return decompress(count, data);
+    return decompress(count, data, n);
   }
 
   /**
@@ -285,20 +300,21 @@ final class AvroContainerReader {
     return decoder;
   }
 
-  private Block decompress(long count, byte[] data) throws IOException {
+  /** The block of {@code length} bytes at the start of {@code data}, decompressed. */
+  private Block decompress(long count, byte[] data, int length) throws IOException {
     switch (codec) {
       case "null":
-        return new Block(count, data, data.length);
+        return new Block(count, data, length);
       case "zstandard":
         {
-          long n = Zstd.getFrameContentSize(data);
+          long n = Zstd.getFrameContentSize(data, 0, length);
           if (n >= 0 && n <= Math.min(ONE_SHOT, maxBlock)) {
             byte[] out = spare.poll();
             if (out == null || out.length < n) {
               // room for the next blocks, a little larger or smaller, to be decompressed into it
               out = new byte[(int) Math.min(ONE_SHOT, n + (n >> 3))];
             }
-            long got = Zstd.decompressByteArray(out, 0, (int) n, data, 0, data.length);
+            long got = Zstd.decompressByteArray(out, 0, (int) n, data, 0, length);
             if (Zstd.isError(got)) {
               throw new IOException("zstd: " + Zstd.getErrorName(got));
             }
@@ -310,7 +326,8 @@ final class AvroContainerReader {
           if (n > maxBlock) {
             throw tooLarge(n);
           }
-          try (InputStream z = new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(data))) {
+          try (InputStream z =
+              new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(data, 0, length))) {
             byte[] all = readAll(z);
             return new Block(count, all, all.length);
           }
@@ -318,7 +335,8 @@ final class AvroContainerReader {
       case "deflate":
         {
           Inflater inflater = new Inflater(true); // Avro's deflate: raw, without zlib's wrapper
-          try (InputStream z = new InflaterInputStream(new ByteArrayInputStream(data), inflater)) {
+          try (InputStream z =
+              new InflaterInputStream(new ByteArrayInputStream(data, 0, length), inflater)) {
             byte[] all = readAll(z); // a cut stream ends in an EOFException
             return new Block(count, all, all.length);
           } finally {
@@ -411,13 +429,21 @@ final class AvroContainerReader {
    * it allocate more than the stream holds, plus 1 MB).
    */
   private byte[] readFully(int n) throws IOException {
-    byte[] buf = new byte[Math.min(n, 1 << 20)];
+    return readFully(n, null);
+  }
+
+  /**
+   * As {@link #readFully(int)}, into {@code into} where it holds {@code n} bytes; the bytes then
+   * start the array, which may be longer.
+   */
+  private byte[] readFully(int n, byte[] into) throws IOException {
+    byte[] buf = into != null && into.length >= n ? into : new byte[Math.min(n, 1 << 20)];
     int have = 0;
     while (have < n) {
       if (have == buf.length) {
         buf = Arrays.copyOf(buf, (int) Math.min(n, (long) buf.length * 2));
       }
-      int k = in.read(buf, have, buf.length - have);
+      int k = in.read(buf, have, Math.min(buf.length, n) - have);
       if (k < 0) {
         throw new EOFException(
             "the Avro file ends inside a block (" + have + " of " + n + " bytes)");

@@ -42,11 +42,8 @@ final class AvroContainerWriter implements AutoCloseable {
   private final byte[] sync = new byte[16];
   private final Deque<Future<Block>> inFlight = new ArrayDeque<>();
 
-  /** Encoding buffers of written blocks, ready for the next ones (the encoding thread only). */
-  private final Deque<BlockBuffer> spareBuffers = new ArrayDeque<>();
-
-  /** Output arrays of written blocks, ready for the next ones (the encoding thread only). */
-  private final Deque<byte[]> spareOutputs = new ArrayDeque<>();
+  /** Buffers and output arrays of written blocks, shared by the archive's tables. */
+  private final BlockSpares spares;
 
   private BlockBuffer buffer;
   private BinaryEncoder encoder;
@@ -66,14 +63,15 @@ final class AvroContainerWriter implements AutoCloseable {
       Map<String, String> meta,
       String codec,
       int level,
-      int blockSize,
+      BlockSpares spares,
       ExecutorService compressors)
       throws IOException {
     this.out = out;
+    this.spares = spares;
     this.datum = datum;
     this.codec = codec;
     this.level = level;
-    this.blockSize = blockSize;
+    this.blockSize = spares.blockSize();
     this.compressors = compressors;
     new SecureRandom().nextBytes(sync);
     header = EncoderFactory.get().directBinaryEncoder(out, null);
@@ -144,38 +142,25 @@ final class AvroContainerWriter implements AutoCloseable {
     header.flush();
     out.write(b.data(), 0, b.length());
     out.write(sync);
-    // Kept: no more than the blocks that can be in flight need, and only zstd's outputs (the only
-    // ones taken again). A buffer that grew for a very large row is let go rather than kept.
-    if (b.raw().capacity() <= 4 * blockSize && spareBuffers.size() <= MAX_IN_FLIGHT) {
-      b.raw().reset();
-      spareBuffers.add(b.raw());
-    }
-    if (codec.equals("zstandard")
-        && b.data().length <= 4 * blockSize
-        && spareOutputs.size() <= MAX_IN_FLIGHT) {
-      spareOutputs.add(b.data());
-    }
+    // Kept for the next blocks of any table: only zstd's outputs, the only ones taken again.
+    spares.give(b.raw(), codec.equals("zstandard") ? b.data() : null);
   }
 
   /** Buffers and arrays kept for later blocks (for tests: it must not grow with the table). */
   int sparesHeld() {
-    return spareBuffers.size() + spareOutputs.size();
+    return spares.held();
   }
 
   /** A buffer to encode the next block into: a written block's, or a new one. */
   private BlockBuffer nextBuffer() {
-    BlockBuffer spare = spareBuffers.poll();
-    return spare != null ? spare : new BlockBuffer(blockSize + (blockSize >> 3));
+    return spares.buffer();
   }
 
   /** An output array that holds the compression of {@code size} bytes whatever they are. */
   private byte[] output(int size) {
-    long bound = com.github.luben.zstd.Zstd.compressBound(size);
-    if (bound > Integer.MAX_VALUE - 8) {
-      throw new OutOfMemoryError("an Avro block larger than 2 GB");
-    }
-    byte[] spare = spareOutputs.poll();
-    return spare != null && spare.length >= bound ? spare : new byte[(int) bound];
+    return spares.output(
+        com.github.luben.zstd.Zstd.compressBound(size),
+        com.github.luben.zstd.Zstd.compressBound(blockSize + (blockSize >> 3)));
   }
 
   /**
@@ -257,6 +242,8 @@ final class AvroContainerWriter implements AutoCloseable {
       writeBlock(inFlight.poll());
     }
     out.flush();
+    spares.give(buffer, null); // empty: the next table's first block may take it
+    buffer = null;
   }
 
   /** Abandons the blocks in flight (the file is being discarded). */

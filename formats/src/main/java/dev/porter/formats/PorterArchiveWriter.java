@@ -62,6 +62,10 @@ final class PorterArchiveWriter implements ArchiveWriter {
   private final boolean replaceExisting;
   private final Codec codec;
   private final java.util.concurrent.ExecutorService compressors = Compressors.pool();
+
+  /** Blocks' buffers kept from table to table: 512 KB blocks. */
+  private final BlockSpares spares = new BlockSpares(1 << 19);
+
   private final Clock clock;
   private final List<TableSummary> summaries = new ArrayList<>();
 
@@ -383,7 +387,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
         datum = new RowDatumWriter(entry, schema);
         avro =
             new AvroContainerWriter(
-                out, schema, datum, meta, codec.name(), codec.level(), 1 << 19, compressors);
+                out, schema, datum, meta, codec.name(), codec.level(), spares, compressors);
       } catch (IOException e) {
         throw PorterException.unavailable(
             "cannot create a spool file in " + spoolDir + ": " + IoErrors.reason(e, spoolDir), e);

@@ -25,7 +25,32 @@ class EntrySortTest {
     check(50_000 + seed, seed);
   }
 
+  /**
+   * One sorter used for run after run of an index, as a collector uses it: larger and smaller runs
+   * than the one before, each sorted as if by a new one (its counts start from zero each time).
+   */
+  @org.junit.jupiter.api.Test
+  void oneSorterRunAfterRun() {
+    SqliteIndexPages.Sorter sorter = new SqliteIndexPages.Sorter();
+    int[] sizes = {30_000, 50_000, SqliteIndexPages.RADIX_FROM, 20_000, 50_000, 100};
+    for (int k = 0; k < sizes.length; k++) {
+      long[] a = entries(sizes[k], 10 + k);
+      long[] expected = a.clone();
+      Arrays.sort(expected, 0, sizes[k]);
+      sorter.sort(a, sizes[k]);
+      assertArrayEquals(expected, a, "run " + k);
+    }
+  }
+
   private static void check(int n, int seed) {
+    long[] a = entries(n, seed);
+    long[] expected = a.clone();
+    Arrays.sort(expected, 0, n);
+    SqliteIndexPages.sort(a, n);
+    assertArrayEquals(expected, a);
+  }
+
+  private static long[] entries(int n, int seed) {
     SplittableRandom r = new SplittableRandom(seed);
     long base = r.nextLong();
     long[] a = new long[n + 7]; // entries past n must stay where they are
@@ -43,9 +68,6 @@ class EntrySortTest {
             default -> base;
           };
     }
-    long[] expected = a.clone();
-    Arrays.sort(expected, 0, n);
-    SqliteIndexPages.sort(a, n);
-    assertArrayEquals(expected, a);
+    return a;
   }
 }

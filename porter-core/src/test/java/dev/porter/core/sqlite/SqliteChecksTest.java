@@ -55,6 +55,16 @@ class SqliteChecksTest {
     }
   }
 
+  /** A problem in {@code words} is found by the checks in parts and by the whole check. */
+  private static void assertFoundInPartsAndWhole(Path db, String words) throws SQLException {
+    for (boolean parallel : new boolean[] {true, false}) {
+      List<String> problems = check(db, parallel, Set.of()).problems();
+      assertTrue(
+          problems.stream().anyMatch(p -> p.contains(words)),
+          (parallel ? "in parts: " : "whole: ") + problems);
+    }
+  }
+
   @Test
   void aSoundDatabasePassesInPartsAndWhole() throws SQLException {
     Path db = database("sound.db");
@@ -97,12 +107,7 @@ class SqliteChecksTest {
             "PRAGMA writable_schema = ON",
             "UPDATE sqlite_master SET sql = 'CREATE TABLE q (id INTEGER PRIMARY KEY, v TEXT NOT"
                 + " NULL)' WHERE name = 'q'");
-    for (boolean parallel : new boolean[] {true, false}) {
-      List<String> problems = check(db, parallel, Set.of()).problems();
-      assertTrue(
-          problems.stream().anyMatch(p -> p.contains("NULL value in q.v")),
-          (parallel ? "in parts: " : "whole: ") + problems);
-    }
+    assertFoundInPartsAndWhole(db, "NULL value in q.v");
   }
 
   /**
@@ -117,12 +122,7 @@ class SqliteChecksTest {
             "INSERT INTO gone SELECT randomblob(3000) FROM p",
             "PRAGMA writable_schema = ON",
             "DELETE FROM sqlite_master WHERE name = 'gone'");
-    for (boolean parallel : new boolean[] {true, false}) {
-      List<String> problems = check(db, parallel, Set.of()).problems();
-      assertTrue(
-          problems.stream().anyMatch(p -> p.contains("never used")),
-          (parallel ? "in parts: " : "whole: ") + problems);
-    }
+    assertFoundInPartsAndWhole(db, "never used");
   }
 
   /**
@@ -145,12 +145,8 @@ class SqliteChecksTest {
     try (Connection c = Sqlite.connect(db, false)) {
       assertEquals("ok", Sqlite.string(c, "PRAGMA integrity_check(d2)"));
     }
-    for (boolean parallel : new boolean[] {true, false}) {
-      List<String> problems = check(db, parallel, Set.of()).problems();
-      String where = (parallel ? "in parts: " : "whole: ") + problems;
-      assertTrue(problems.stream().anyMatch(p -> p.contains("2nd reference to page")), where);
-      assertTrue(problems.stream().anyMatch(p -> p.contains("never used")), where);
-    }
+    assertFoundInPartsAndWhole(db, "2nd reference to page");
+    assertFoundInPartsAndWhole(db, "never used");
   }
 
   /**
@@ -180,12 +176,7 @@ class SqliteChecksTest {
             "PRAGMA writable_schema = ON",
             "DELETE FROM sqlite_master WHERE name = 'gone'"));
     Path broken = database("free-orphans.db", orphans.toArray(String[]::new));
-    for (boolean parallel : new boolean[] {true, false}) {
-      List<String> problems = check(broken, parallel, Set.of()).problems();
-      assertTrue(
-          problems.stream().anyMatch(p -> p.contains("never used")),
-          (parallel ? "in parts: " : "whole: ") + problems);
-    }
+    assertFoundInPartsAndWhole(broken, "never used");
   }
 
   /**
@@ -200,12 +191,7 @@ class SqliteChecksTest {
             "CREATE VIRTUAL TABLE doc USING fts5(body)",
             "INSERT INTO doc SELECT name FROM p",
             "DELETE FROM doc_content WHERE id % 7 = 0");
-    for (boolean parallel : new boolean[] {true, false}) {
-      List<String> problems = check(db, parallel, Set.of()).problems();
-      assertTrue(
-          problems.stream().anyMatch(p -> p.contains("FTS5 table main.doc")),
-          (parallel ? "in parts: " : "whole: ") + problems);
-    }
+    assertFoundInPartsAndWhole(db, "FTS5 table main.doc");
   }
 
   /**
@@ -236,13 +222,10 @@ class SqliteChecksTest {
     withFree.addAll(List.of(orphans));
     Path free = database("view-free-orphans.db", withFree.toArray(String[]::new));
     Path sound = database("view-free.db", withFree.subList(0, 4).toArray(String[]::new)); // tmp, v
+    assertFoundInPartsAndWhole(db, "never used");
+    assertFoundInPartsAndWhole(free, "never used");
     for (boolean parallel : new boolean[] {true, false}) {
-      String how = parallel ? "in parts: " : "whole: ";
-      for (Path broken : List.of(db, free)) {
-        List<String> problems = check(broken, parallel, Set.of()).problems();
-        assertTrue(problems.stream().anyMatch(p -> p.contains("never used")), how + problems);
-      }
-      assertEquals(List.of(), check(sound, parallel, Set.of()).problems(), how);
+      assertEquals(List.of(), check(sound, parallel, Set.of()).problems(), "parallel " + parallel);
     }
   }
 

@@ -54,10 +54,13 @@ final class SqliteChecks implements AutoCloseable {
    * The most a partial check's cache holds for the indexes its rows are looked up in out of rowid
    * order. Below an index's size the check reads index pages again (at scale 10 of the benchmark,
    * {@code integrity_check(orders)} against its 28 MB index: 2.9 s with 30 MB of cache, 3.9 s with
-   * 18 MB, sqlite3 shell); above it, the import's peak memory grows with the data: 183-198 MB at
-   * scale 10 with 64 MB allowed, 175-178 MB with 16 MB, against 163-168 MB at scale 1.
+   * 18 MB, sqlite3 shell; 2.85 s with 18 MB and 3.3 s with 10 MB on porter's connection); above it,
+   * the import's peak memory grows with the data: 183-198 MB at scale 10 with 64 MB allowed,
+   * 175-178 MB with 16 MB, against 163-168 MB at scale 1. Since the heap stopped growing with the
+   * data (docs/decisions/0038-buffers-kept-for-the-whole-job.md) this cache was most of what still
+   * did: 8 MB (ADR 0026, amended).
    */
-  static final long LOOKUP_CACHE_BYTES = 16L << 20;
+  static final long LOOKUP_CACHE_BYTES = 8L << 20;
 
   /** The full check's cache (one processor): the import's connection's, as before. */
   static final long FULL_CACHE_BYTES = 64L << 20;

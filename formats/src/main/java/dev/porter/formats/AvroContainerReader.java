@@ -182,9 +182,11 @@ final class AvroContainerReader {
       throw new SystemLimitException("an Avro block of " + size + " bytes");
     }
     int n = (int) size;
-    // a block stored as it is is handed on; a compressed one is read into the array kept for that
-    byte[] data = readFully(n, codec.equals("null") ? null : compressed);
-    if (data.length <= SPARE_MAX && !codec.equals("null")) {
+    // a block stored as it is is the array handed on; a compressed one is read into the array
+    // kept for that
+    boolean stored = codec.equals("null");
+    byte[] data = readFully(n, stored ? null : compressed);
+    if (!stored && data.length <= SPARE_MAX) {
       compressed = data;
     }
     if (!Arrays.equals(readFully(16, syncRead), sync)) {

@@ -48,6 +48,10 @@ final class AvroContainerWriter implements AutoCloseable {
   private BlockBuffer buffer;
   private BinaryEncoder encoder;
   private long blockRows;
+
+  /** The rows appended, given as objects or value by value. */
+  private long rows;
+
   private final BinaryEncoder header;
 
   /**
@@ -106,6 +110,7 @@ final class AvroContainerWriter implements AutoCloseable {
   /** Counts a row encoded through {@link #encoder}, and hands the block on when it is full. */
   void rowAppended() throws IOException {
     blockRows++;
+    rows++;
     if (buffer.size() >= blockSize) {
       submitBlock();
     }
@@ -146,6 +151,11 @@ final class AvroContainerWriter implements AutoCloseable {
     spares.give(b.raw(), codec.equals("zstandard") ? b.data() : null);
   }
 
+  /** The rows appended so far. */
+  long rows() {
+    return rows;
+  }
+
   /** Buffers and arrays kept for later blocks (for tests: it must not grow with the table). */
   int sparesHeld() {
     return spares.held();
@@ -160,7 +170,7 @@ final class AvroContainerWriter implements AutoCloseable {
   private byte[] output(int size) {
     return spares.output(
         com.github.luben.zstd.Zstd.compressBound(size),
-        com.github.luben.zstd.Zstd.compressBound(blockSize + (blockSize >> 3)));
+        com.github.luben.zstd.Zstd.compressBound(spares.bufferSize()));
   }
 
   /**

@@ -27,10 +27,15 @@ final class BlockSpares {
     return blockSize;
   }
 
+  /** A new buffer's size: room for the row that takes a block past its size. */
+  int bufferSize() {
+    return blockSize + (blockSize >> 3);
+  }
+
   /** A buffer to encode a block into: a written block's, or a new one. */
   synchronized BlockBuffer buffer() {
     BlockBuffer spare = buffers.poll();
-    return spare != null ? spare : new BlockBuffer(blockSize + (blockSize >> 3));
+    return spare != null ? spare : new BlockBuffer(bufferSize());
   }
 
   /**

@@ -24,17 +24,11 @@ final class BlockValueWriter implements ValueWriter {
   private BinaryEncoder out;
 
   private int field;
-  private long rows;
 
   BlockValueWriter(String table, RowDatumWriter datum, AvroContainerWriter avro) {
     this.table = table;
     this.datum = datum;
     this.avro = avro;
-  }
-
-  /** The rows ended so far. */
-  long rows() {
-    return rows;
   }
 
   private PorterException failed(IOException e) {
@@ -143,7 +137,6 @@ final class BlockValueWriter implements ValueWriter {
       throw datum.width(field);
     }
     field = 0;
-    rows++;
     try {
       avro.rowAppended();
     } catch (IOException e) {

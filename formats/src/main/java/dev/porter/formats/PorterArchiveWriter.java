@@ -302,13 +302,13 @@ final class PorterArchiveWriter implements ArchiveWriter {
     }
   }
 
-  /** Deletes an unpublished partial file (after a publish its name is already gone). */
   /** The failure of writing a table's spool file. */
   static PorterException spoolFailed(String table, IOException e) {
     return PorterException.unavailable(
         "cannot write spool file for table " + table + ": " + IoErrors.reason(e, table), e);
   }
 
+  /** Deletes an unpublished partial file (after a publish its name is already gone). */
   private static void deleteQuietly(Path file) {
     try {
       Files.deleteIfExists(file);
@@ -363,7 +363,6 @@ final class PorterArchiveWriter implements ArchiveWriter {
     private final AvroContainerWriter avro;
     private final RowDatumWriter datum;
     private BlockValueWriter values;
-    private long rows;
     private boolean done;
 
     SpooledTable(TableEntry entry) {
@@ -398,7 +397,6 @@ final class PorterArchiveWriter implements ArchiveWriter {
     public void write(Object[] row) {
       try {
         avro.append(row);
-        rows++;
       } catch (IOException e) {
         throw failed(e);
       }
@@ -431,7 +429,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
                 entry.ordinal(),
                 entry.table().name(),
                 entry.member(),
-                rows + (values == null ? 0 : values.rows()),
+                avro.rows(),
                 size,
                 Digests.hex(digest.digest()));
         synchronized (PorterArchiveWriter.this) {

@@ -45,24 +45,20 @@ final class SqliteIndexPages {
   private SqliteIndexPages() {}
 
   /**
-   * Sorts the first {@code n} entries as signed longs: for more than a few thousand, by their
-   * digits of 16 bits, lowest first, skipping a digit they all share. A scale-1 restore spent about
-   * 40 ms sorting an index's 240,000 entries in random order with {@link Arrays#sort}, much of it
-   * before C2 had compiled its many loops; these two loops compile early and take a few ms.
-   */
-  static void sort(long[] a, int n) {
-    new Sorter().sort(a, n);
-  }
-
-  /**
-   * {@link SqliteIndexPages#sort}, keeping its counts and its second array from run to run of one
-   * index: allocated for each run, they were a third of what a scale-10 restore allocated (2 MB for
-   * each of `order_item`'s 55 runs), and every young collection they brought grew the heap.
+   * Sorts index entries as signed longs: for more than a few thousand, by their digits of 16 bits,
+   * lowest first, skipping a digit they all share. A scale-1 restore spent about 40 ms sorting an
+   * index's 240,000 entries in random order with {@link Arrays#sort}, much of it before C2 had
+   * compiled its many loops; these two loops compile early and take a few ms.
+   *
+   * <p>One sorter keeps its counts and its second array from run to run of an index: allocated for
+   * each run, they were a third of what a scale-10 restore allocated (2 MB for each of {@code
+   * order_item}'s 55 runs), and every young collection they brought grew the heap.
    */
   static final class Sorter {
     private int[][] counts;
     private long[] spare;
 
+    /** Sorts the first {@code n} entries of {@code a}. */
     void sort(long[] a, int n) {
       if (n < RADIX_FROM) {
         Arrays.sort(a, 0, n);

@@ -46,7 +46,7 @@ class EntrySortTest {
     long[] a = entries(n, seed);
     long[] expected = a.clone();
     Arrays.sort(expected, 0, n);
-    SqliteIndexPages.sort(a, n);
+    new SqliteIndexPages.Sorter().sort(a, n);
     assertArrayEquals(expected, a);
   }
 

@@ -29,6 +29,7 @@ class LauncherFlagsTest {
     // the settings the launcher is known to pass; a parser that found none would prove nothing
     assertTrue(flags.contains("-XX:PerMethodTrapLimit=0"), flags.toString());
     assertTrue(flags.contains("-XX:LoopUnrollLimit=0"), flags.toString());
+    assertTrue(flags.contains("-XX:InlineSmallCode=600"), flags.toString());
     assertTrue(flags.contains("-XX:+UseParallelGC"), flags.toString());
 
     List<String> command = new ArrayList<>();

@@ -123,6 +123,43 @@ class QuietStepTest {
   }
 
   @Test
+  void unchangedRowsBesideChangedOnesArriveAsTheyWereAndBothAreCounted() throws Exception {
+    Path archive = archive();
+    Path v3 = dir.resolve("v3.db");
+    Path report = dir.resolve("report.json");
+    porter("import", archive, "--db", v3, "--app", app, "--to", "3", "--report", report).expect(0);
+    // notes: no step changes them, so they go as a restore's; labels: through the graph
+    assertEquals(
+        query(src, NOTES_V1),
+        query(v3, "SELECT id, body, hex(data), score, typeof(score), rank FROM note ORDER BY id"));
+    List<List<Object>> shoutedTags = new java.util.ArrayList<>();
+    for (List<Object> tag : query(src, TAGS_V1)) {
+      shoutedTags.add(
+          List.of(
+              tag.get(0), tag.get(1), ((String) tag.get(2)).toUpperCase(java.util.Locale.ROOT)));
+    }
+    assertEquals(shoutedTags, query(v3, "SELECT id, note_id, text FROM label ORDER BY id"));
+    // and one by hand, with a letter outside ASCII
+    assertEquals(
+        List.of(List.of("ÉTIQUETTE 7")), query(v3, "SELECT text FROM label WHERE id = 15"));
+    assertEquals(List.of(List.of("3")), query(v3, "SELECT value FROM meta"));
+
+    JsonNode r = JSON.readTree(Files.readString(report));
+    JsonNode renamed = PlanReportJsonTest.find(r.get("steps").get(0).get("routes"), "from", "note");
+    assertEquals(NOTES, renamed.get("rowsIn").asLong());
+    assertEquals(NOTES, renamed.get("rowsOut").asLong());
+    JsonNode shouted =
+        PlanReportJsonTest.find(r.get("steps").get(1).get("routes"), "from", "label");
+    assertEquals(2L * NOTES, shouted.get("rowsIn").asLong());
+    assertEquals(2L * NOTES, shouted.get("rowsOut").asLong());
+    for (String[] t : new String[][] {{"note", "" + NOTES}, {"label", "" + 2 * NOTES}}) {
+      JsonNode table = PlanReportJsonTest.find(r.get("tables"), "table", t[0]);
+      assertEquals(Long.parseLong(t[1]), table.get("rowsWritten").asLong(), t[0]);
+      assertEquals(Long.parseLong(t[1]), table.get("rowsArrived").asLong(), t[0]);
+    }
+  }
+
+  @Test
   void rowsThroughNoStepArriveAsTheyWere() throws Exception {
     Path archive = archive();
     Path v1 = dir.resolve("again.db");

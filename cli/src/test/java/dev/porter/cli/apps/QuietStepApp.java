@@ -9,7 +9,9 @@ import dev.porter.transforms.Transform;
 /**
  * An app whose step changes no row: release 2 renames a table and a column and adds an index and a
  * table. Every route of the step is the identity, so an import from release 1 loads the rows as a
- * plain restore does (ADR 0034). The seed table {@code meta} takes the node graph.
+ * plain restore does (ADR 0034). The seed table {@code meta} takes the node graph. Release 3
+ * changes the labels' rows and not the notes': an import into it loads the notes as a restore does
+ * and the labels through the graph, in one import (ADR 0034, amended).
  */
 public final class QuietStepApp implements PorterApp {
   public static final String V1 =
@@ -38,6 +40,8 @@ public final class QuietStepApp implements PorterApp {
       CREATE TABLE pin (id INTEGER PRIMARY KEY, note_id INTEGER REFERENCES note(id));
       """;
 
+  public static final String V3 = V2.replace("('version', '2')", "('version', '3')");
+
   /** Release 1 → 2: names only. */
   public static final class Rename extends Transform {
     public Rename() {
@@ -51,6 +55,18 @@ public final class QuietStepApp implements PorterApp {
     }
   }
 
+  /** Release 2 → 3: the labels' text in capitals; the notes as they were. */
+  public static final class Shout extends Transform {
+    public Shout() {
+      super("2", "3");
+    }
+
+    @Override
+    protected void define(Steps s) {
+      s.table("label").convert("text", v -> ((String) v).toUpperCase(java.util.Locale.ROOT));
+    }
+  }
+
   @Override
   public AppDefinition definition() {
     return AppDefinition.builder("quietstep", QuietStepApp.class)
@@ -58,7 +74,8 @@ public final class QuietStepApp implements PorterApp {
         .versionProbe("*", VersionProbe.query("SELECT value FROM meta WHERE key = 'version'"))
         .release("1", r -> r.ddl("sqlite", V1))
         .release("2", r -> r.ddl("sqlite", V2))
-        .steps(new Rename())
+        .release("3", r -> r.ddl("sqlite", V3))
+        .steps(new Rename(), new Shout())
         .build();
   }
 }

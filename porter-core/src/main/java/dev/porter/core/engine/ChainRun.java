@@ -185,12 +185,12 @@ final class ChainRun implements AutoCloseable {
   }
 
   /**
-   * The archive tables that go as a plain restore's, each with its way to its loader: only when
-   * every archive table's rows reach their loader unchanged, leaving out those that end in a seed
-   * table (merged, replaced or skipped against the release's own rows, so always as objects) or
-   * nowhere; none otherwise. Mixing the two ways in one import made the JIT compile both: a scale-1
-   * import through three steps that change half the rows took 0.045 s longer that way, and at scale
-   * 10 it gained nothing (ADR 0034).
+   * The archive tables that go as a plain restore's, each with its way to its loader: every table
+   * whose rows reach their loader unchanged, whatever the steps do to the others. Tables that end
+   * in a seed table (merged, replaced or skipped against the release's own rows) or nowhere, and
+   * those a step changes, take the graph. Once C2 inlined less (ADR 0019, amended a fourth time),
+   * loading both ways in one import no longer cost a second large compilation that outweighed the
+   * gain (ADR 0034, amended).
    */
   private Map<String, Direct> asRestore() {
     Map<String, Direct> ways = new HashMap<>();
@@ -198,14 +198,6 @@ final class ChainRun implements AutoCloseable {
       Direct d = direct(a);
       if (d != null) {
         ways.put(a, d);
-        continue;
-      }
-      Node end = firstNodes.get(a);
-      while (end instanceof RouteNode rn) {
-        end = rn.next;
-      }
-      if (!(end instanceof DropNode || end instanceof LoadNode l && l.seed != null)) {
-        return Map.of(); // a table that a step changes
       }
     }
     return ways;

@@ -93,45 +93,60 @@ class QuietStepTest {
     return archive;
   }
 
-  @Test
-  void rowsThroughAStepThatOnlyRenamesArriveAsTheyWereAndAreCounted() throws Exception {
+  /** Imports the archive of {@link #source} into {@code release}; the database and its report. */
+  private JsonNode importTo(String release, Path db) throws Exception {
     Path archive = archive();
-    Path v2 = dir.resolve("v2.db");
     Path report = dir.resolve("report.json");
-    porter("import", archive, "--db", v2, "--app", app, "--to", "2", "--report", report).expect(0);
+    porter("import", archive, "--db", db, "--app", app, "--to", release, "--report", report)
+        .expect(0);
+    return JSON.readTree(Files.readString(report));
+  }
+
+  /** The notes of {@code db} (release 2 or later: {@code n} is {@code rank}) are the source's. */
+  private void assertNotesAsTheyWere(Path db) throws Exception {
     assertEquals(
         query(src, NOTES_V1),
-        query(v2, "SELECT id, body, hex(data), score, typeof(score), rank FROM note ORDER BY id"));
+        query(db, "SELECT id, body, hex(data), score, typeof(score), rank FROM note ORDER BY id"));
+  }
+
+  /** The route of {@code step} from table {@code from} took and gave {@code rows} rows. */
+  private static JsonNode assertRoute(JsonNode report, int step, String from, long rows) {
+    JsonNode route =
+        PlanReportJsonTest.find(report.get("steps").get(step).get("routes"), "from", from);
+    assertEquals(rows, route.get("rowsIn").asLong(), from);
+    assertEquals(rows, route.get("rowsOut").asLong(), from);
+    return route;
+  }
+
+  /** {@code rows} rows of {@code table} arrived and were written. */
+  private static void assertWritten(JsonNode report, String table, long rows) {
+    JsonNode t = PlanReportJsonTest.find(report.get("tables"), "table", table);
+    assertEquals(rows, t.get("rowsWritten").asLong(), table);
+    assertEquals(rows, t.get("rowsArrived").asLong(), table);
+  }
+
+  @Test
+  void rowsThroughAStepThatOnlyRenamesArriveAsTheyWereAndAreCounted() throws Exception {
+    Path v2 = dir.resolve("v2.db");
+    JsonNode r = importTo("2", v2);
+    assertNotesAsTheyWere(v2);
     assertEquals(query(src, TAGS_V1), query(v2, "SELECT id, note_id, text FROM label ORDER BY id"));
     assertEquals(List.of(List.of("2")), query(v2, "SELECT value FROM meta"));
     assertEquals(
         List.of(List.of(2L * NOTES)),
         query(v2, "SELECT count(*) FROM label INDEXED BY label_text WHERE text > ''"));
 
-    JsonNode r = JSON.readTree(Files.readString(report));
-    JsonNode routes = r.get("steps").get(0).get("routes");
-    JsonNode notes = PlanReportJsonTest.find(routes, "from", "note");
-    assertEquals(NOTES, notes.get("rowsIn").asLong());
-    assertEquals(NOTES, notes.get("rowsOut").asLong());
-    JsonNode tags = PlanReportJsonTest.find(routes, "from", "tag");
-    assertEquals("label", tags.get("to").asText());
-    assertEquals(2L * NOTES, tags.get("rowsIn").asLong());
-    assertEquals(2L * NOTES, tags.get("rowsOut").asLong());
-    JsonNode label = PlanReportJsonTest.find(r.get("tables"), "table", "label");
-    assertEquals(2L * NOTES, label.get("rowsWritten").asLong());
-    assertEquals(2L * NOTES, label.get("rowsArrived").asLong());
+    assertRoute(r, 0, "note", NOTES);
+    assertEquals("label", assertRoute(r, 0, "tag", 2L * NOTES).get("to").asText());
+    assertWritten(r, "label", 2L * NOTES);
   }
 
   @Test
   void unchangedRowsBesideChangedOnesArriveAsTheyWereAndBothAreCounted() throws Exception {
-    Path archive = archive();
     Path v3 = dir.resolve("v3.db");
-    Path report = dir.resolve("report.json");
-    porter("import", archive, "--db", v3, "--app", app, "--to", "3", "--report", report).expect(0);
+    JsonNode r = importTo("3", v3);
     // notes: no step changes them, so they go as a restore's; labels: through the graph
-    assertEquals(
-        query(src, NOTES_V1),
-        query(v3, "SELECT id, body, hex(data), score, typeof(score), rank FROM note ORDER BY id"));
+    assertNotesAsTheyWere(v3);
     List<List<Object>> shoutedTags = new java.util.ArrayList<>();
     for (List<Object> tag : query(src, TAGS_V1)) {
       shoutedTags.add(
@@ -144,33 +159,18 @@ class QuietStepTest {
         List.of(List.of("ÉTIQUETTE 7")), query(v3, "SELECT text FROM label WHERE id = 15"));
     assertEquals(List.of(List.of("3")), query(v3, "SELECT value FROM meta"));
 
-    JsonNode r = JSON.readTree(Files.readString(report));
-    JsonNode renamed = PlanReportJsonTest.find(r.get("steps").get(0).get("routes"), "from", "note");
-    assertEquals(NOTES, renamed.get("rowsIn").asLong());
-    assertEquals(NOTES, renamed.get("rowsOut").asLong());
-    JsonNode shouted =
-        PlanReportJsonTest.find(r.get("steps").get(1).get("routes"), "from", "label");
-    assertEquals(2L * NOTES, shouted.get("rowsIn").asLong());
-    assertEquals(2L * NOTES, shouted.get("rowsOut").asLong());
-    for (String[] t : new String[][] {{"note", "" + NOTES}, {"label", "" + 2 * NOTES}}) {
-      JsonNode table = PlanReportJsonTest.find(r.get("tables"), "table", t[0]);
-      assertEquals(Long.parseLong(t[1]), table.get("rowsWritten").asLong(), t[0]);
-      assertEquals(Long.parseLong(t[1]), table.get("rowsArrived").asLong(), t[0]);
-    }
+    assertRoute(r, 0, "note", NOTES);
+    assertRoute(r, 1, "label", 2L * NOTES);
+    assertWritten(r, "note", NOTES);
+    assertWritten(r, "label", 2L * NOTES);
   }
 
   @Test
   void rowsThroughNoStepArriveAsTheyWere() throws Exception {
-    Path archive = archive();
     Path v1 = dir.resolve("again.db");
-    Path report = dir.resolve("report.json");
-    porter("import", archive, "--db", v1, "--app", app, "--to", "1", "--report", report).expect(0);
+    JsonNode r = importTo("1", v1);
     assertEquals(query(src, NOTES_V1), query(v1, NOTES_V1));
     assertEquals(query(src, TAGS_V1), query(v1, TAGS_V1));
-    JsonNode note =
-        PlanReportJsonTest.find(
-            JSON.readTree(Files.readString(report)).get("tables"), "table", "note");
-    assertEquals(NOTES, note.get("rowsWritten").asLong());
-    assertEquals(NOTES, note.get("rowsArrived").asLong());
+    assertWritten(r, "note", NOTES);
   }
 }

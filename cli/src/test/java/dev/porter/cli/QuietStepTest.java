@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,7 +95,7 @@ class QuietStepTest {
     return archive;
   }
 
-  /** Imports the archive of {@link #source} into {@code release}; the database and its report. */
+  /** Imports the archive of {@link #source} into {@code db} at {@code release}; its report. */
   private JsonNode importTo(String release, Path db) throws Exception {
     Path archive = archive();
     Path report = dir.resolve("report.json");
@@ -147,11 +149,10 @@ class QuietStepTest {
     JsonNode r = importTo("3", v3);
     // notes: no step changes them, so they go as a restore's; labels: through the graph
     assertNotesAsTheyWere(v3);
-    List<List<Object>> shoutedTags = new java.util.ArrayList<>();
+    List<List<Object>> shoutedTags = new ArrayList<>();
     for (List<Object> tag : query(src, TAGS_V1)) {
       shoutedTags.add(
-          List.of(
-              tag.get(0), tag.get(1), ((String) tag.get(2)).toUpperCase(java.util.Locale.ROOT)));
+          List.of(tag.get(0), tag.get(1), ((String) tag.get(2)).toUpperCase(Locale.ROOT)));
     }
     assertEquals(shoutedTags, query(v3, "SELECT id, note_id, text FROM label ORDER BY id"));
     // and one by hand, with a letter outside ASCII

@@ -5,6 +5,7 @@ import dev.porter.core.app.PorterApp;
 import dev.porter.core.app.VersionProbe;
 import dev.porter.transforms.Steps;
 import dev.porter.transforms.Transform;
+import java.util.Locale;
 
 /**
  * An app whose step changes no row: release 2 renames a table and a column and adds an index and a
@@ -63,7 +64,7 @@ public final class QuietStepApp implements PorterApp {
 
     @Override
     protected void define(Steps s) {
-      s.table("label").convert("text", v -> ((String) v).toUpperCase(java.util.Locale.ROOT));
+      s.table("label").convert("text", v -> ((String) v).toUpperCase(Locale.ROOT));
     }
   }
 

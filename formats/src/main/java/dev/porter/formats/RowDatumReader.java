@@ -1,8 +1,11 @@
 package dev.porter.formats;
 
 import dev.porter.core.archive.RawRow;
+import dev.porter.core.model.Utf8Text;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.io.BinaryDecoder;
@@ -134,6 +137,7 @@ final class RowDatumReader {
    */
   final class Raw implements RawRow {
     private final int[] kind = new int[kinds.length];
+    private final ValueKind[] chosen = new ValueKind[kinds.length];
     private final long[] value = new long[kinds.length];
     private final int[] offset = new int[kinds.length];
     private final int[] length = new int[kinds.length];
@@ -173,6 +177,7 @@ final class RowDatumReader {
           }
           v = k[branch];
         }
+        chosen[i] = v;
         switch (v) {
           case NULL -> kind[i] = NULL;
           case LONG -> {
@@ -209,8 +214,45 @@ final class RowDatumReader {
       }
     }
 
-    /** The row that starts at {@code start}, decoded into objects as {@link #read} decodes it. */
+    /**
+     * The row just read by {@link #next}, which starts at {@code start}, as the objects {@link
+     * #read} decodes it into. A row of integers, reals, text, blobs and NULLs is made from what
+     * {@link #next} read, without reading its bytes again; any other row is decoded again from
+     * {@code start} by {@link #read}.
+     */
     Object[] objects(int start) throws IOException {
+      Object[] row = new Object[kinds.length];
+      for (int i = 0; i < row.length; i++) {
+        switch (chosen[i]) {
+          case NULL -> row[i] = null;
+          case LONG -> row[i] = value[i];
+          case DOUBLE -> row[i] = Double.longBitsToDouble(value[i]);
+          case STRING -> row[i] = text(offset[i], length[i]);
+          case BYTES -> row[i] = Arrays.copyOfRange(a, offset[i], offset[i] + length[i]);
+          default -> {
+            return decoded(start);
+          }
+        }
+      }
+      return row;
+    }
+
+    /** Text as {@link ValueKind#read} makes it from the same bytes. */
+    private Object text(int off, int len) {
+      if (scratch.asciiAsBytes) {
+        int i = off;
+        while (i < off + len && a[i] >= 0) {
+          i++;
+        }
+        if (i == off + len) {
+          return Utf8Text.owning(Arrays.copyOfRange(a, off, off + len));
+        }
+      }
+      return new String(a, off, len, StandardCharsets.UTF_8);
+    }
+
+    /** Not inlined into {@link #objects}: rows of other kinds are few where rows come raw. */
+    private Object[] decoded(int start) throws IOException {
       objects = DecoderFactory.get().binaryDecoder(a, start, end - start, objects);
       return read(objects);
     }

@@ -1,5 +1,6 @@
 package dev.porter.formats;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -86,6 +87,68 @@ class Utf8TextTest {
           assertEquals(new java.math.BigDecimal("1.50"), row[2], "row " + i);
         }
         assertEquals(null, in.next());
+        r.trailer();
+      }
+    }
+  }
+
+  /**
+   * A row a preparer leaves to be decoded as objects is made from what the raw reading found (ADR
+   * 0039): its text comes back as {@link
+   * #aReaderAskedForItGivesAsciiTextAsBytesAndOtherTextAsStrings} gives it, asked or not, and its
+   * integers, reals, blobs and NULLs as they were.
+   */
+  @Test
+  void rowsLeftByAPreparerGiveTextAsTheReaderGivesIt() {
+    TableDef t =
+        TestArchives.table(
+            "notes",
+            TestArchives.column("id", "INTEGER", LogicalType.INTEGER),
+            TestArchives.column("text", "TEXT", LogicalType.TEXT),
+            TestArchives.column("score", "REAL", LogicalType.REAL),
+            TestArchives.column("data", "BLOB", LogicalType.BLOB));
+    String[] texts = {
+      "", "plain ascii", "caf\u00e9", "emoji \uD83D\uDE00", "x".repeat(70_000), "\u007f", null
+    };
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < texts.length; i++) {
+      rows.add(
+          new Object[] {
+            i == 1 ? Long.MIN_VALUE : (long) i,
+            texts[i],
+            i == 2 ? null : i - 0.5,
+            i == 3 ? null : new byte[] {(byte) i, -1}
+          });
+    }
+    byte[] archive = TestArchives.write(spool, Map.of(t, rows));
+    for (boolean ask : new boolean[] {false, true}) {
+      try (ArchiveReader r = PorterArchive.read(new ByteArrayInputStream(archive), "test")) {
+        TableReader in = r.nextTable();
+        if (ask) {
+          in.asciiTextAsBytes();
+        }
+        TestArchives.Objects leaveAll = new TestArchives.Objects(n -> true);
+        assertEquals(true, in.prepareWith(leaveAll));
+        List<Object[]> back = new ArrayList<>();
+        dev.porter.core.archive.RowPreparer.Batch b;
+        while ((b = in.nextBatch()) != null) {
+          back.addAll(((TestArchives.Objects.Batch) b).rows);
+        }
+        assertEquals(0, leaveAll.prepared);
+        assertEquals(texts.length, back.size());
+        for (int i = 0; i < texts.length; i++) {
+          Object[] row = back.get(i);
+          assertEquals(rows.get(i)[0], row[0], "row " + i);
+          boolean ascii = texts[i] != null && texts[i].chars().allMatch(c -> c < 0x80);
+          if (ask && ascii) {
+            Utf8Text u = assertInstanceOf(Utf8Text.class, row[1], "row " + i);
+            assertEquals(texts[i], u.toString(), "row " + i);
+          } else {
+            assertEquals(texts[i], row[1], "row " + i);
+          }
+          assertEquals(rows.get(i)[2], row[2], "row " + i);
+          assertArrayEquals((byte[]) rows.get(i)[3], (byte[]) row[3], "row " + i);
+        }
         r.trailer();
       }
     }

@@ -4,6 +4,8 @@ import dev.porter.core.ErrorCategory;
 import dev.porter.core.PorterException;
 import dev.porter.core.app.SeedPolicy;
 import dev.porter.core.archive.ArchiveReader;
+import dev.porter.core.archive.RawRow;
+import dev.porter.core.archive.RowPreparer;
 import dev.porter.core.archive.TableReader;
 import dev.porter.core.dialect.LoadMode;
 import dev.porter.core.dialect.RowSink;
@@ -185,6 +187,31 @@ final class ChainRun implements AutoCloseable {
   }
 
   /**
+   * How an archive table's rows reach their loader through steps that need nothing but the row
+   * itself, or null: a line of route nodes, each reached from this table alone, reading no lookup
+   * and dropping no duplicate, into a loader fed by nothing else. Such a table's steps may run on
+   * the archive's decoding thread (ADR 0039).
+   */
+  private Direct throughOwnSteps(String name) {
+    if (plan.rowidFirst.contains(name)) {
+      return null;
+    }
+    List<RouteNode> routes = new ArrayList<>();
+    Node node = firstNodes.get(name);
+    while (node instanceof RouteNode rn
+        && fanIn.getOrDefault(rn, 0) == 1
+        && rn.route.lookups().isEmpty()
+        && rn.distinct == null) {
+      routes.add(rn);
+      node = rn.next;
+    }
+    if (!routes.isEmpty() && node instanceof LoadNode l && fanIn.getOrDefault(l, 0) == 1) {
+      return new Direct(routes, l);
+    }
+    return null;
+  }
+
+  /**
    * The archive tables that go as a plain restore's, each with its way to its loader: every table
    * whose rows reach their loader unchanged, whatever the steps do to the others. Tables that end
    * in a seed table (merged, replaced or skipped against the release's own rows) or nowhere, and
@@ -219,6 +246,108 @@ final class ChainRun implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Loads a table whose steps read nothing but its own rows: the steps run on the archive's
+   * decoding thread, and the rows they make come here in batches, to the loader (ADR 0039). Where
+   * the reader cannot run them there, the rows go through the graph here, as any table's.
+   */
+  private long loadThroughOwnSteps(TableReader t, Direct d, Node node) {
+    String name = t.entry().table().name();
+    StepsOnDecoder steps = new StepsOnDecoder(firstNodes.get(name), d.load());
+    if (!t.prepareWith(steps)) {
+      return pushAll(t, node);
+    }
+    RowSink sink = d.load().sink;
+    long n = 0;
+    RowPreparer.Batch b;
+    while ((b = t.nextBatch()) != null) {
+      StepsOnDecoder.Made rows = (StepsOnDecoder.Made) b;
+      if (sink != null) {
+        for (Object[] row : rows.out) {
+          sink.accept(row);
+        }
+      }
+      if (rows.failure != null) {
+        throw rows.failure; // after the rows before it, as the graph here would have loaded them
+      }
+      long before = n / PROGRESS_EVERY;
+      n += rows.rows();
+      long after = n / PROGRESS_EVERY;
+      if (after > before) {
+        progress.rows((after - before) * PROGRESS_EVERY);
+      }
+    }
+    progress.rows(n % PROGRESS_EVERY);
+    d.load().into = null;
+    return n;
+  }
+
+  /**
+   * Runs one table's steps on the archive's decoding thread (ADR 0039), as a {@link RowPreparer}
+   * that takes no row raw: each comes as objects, as {@link TableReader#next} gives it, and goes
+   * through the table's route nodes. The rows they make reach its load node, which adds them to the
+   * batch being filled. A step's failure ends its batch: the rows before it are loaded, then the
+   * failure is raised on the loading thread, as the graph would raise it there.
+   */
+  private static final class StepsOnDecoder implements RowPreparer {
+    private final Node first;
+    private final LoadNode load;
+    private boolean failed;
+
+    StepsOnDecoder(Node first, LoadNode load) {
+      this.first = first;
+      this.load = load;
+    }
+
+    @Override
+    public Made newBatch() {
+      return new Made();
+    }
+
+    /** Rows of the archive put through the steps: how many, and the rows they made. */
+    final class Made implements RowPreparer.Batch {
+      final List<Object[]> out = new ArrayList<>();
+      private int in;
+      private long bytes;
+      RuntimeException failure;
+
+      @Override
+      public boolean add(RawRow row) {
+        return false; // steps read objects: the reader decodes the row into them
+      }
+
+      @Override
+      public void addObjects(Object[] row) {
+        in++;
+        if (failed) {
+          return; // the loading thread stops at the failure's batch
+        }
+        int made = out.size();
+        load.into = out;
+        try {
+          first.push(row);
+        } catch (RuntimeException e) {
+          failure = e;
+          failed = true;
+        }
+        for (int i = made; i < out.size(); i++) {
+          bytes += dev.porter.core.model.Rows.approximateBytes(out.get(i));
+        }
+      }
+
+      /** The archive's rows put through the steps (the rows they made are {@link #out}). */
+      @Override
+      public int rows() {
+        return in;
+      }
+
+      @Override
+      public long bytes() {
+        return failure != null ? Long.MAX_VALUE : bytes + 16L * in;
+      }
+    }
+  }
+
   /** Opens every loader; a replaced seed table loses its baseline rows now. */
   void openLoaders() {
     for (LoadNode l : loads.values()) {
@@ -247,6 +376,13 @@ final class ChainRun implements AutoCloseable {
   /** Reads every table of the archive and pushes its rows through the graph. */
   void process(ArchiveReader reader) {
     Map<String, Direct> asRestore = asRestore();
+    Map<String, Direct> ownSteps = new HashMap<>();
+    for (String a : plan.inputs) {
+      Direct d = asRestore.containsKey(a) ? null : throughOwnSteps(a);
+      if (d != null) {
+        ownSteps.put(a, d);
+      }
+    }
     Set<String> completed = new java.util.HashSet<>();
     Map<String, RowSpill> deferred = new LinkedHashMap<>();
     try {
@@ -267,7 +403,11 @@ final class ChainRun implements AutoCloseable {
         }
         if (completed.containsAll(plan.dependsOn.getOrDefault(name, Set.of()))) {
           Direct d = asRestore.get(name);
-          long rows = d != null ? loadDirect(t, d) : pushAll(t, node);
+          Direct own = ownSteps.get(name);
+          long rows =
+              d != null
+                  ? loadDirect(t, d)
+                  : own != null ? loadThroughOwnSteps(t, own, node) : pushAll(t, node);
           rowsRead.put(name, rows);
           completed.add(name);
           drainDeferred(deferred, completed);
@@ -685,6 +825,13 @@ final class ChainRun implements AutoCloseable {
     final int[] take;
     final List<String> columns = new ArrayList<>();
     RowSink sink;
+
+    /**
+     * The batch the decoding thread is filling with this table's rows, while its steps run there
+     * (ADR 0039); null when rows go to the sink as they come.
+     */
+    List<Object[]> into;
+
     long arrived;
     long written;
 
@@ -732,7 +879,12 @@ final class ChainRun implements AutoCloseable {
       for (int i = 0; i < take.length; i++) {
         out[i] = row[take[i]];
       }
-      sink.accept(out);
+      List<Object[]> batch = into;
+      if (batch == null) {
+        sink.accept(out);
+      } else {
+        batch.add(out);
+      }
     }
 
     void finish() {

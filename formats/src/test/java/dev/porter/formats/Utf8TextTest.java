@@ -52,6 +52,24 @@ class Utf8TextTest {
     assertEquals(byte[].class, back.get(texts.length)[2].getClass());
   }
 
+  /** ASCII and not, empty, long, and the last ASCII character. */
+  private static final String[] TEXTS = {
+    "", "plain ascii", "caf\u00e9", "emoji \uD83D\uDE00", "x".repeat(70_000), "\u007f"
+  };
+
+  /**
+   * {@code actual} is {@code text}: as its bytes ({@link Utf8Text}) where the reader was asked for
+   * them and the text is ASCII, else as the String (or null).
+   */
+  private static void assertTextAsAsked(boolean ask, String text, Object actual, String where) {
+    if (ask && text != null && text.chars().allMatch(c -> c < 0x80)) {
+      Utf8Text u = assertInstanceOf(Utf8Text.class, actual, where);
+      assertEquals(text, u.toString(), where);
+    } else {
+      assertEquals(text, actual, where);
+    }
+  }
+
   @Test
   void aReaderAskedForItGivesAsciiTextAsBytesAndOtherTextAsStrings() {
     TableDef t =
@@ -60,9 +78,7 @@ class Utf8TextTest {
             TestArchives.column("id", "INTEGER", LogicalType.INTEGER),
             TestArchives.column("text", "TEXT", LogicalType.TEXT),
             TestArchives.column("price", "NUMERIC", LogicalType.DECIMAL));
-    String[] texts = {
-      "", "plain ascii", "caf\u00e9", "emoji \uD83D\uDE00", "x".repeat(70_000), "\u007f"
-    };
+    String[] texts = TEXTS;
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < texts.length; i++) {
       rows.add(new Object[] {(long) i, texts[i], new java.math.BigDecimal("1.50")});
@@ -76,13 +92,7 @@ class Utf8TextTest {
         }
         for (int i = 0; i < texts.length; i++) {
           Object[] row = in.next();
-          boolean ascii = texts[i].chars().allMatch(c -> c < 0x80);
-          if (ask && ascii) {
-            Utf8Text u = assertInstanceOf(Utf8Text.class, row[1], "row " + i);
-            assertEquals(texts[i], u.toString(), "row " + i);
-          } else {
-            assertEquals(texts[i], row[1], "row " + i);
-          }
+          assertTextAsAsked(ask, texts[i], row[1], "row " + i);
           // a decimal travels as its text, and is never handed out as bytes
           assertEquals(new java.math.BigDecimal("1.50"), row[2], "row " + i);
         }
@@ -107,9 +117,7 @@ class Utf8TextTest {
             TestArchives.column("text", "TEXT", LogicalType.TEXT),
             TestArchives.column("score", "REAL", LogicalType.REAL),
             TestArchives.column("data", "BLOB", LogicalType.BLOB));
-    String[] texts = {
-      "", "plain ascii", "caf\u00e9", "emoji \uD83D\uDE00", "x".repeat(70_000), "\u007f", null
-    };
+    String[] texts = java.util.Arrays.copyOf(TEXTS, TEXTS.length + 1); // and a NULL
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < texts.length; i++) {
       rows.add(
@@ -139,13 +147,7 @@ class Utf8TextTest {
         for (int i = 0; i < texts.length; i++) {
           Object[] row = back.get(i);
           assertEquals(rows.get(i)[0], row[0], "row " + i);
-          boolean ascii = texts[i] != null && texts[i].chars().allMatch(c -> c < 0x80);
-          if (ask && ascii) {
-            Utf8Text u = assertInstanceOf(Utf8Text.class, row[1], "row " + i);
-            assertEquals(texts[i], u.toString(), "row " + i);
-          } else {
-            assertEquals(texts[i], row[1], "row " + i);
-          }
+          assertTextAsAsked(ask, texts[i], row[1], "row " + i);
           assertEquals(rows.get(i)[2], row[2], "row " + i);
           assertArrayEquals((byte[]) rows.get(i)[3], (byte[]) row[3], "row " + i);
         }

@@ -97,11 +97,55 @@ final class Pipeline {
 
   /** Column name → slot, for Record views at this point. */
   Map<String, Integer> slotMap() {
-    Map<String, Integer> m = new LinkedHashMap<>();
-    for (Col c : cols) {
-      m.put(c.name(), c.slot());
+    return new SlotMap(cols);
+  }
+
+  /**
+   * Column name → slot, read-only, in column order. Looked up for every value a step's function
+   * reads by name: the names are compared as references first (a name written in the step's code is
+   * the same interned string each time), then by equality, with no hashing.
+   */
+  private static final class SlotMap extends java.util.AbstractMap<String, Integer> {
+    private final String[] names;
+    private final Integer[] slots;
+    private final Set<Map.Entry<String, Integer>> entries;
+
+    SlotMap(List<Col> cols) {
+      names = new String[cols.size()];
+      slots = new Integer[cols.size()];
+      Map<String, Integer> m = new LinkedHashMap<>();
+      for (int i = 0; i < names.length; i++) {
+        names[i] = cols.get(i).name();
+        slots[i] = cols.get(i).slot();
+        m.put(names[i], slots[i]);
+      }
+      entries = Collections.unmodifiableMap(m).entrySet();
     }
-    return Collections.unmodifiableMap(m);
+
+    @Override
+    public Integer get(Object key) {
+      for (int i = 0; i < names.length; i++) {
+        if (names[i] == key) {
+          return slots[i];
+        }
+      }
+      for (int i = 0; i < names.length; i++) {
+        if (names[i].equals(key)) {
+          return slots[i];
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return get(key) != null;
+    }
+
+    @Override
+    public Set<Map.Entry<String, Integer>> entrySet() {
+      return entries;
+    }
   }
 
   int newSlot() {

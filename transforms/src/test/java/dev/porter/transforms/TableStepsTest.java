@@ -290,6 +290,38 @@ class TableStepsTest {
         r.rows("agent"));
   }
 
+  /**
+   * A column is found by its name however the name was made: a literal (the same interned string as
+   * the column's) or a string built at run time, which is equal but not the same object.
+   */
+  @Test
+  void aColumnIsFoundByAnEqualNameAsByTheSameString() {
+    StringBuilder built = new StringBuilder("e");
+    built.append("mail");
+    String email = built.toString();
+    Result r =
+        run(
+            step(
+                s ->
+                    s.table("agent")
+                        .addColumn(
+                            "contact",
+                            LogicalType.TEXT,
+                            rec -> rec.get(email) + "|" + rec.get("role") + "|" + rec.get("id"))),
+            catalog(AGENT),
+            agents());
+    assertRows(
+        rows(
+            row(
+                1L,
+                "Ada Lovelace",
+                "ada@helpdesk.example",
+                "admin",
+                "ada@helpdesk.example|admin|1"),
+            row(2L, "Grace Hopper", null, "agent", "null|agent|2")),
+        r.rows("agent"));
+  }
+
   @Test
   void aComputedColumnReadingARenamedColumnByItsOldNameFailsNamingTableAndColumn() {
     TestStep s =
@@ -303,6 +335,7 @@ class TableStepsTest {
     assertTrue(
         e.getMessage().startsWith("table agent has no column full_name at this point"),
         e.getMessage());
+    assertTrue(e.getMessage().contains("(it has [id, name, email, role])"), e.getMessage());
   }
 
   @Test

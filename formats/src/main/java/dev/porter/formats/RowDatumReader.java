@@ -1,10 +1,8 @@
 package dev.porter.formats;
 
 import dev.porter.core.archive.RawRow;
-import dev.porter.core.model.Utf8Text;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -227,7 +225,7 @@ final class RowDatumReader {
           case NULL -> row[i] = null;
           case LONG -> row[i] = value[i];
           case DOUBLE -> row[i] = Double.longBitsToDouble(value[i]);
-          case STRING -> row[i] = text(offset[i], length[i]);
+          case STRING -> row[i] = ValueKind.text(a, offset[i], length[i], scratch.asciiAsBytes);
           case BYTES -> row[i] = Arrays.copyOfRange(a, offset[i], offset[i] + length[i]);
           default -> {
             return decoded(start);
@@ -235,20 +233,6 @@ final class RowDatumReader {
         }
       }
       return row;
-    }
-
-    /** Text as {@link ValueKind#read} makes it from the same bytes. */
-    private Object text(int off, int len) {
-      if (scratch.asciiAsBytes) {
-        int i = off;
-        while (i < off + len && a[i] >= 0) {
-          i++;
-        }
-        if (i == off + len) {
-          return Utf8Text.owning(Arrays.copyOfRange(a, off, off + len));
-        }
-      }
-      return new String(a, off, len, StandardCharsets.UTF_8);
     }
 
     /** Not inlined into {@link #objects}: rows of other kinds are few where rows come raw. */

@@ -307,17 +307,24 @@ enum ValueKind {
       throws IOException {
     Utf8 u = in.readString(scratch.text); // Avro checks the length, and reuses the array it can
     byte[] b = u.getBytes();
-    int n = u.getByteLength();
-    int ascii = 0;
-    while (asciiAsBytes && ascii < n && b[ascii] >= 0) {
-      ascii++;
-    }
-    Object text =
-        asciiAsBytes && ascii == n
-            ? Utf8Text.owning(Arrays.copyOf(b, n))
-            : new String(b, 0, n, StandardCharsets.UTF_8);
+    Object text = text(b, 0, u.getByteLength(), asciiAsBytes);
     scratch.text = b.length > Scratch.KEEP ? new Utf8() : u;
     return text;
+  }
+
+  /**
+   * TEXT whose UTF-8 bytes are {@code len} bytes of {@code b} from {@code off}, copied: a {@link
+   * Utf8Text} where {@code asciiAsBytes} asks for it and the text is ASCII, else the String.
+   */
+  static Object text(byte[] b, int off, int len, boolean asciiAsBytes) {
+    int end = off + len;
+    int i = off;
+    while (asciiAsBytes && i < end && b[i] >= 0) {
+      i++;
+    }
+    return asciiAsBytes && i == end
+        ? Utf8Text.owning(Arrays.copyOfRange(b, off, end))
+        : new String(b, off, len, StandardCharsets.UTF_8);
   }
 
   private static String readString(Decoder in, Scratch scratch) throws IOException {

@@ -166,46 +166,41 @@ final class ChainRun implements AutoCloseable {
    * take them as a plain restore's (ADR 0033, 0031).
    */
   private Direct direct(String name) {
-    List<RouteNode> routes = new ArrayList<>();
-    Node node = firstNodes.get(name);
-    while (node instanceof RouteNode rn
-        && fanIn.getOrDefault(rn, 0) == 1
-        && rn.route.op() == RowOp.IDENTITY
-        && rn.droppedIdx.length == 0
-        && rn.distinct == null) {
-      routes.add(rn);
-      node = rn.next;
-    }
-    if (node instanceof LoadNode l
-        && fanIn.getOrDefault(l, 0) == 1
-        && l.sink != null
-        && l.seed == null
-        && l.take.length == l.unmapped.length) {
-      return new Direct(routes, l);
-    }
-    return null;
+    return line(
+        name,
+        rn -> rn.route.op() == RowOp.IDENTITY && rn.droppedIdx.length == 0 && rn.distinct == null,
+        l -> l.sink != null && l.seed == null && l.take.length == l.unmapped.length);
   }
 
   /**
    * How an archive table's rows reach their loader through steps that need nothing but the row
-   * itself, or null: a line of route nodes, each reached from this table alone, reading no lookup
-   * and dropping no duplicate, into a loader fed by nothing else. Such a table's steps may run on
-   * the archive's decoding thread (ADR 0039).
+   * itself, or null: a line of at least one route node, reading no lookup and dropping no
+   * duplicate. Such a table's steps may run on the archive's decoding thread (ADR 0039).
    */
   private Direct throughOwnSteps(String name) {
     if (plan.rowidFirst.contains(name)) {
       return null;
     }
+    Direct d = line(name, rn -> rn.route.lookups().isEmpty() && rn.distinct == null, l -> true);
+    return d == null || d.routes().isEmpty() ? null : d;
+  }
+
+  /**
+   * The line of route nodes from archive table {@code name} to a load node, each node reached from
+   * this table alone and each route and the loader as asked; null where the rows take any other
+   * way.
+   */
+  private Direct line(
+      String name,
+      java.util.function.Predicate<RouteNode> route,
+      java.util.function.Predicate<LoadNode> load) {
     List<RouteNode> routes = new ArrayList<>();
     Node node = firstNodes.get(name);
-    while (node instanceof RouteNode rn
-        && fanIn.getOrDefault(rn, 0) == 1
-        && rn.route.lookups().isEmpty()
-        && rn.distinct == null) {
+    while (node instanceof RouteNode rn && fanIn.getOrDefault(rn, 0) == 1 && route.test(rn)) {
       routes.add(rn);
       node = rn.next;
     }
-    if (!routes.isEmpty() && node instanceof LoadNode l && fanIn.getOrDefault(l, 0) == 1) {
+    if (node instanceof LoadNode l && fanIn.getOrDefault(l, 0) == 1 && load.test(l)) {
       return new Direct(routes, l);
     }
     return null;

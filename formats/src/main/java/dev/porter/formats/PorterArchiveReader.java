@@ -380,7 +380,7 @@ final class PorterArchiveReader implements ArchiveReader {
 
     @Override
     public void asciiTextAsBytes() {
-      if (avro == null && decoder == null) {
+      if (avro == null && decoder == null && workers == null) {
         asciiAsBytes = true; // read by the decoding thread, which starts after this
       }
     }
@@ -469,6 +469,12 @@ final class PorterArchiveReader implements ArchiveReader {
         } catch (Throwable t) {
           throw convert(t);
         }
+      }
+      if (workers == null && decoder == null && !drained) {
+        startWorkers();
+      }
+      if (workers != null) {
+        return nextRun();
       }
       Object item = nextItem();
       return item == null ? null : (RowPreparer.Batch) item;
@@ -675,6 +681,12 @@ final class PorterArchiveReader implements ArchiveReader {
 
     /** Stops reading ahead (the consumer left the table early); the stream is ours again after. */
     private void stopReadingAhead() {
+      if (workers != null && !drained) {
+        stopWorkers();
+        drained = true;
+        exhausted = false; // rows were left unread: the count is not checked
+        return;
+      }
       if (decoder == null || drained) {
         return;
       }
@@ -699,6 +711,322 @@ final class PorterArchiveReader implements ArchiveReader {
       queue.clear();
       drained = true;
       exhausted = false; // rows were left unread: the count is not checked
+    }
+
+    // ---- blocks decoded on two threads at once, when the preparer forks (ADR 0040) ----
+
+    /** The threads that decompress and prepare the member's blocks. */
+    private static final int WORKERS = 2;
+
+    private Thread[] workers;
+
+    /** The runs (one per block) in the member's order, as the workers take them, then END. */
+    private java.util.concurrent.BlockingQueue<Object> runs;
+
+    /** Held while a worker takes the next block and puts its run in {@link #runs}. */
+    private final Object taking = new Object();
+
+    /** The rows of the blocks taken so far (under {@link #taking}). */
+    private long taken;
+
+    /** Whether END is in {@link #runs} (under {@link #taking}). */
+    private boolean endTaken;
+
+    /** The run whose batches the consumer takes. */
+    private Run current;
+
+    /** The rows of {@link #current} handed on. */
+    private long given;
+
+    /**
+     * Set when the preparer found that a fork's batch does not follow: the rows from there on are
+     * prepared on the consumer's thread, in order, from the blocks the workers decompressed.
+     */
+    private boolean inOrder;
+
+    /** Reads a run's block on the consumer's thread, once {@link #inOrder}. */
+    private RowDatumReader.Raw own;
+
+    /** Whether the current run's block is being read by {@link #own}; its rows left. */
+    private boolean reading;
+
+    private long ownLeft;
+
+    /** The end of a run's batches, in its queue. */
+    private static final Object RUN_END = new Object();
+
+    /**
+     * One block as a worker prepares it: its batches, then RUN_END or a {@link Failure}. The
+     * block's decompressed bytes stay the run's until the consumer is done with them.
+     */
+    private static final class Run {
+      final long first;
+      final long rows;
+
+      /**
+       * Not bounded: a worker prepares its whole block while the consumer takes the runs before it
+       * (with a bound, the second worker waited for the first). What it holds is bounded by the
+       * block, whose bytes are in memory anyway.
+       */
+      final java.util.concurrent.BlockingQueue<Object> out =
+          new java.util.concurrent.LinkedBlockingQueue<>();
+
+      volatile byte[] block;
+      volatile int length;
+
+      Run(long first, long rows) {
+        this.first = first;
+        this.rows = rows;
+      }
+    }
+
+    /** A failure of a worker at the member's row {@code before + 1}. */
+    private record Failure(Throwable error, long before) {}
+
+    /** Starts the workers, if the preparer forks; otherwise the member is read as before. */
+    private void startWorkers() {
+      RowPreparer[] forks = new RowPreparer[WORKERS];
+      for (int i = 0; i < WORKERS; i++) {
+        forks[i] = preparer.fork();
+        if (forks[i] == null) {
+          return;
+        }
+      }
+      try {
+        openContainer();
+      } catch (Throwable t) {
+        drained = true;
+        throw convert(t);
+      }
+      avro.readAhead("porter-blocks-" + entry.ordinal(), true);
+      runs = new java.util.concurrent.ArrayBlockingQueue<>(WORKERS + 1);
+      workers = new Thread[WORKERS];
+      for (int i = 0; i < WORKERS; i++) {
+        RowPreparer fork = forks[i];
+        RowDatumReader.Raw raw = rowReader.raw();
+        Thread t =
+            new Thread(() -> work(fork, raw), "porter-decode-" + entry.ordinal() + "-" + (i + 1));
+        t.setDaemon(true);
+        workers[i] = t;
+      }
+      for (Thread t : workers) {
+        t.start();
+      }
+    }
+
+    /** A worker: takes the next block, decompresses it and prepares its rows, until the end. */
+    private void work(RowPreparer fork, RowDatumReader.Raw raw) {
+      Run run = null;
+      long done = 0;
+      try {
+        while (!abandoned) {
+          AvroContainerReader.Block stored;
+          synchronized (taking) {
+            if (endTaken) {
+              return;
+            }
+            done = 0;
+            try {
+              stored = avro.nextStored();
+            } catch (Throwable t) {
+              run = new Run(taken, 0); // the failure comes after every block before it
+              put(runs, run);
+              throw t;
+            }
+            if (stored == null) {
+              endTaken = true;
+              put(runs, END);
+              return;
+            }
+            run = new Run(taken, stored.rows());
+            taken += stored.rows();
+            if (!put(runs, run)) {
+              return;
+            }
+          }
+          AvroContainerReader.Block b = avro.decompress(stored);
+          run.block = b.data();
+          run.length = b.length();
+          raw.block(b.data(), b.length());
+          fork.restart(run.first);
+          RowPreparer.Batch batch = fork.newBatch();
+          for (; done < run.rows; done++) {
+            int start = raw.position();
+            raw.next();
+            if (!batch.add(raw)) {
+              batch.addObjects(raw.objects(start));
+            }
+            if (batch.rows() >= BATCH_ROWS || batch.bytes() >= BATCH_BYTES) {
+              if (!put(run.out, batch)) {
+                return;
+              }
+              batch = fork.newBatch();
+            }
+          }
+          if (!raw.atEnd()) {
+            throw new IOException("an Avro block holds bytes after its last row");
+          }
+          if ((batch.rows() > 0 && !put(run.out, batch)) || !put(run.out, RUN_END)) {
+            return;
+          }
+          run = null;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Throwable t) {
+        avro.stop(); // the stream is read again after a failure, to report corruption first
+        if (run != null) {
+          try {
+            put(run.out, new Failure(t, run.first + done));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+    }
+
+    /** Puts {@code item} in {@code queue}, waiting for room; false if the reading was abandoned. */
+    private boolean put(java.util.concurrent.BlockingQueue<Object> queue, Object item)
+        throws InterruptedException {
+      while (!queue.offer(item, 10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (abandoned) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private Object take(java.util.concurrent.BlockingQueue<Object> queue) {
+      try {
+        return queue.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PorterException(
+            ErrorCategory.INTERNAL, "interrupted while reading the archive", e);
+      }
+    }
+
+    /**
+     * The next batch of the runs, in the member's order, each first checked by the preparer ({@link
+     * RowPreparer#follows}); null at the end of the member.
+     */
+    private RowPreparer.Batch nextRun() {
+      while (true) {
+        if (drained) {
+          return null;
+        }
+        if (current == null) {
+          Object r = take(runs);
+          if (r == END) {
+            drained = true;
+            exhausted = true;
+            joinWorkers();
+            return null;
+          }
+          current = (Run) r;
+          given = 0;
+        }
+        if (reading) {
+          RowPreparer.Batch b = inOrderBatch();
+          if (b != null) {
+            return b;
+          }
+          continue;
+        }
+        Object item = take(current.out);
+        if (item == RUN_END) {
+          if (inOrder) {
+            startInOrder();
+            continue;
+          }
+          avro.release(current.block);
+          current = null;
+          continue;
+        }
+        if (item instanceof Failure f) {
+          rows = f.before();
+          drained = true;
+          stopWorkers();
+          throw convert(f.error());
+        }
+        RowPreparer.Batch b = (RowPreparer.Batch) item;
+        if (inOrder) {
+          continue; // made again from the block, in order, at its end
+        }
+        if (!preparer.follows(b)) {
+          inOrder = true;
+          continue;
+        }
+        given += b.rows();
+        rows += b.rows();
+        return b;
+      }
+    }
+
+    /** Reads the current run's block on this thread, from its first row not yet handed on. */
+    private void startInOrder() {
+      if (own == null) {
+        own = rowReader.raw();
+      }
+      own.block(current.block, current.length);
+      reading = true;
+      ownLeft = current.rows - given;
+      try {
+        for (long i = 0; i < given; i++) {
+          own.next();
+        }
+      } catch (Throwable t) {
+        fail(t);
+      }
+    }
+
+    /** The next batch of the current run's block, prepared here; null once it is read. */
+    private RowPreparer.Batch inOrderBatch() {
+      if (ownLeft == 0) {
+        avro.release(current.block);
+        current = null;
+        reading = false;
+        return null;
+      }
+      RowPreparer.Batch b = preparer.newBatch();
+      try {
+        while (ownLeft > 0 && b.rows() < BATCH_ROWS && b.bytes() < BATCH_BYTES) {
+          int start = own.position();
+          own.next();
+          if (!b.add(own)) {
+            b.addObjects(own.objects(start));
+          }
+          ownLeft--;
+          rows++;
+        }
+      } catch (Throwable t) {
+        fail(t);
+      }
+      return b;
+    }
+
+    private void fail(Throwable t) {
+      drained = true;
+      stopWorkers();
+      throw convert(t);
+    }
+
+    /** Stops the workers and the thread reading blocks, and waits for them. */
+    private void stopWorkers() {
+      abandoned = true;
+      avro.stop();
+      joinWorkers();
+    }
+
+    private void joinWorkers() {
+      for (Thread t : workers) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
 
     /**

@@ -73,6 +73,72 @@ class PreparedRowsTest {
   }
 
   @Test
+  void blocksArePreparedOnTwoThreadsAndComeInTheTablesOrder() {
+    TestArchives.Objects preparer = new TestArchives.Objects(r -> r % 7 == 3);
+    List<String> threads = readBig(preparer);
+    assertEquals(ROWS, preparer.followed);
+    assertEquals(0, preparer.refused);
+    assertTrue(threads.stream().allMatch(t -> t.matches("porter-decode-[0-9]+-[12]")), "workers");
+    assertTrue(threads.stream().anyMatch(t -> t.endsWith("-1")), "the first worker");
+    assertTrue(threads.stream().anyMatch(t -> t.endsWith("-2")), "the second worker");
+  }
+
+  @Test
+  void aBatchThatDoesNotFollowIsPreparedAgainInOrderWithEveryRowAfterIt() {
+    TestArchives.Objects preparer = new TestArchives.Objects(r -> false, false, 3000);
+    List<String> threads = readBig(preparer);
+    assertEquals(1, preparer.refused);
+    long before = preparer.followed; // the rows before the refused batch
+    assertTrue(before > 0 && before <= 3000, before + " rows followed");
+    String caller = Thread.currentThread().getName();
+    for (int r = 0; r < ROWS; r++) {
+      assertEquals(r < before, !threads.get(r).equals(caller), "row " + r + ": " + threads.get(r));
+    }
+  }
+
+  @Test
+  void aPreparerThatDoesNotForkHasItsRowsPreparedOnOneThread() {
+    TestArchives.Objects preparer = new TestArchives.Objects(r -> r % 7 == 3, true, -1);
+    List<String> threads = readBig(preparer);
+    assertEquals(0, preparer.followed);
+    assertEquals(1, new java.util.HashSet<>(threads).size(), threads.get(0));
+    assertTrue(threads.get(0).matches("porter-decode-[0-9]+"), threads.get(0));
+  }
+
+  /**
+   * Reads table "big" through {@code preparer}, checks every row against a plain read, and returns
+   * the thread that prepared each row.
+   */
+  private static List<String> readBig(TestArchives.Objects preparer) {
+    List<Object[]> expected = TestArchives.readAll(archive).rows().get("big");
+    try (ArchiveReader r = PorterArchive.read(new ByteArrayInputStream(archive), "test archive")) {
+      TableReader big = r.nextTable();
+      assertTrue(big.prepareWith(preparer));
+      List<Object[]> got = new ArrayList<>();
+      List<String> threads = new ArrayList<>();
+      RowPreparer.Batch b;
+      while ((b = big.nextBatch()) != null) {
+        TestArchives.Objects.Batch o = (TestArchives.Objects.Batch) b;
+        assertEquals(o.rows.size(), o.threads.size());
+        got.addAll(o.rows);
+        threads.addAll(o.threads);
+      }
+      assertEquals(ROWS, big.rowsRead());
+      assertEquals(ROWS, got.size());
+      for (int i = 0; i < ROWS; i++) {
+        assertEquals(expected.get(i)[0], got.get(i)[0], "row " + i);
+        assertEquals(expected.get(i)[1], got.get(i)[1], "row " + i);
+        assertArrayEquals((byte[]) expected.get(i)[2], (byte[]) got.get(i)[2], "row " + i);
+      }
+      while (r.nextTable() != null) {
+        // the rest of the archive, so that the trailer's checksums are compared
+      }
+      assertEquals(ROWS, r.trailer().tables().get(0).rows());
+      return threads;
+    }
+  }
+
+  @Test
   void aTableLeftAfterItsFirstBatchLeavesTheRestReadable() {
     try (ArchiveReader r = PorterArchive.read(new ByteArrayInputStream(archive), "test archive")) {
       TableReader big = r.nextTable();

@@ -444,8 +444,9 @@ final class SqlitePageLoad {
         throw Sqlite.failure(
             "cannot load table " + table.name() + " into the staging database for", target, e);
       }
+      boolean small = pages.smallIntegers();
       return new SqlitePreparedRows.Preparer(
-          new SqliteRecords(shape.affinity(), shape.notNull(), source, pages.smallIntegers()),
+          () -> new SqliteRecords(shape.affinity(), shape.notNull(), source, small),
           rowidSource,
           columns.size());
     }

@@ -62,23 +62,8 @@ final class AvroContainerReader {
   /** The end of the blocks, as an item of {@link #ahead}. */
   private static final Object END = new Object();
 
-  /** A block: its rows, and its bytes, the first {@code length} of {@code data}. */
-  record Block(long rows, byte[] data, int length) {}
-
-  /**
-   * Whether {@link #blockReader} hands blocks on as they are stored, for the caller's threads to
-   * decompress ({@link #readAhead(String, boolean)}).
-   */
-  private boolean handOnStored;
-
-  /**
-   * Stored (compressed) blocks that {@link #decompress(Block)} gave back, to be read into again.
-   */
-  private final java.util.Queue<byte[]> spareStored =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-  /** How many decompressed blocks {@link #spare} keeps: two per thread that decodes them. */
-  private int spareMost = 2;
+  /** A decompressed block: its rows, and its bytes, the first {@code length} of {@code data}. */
+  private record Block(long rows, byte[] data, int length) {}
 
   /**
    * Decompressed blocks the caller gave back ({@link #release}), for the thread reading ahead to
@@ -178,7 +163,7 @@ final class AvroContainerReader {
    * decoded refers to its bytes): the thread reading ahead may fill it again.
    */
   void release(byte[] block) {
-    if (ahead != null && block.length <= SPARE_MAX && spare.size() < spareMost) {
+    if (ahead != null && block.length <= SPARE_MAX && spare.size() < 2) {
       spare.offer(block);
     }
   }
@@ -200,14 +185,6 @@ final class AvroContainerReader {
     // a block stored as it is is the array handed on; a compressed one is read into the array
     // kept for that
     boolean stored = codec.equals("null");
-    if (handOnStored) {
-      // handed on as it is: read into an array a decompressing thread gave back, if any
-      byte[] data = readFully(n, stored ? null : spareStored.poll());
-      if (!Arrays.equals(readFully(16, syncRead), sync)) {
-        throw new IOException("Avro sync marker mismatch after a block");
-      }
-      return new Block(count, data, n);
-    }
     byte[] data = readFully(n, stored ? null : compressed);
     if (!stored && data.length <= SPARE_MAX) {
       compressed = data;
@@ -219,52 +196,16 @@ final class AvroContainerReader {
   }
 
   /**
-   * The next block as the file stores it, read ahead by {@link #readAhead(String, boolean)} with
-   * {@code stored}; null at the end of the file. Any one thread at a time may call it; {@link
-   * #decompress(Block)} then turns it into rows.
-   */
-  Block nextStored() throws IOException {
-    return takeBlock();
-  }
-
-  /**
-   * Decompresses a block {@link #nextStored()} gave, on any thread: its rows are in the first
-   * {@link Block#length()} bytes of the result's data, which goes back by {@link #release} once
-   * read.
-   */
-  Block decompress(Block stored) throws IOException {
-    Block b = decompress(stored.rows(), stored.data(), stored.length());
-    byte[] in = stored.data();
-    if (b.data() != in && in.length <= SPARE_MAX && spareStored.size() < spareMost) {
-      spareStored.offer(in); // read into again by the thread reading ahead
-    }
-    return b;
-  }
-
-  /**
    * From now on, {@link #nextBlock()} gives blocks that a thread of their own read (hashed by the
    * stream, if it hashes) and decompressed while the caller decoded the block before: a second
    * stage of the pipeline (ADR 0033). {@link #stop()} ends it; the stream is the caller's again
    * after that, or once {@link #nextBlock()} has returned null or failed.
    */
   void readAhead(String threadName) {
-    readAhead(threadName, false);
-  }
-
-  /**
-   * As {@link #readAhead(String)}; with {@code stored}, the thread only reads the blocks (and the
-   * stream hashes them), and {@link #nextStored()} hands them on compressed, for several threads to
-   * decompress and decode at once (ADR 0040).
-   */
-  void readAhead(String threadName, boolean stored) {
     if (ahead != null || stopping) {
       return;
     }
-    handOnStored = stored;
-    if (stored) {
-      spareMost = 4;
-    }
-    ahead = new java.util.concurrent.ArrayBlockingQueue<>(stored ? 2 : 1);
+    ahead = new java.util.concurrent.ArrayBlockingQueue<>(1);
     Thread t = new Thread(this::readBlocks, threadName);
     t.setDaemon(true);
     blockReader = t;

@@ -134,16 +134,11 @@ final class TestArchives {
    * reader would have given.
    */
   static Read readAllPrepared(byte[] archive, java.util.function.LongPredicate leave) {
-    return readAllPrepared(archive, () -> new Objects(leave));
-  }
-
-  /** As {@link #readAllPrepared(byte[], java.util.function.LongPredicate)}, by these preparers. */
-  static Read readAllPrepared(byte[] archive, java.util.function.Supplier<Objects> preparers) {
     try (ArchiveReader r = PorterArchive.read(new ByteArrayInputStream(archive), "test archive")) {
       Map<String, List<Object[]>> rows = new LinkedHashMap<>();
       TableReader t;
       while ((t = r.nextTable()) != null) {
-        Objects preparer = preparers.get();
+        Objects preparer = new Objects(leave);
         if (!t.prepareWith(preparer)) {
           throw new AssertionError("the reader did not take the preparer");
         }
@@ -161,31 +156,14 @@ final class TestArchives {
     }
   }
 
-  /**
-   * A preparer whose prepared rows are the objects a reader gives. It forks, so that a reader
-   * prepares a table's blocks on several threads (ADR 0040), unless {@code inOrder}; its forks'
-   * batches follow, up to the one that holds row {@code refuseFrom} (from 0).
-   */
+  /** A preparer whose prepared rows are the objects a reader gives. */
   static final class Objects implements RowPreparer {
     private final java.util.function.LongPredicate leave;
-    private final boolean inOrder;
-    private final long refuseFrom;
     private long seen;
     long prepared;
 
-    /** The rows of the forks' batches that were handed on, and of the batches refused. */
-    long followed;
-
-    int refused;
-
     Objects(java.util.function.LongPredicate leave) {
-      this(leave, false, Long.MAX_VALUE);
-    }
-
-    Objects(java.util.function.LongPredicate leave, boolean inOrder, long refuseFrom) {
       this.leave = leave;
-      this.inOrder = inOrder;
-      this.refuseFrom = refuseFrom;
     }
 
     @Override
@@ -193,43 +171,11 @@ final class TestArchives {
       return new Batch();
     }
 
-    @Override
-    public RowPreparer fork() {
-      return inOrder ? null : new Objects(leave, false, refuseFrom);
-    }
-
-    @Override
-    public void restart(long first) {
-      seen = first;
-    }
-
-    @Override
-    public boolean follows(RowPreparer.Batch batch) {
-      Batch b = (Batch) batch;
-      if (b.first <= refuseFrom && refuseFrom < b.first + b.rows.size()) {
-        refused++;
-        return false;
-      }
-      if (b.first != seen) {
-        throw new AssertionError("a batch from row " + b.first + " after row " + seen);
-      }
-      seen += b.rows.size();
-      followed += b.rows.size();
-      return true;
-    }
-
     final class Batch implements RowPreparer.Batch {
       final List<Object[]> rows = new ArrayList<>();
 
-      /** The table's row of the batch's first. */
-      final long first = seen;
-
-      /** The thread that added each row. */
-      final List<String> threads = new ArrayList<>();
-
       @Override
       public boolean add(RawRow row) {
-        threads.add(Thread.currentThread().getName());
         if (leave.test(seen++)) {
           return false;
         }
@@ -257,9 +203,6 @@ final class TestArchives {
 
       @Override
       public void addObjects(Object[] row) {
-        if (threads.size() == rows.size()) {
-          threads.add(Thread.currentThread().getName()); // a row the reader did not offer
-        }
         rows.add(row);
       }
 

@@ -444,9 +444,8 @@ final class SqlitePageLoad {
         throw Sqlite.failure(
             "cannot load table " + table.name() + " into the staging database for", target, e);
       }
-      boolean small = pages.smallIntegers();
       return new SqlitePreparedRows.Preparer(
-          () -> new SqliteRecords(shape.affinity(), shape.notNull(), source, small),
+          new SqliteRecords(shape.affinity(), shape.notNull(), source, pages.smallIntegers()),
           rowidSource,
           columns.size());
     }

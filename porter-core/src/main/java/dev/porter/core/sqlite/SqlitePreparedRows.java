@@ -12,9 +12,7 @@ import java.util.Arrays;
  * (docs/decisions/0033-sqlite-records-made-on-the-decoding-thread.md).
  */
 final class SqlitePreparedRows implements RowPreparer.Batch {
-  /** The preparer filling the batch: a recycled batch may go to another fork of it. */
-  private Preparer preparer;
-
+  private final Preparer preparer;
   private final int width;
   private byte[] records = new byte[1 << 16];
   private int used;
@@ -152,107 +150,34 @@ final class SqlitePreparedRows implements RowPreparer.Batch {
    * before (the loader may go on by INSERT from such a row, and then takes objects only).
    */
   static final class Preparer implements RowPreparer {
-    private final java.util.function.Supplier<SqliteRecords> encoders;
     private final SqliteRecords records;
     private final int rowidSource;
     private final int width;
-
-    /** The rows before this preparer's run (0 for the table's own preparer). */
-    private long first;
-
-    /** Whether a row of this run was prepared: {@link #last} is then its rowid. */
-    private boolean any;
-
+    private long prepared;
     private long last;
     private boolean refused;
 
     /**
-     * {@code encoders}: makes an encoder for each thread that prepares (this one's is made here);
-     * {@code rowidSource}: where the rowid alias is in a row, or -1; {@code width}: the values in a
-     * row.
+     * {@code records}: an encoder of the decoding thread's own; {@code rowidSource}: where the
+     * rowid alias is in a row, or -1; {@code width}: the values in a row.
      */
-    Preparer(java.util.function.Supplier<SqliteRecords> encoders, int rowidSource, int width) {
-      this(encoders, rowidSource, width, new java.util.concurrent.ConcurrentLinkedQueue<>());
-    }
-
-    private Preparer(
-        java.util.function.Supplier<SqliteRecords> encoders,
-        int rowidSource,
-        int width,
-        java.util.Queue<SqlitePreparedRows> free) {
-      this.encoders = encoders;
-      this.records = encoders.get();
+    Preparer(SqliteRecords records, int rowidSource, int width) {
+      this.records = records;
       this.rowidSource = rowidSource;
       this.width = width;
-      this.free = free;
     }
 
     /**
      * Batches the loader has written and given back ({@link #recycle}): a table's batches are made
-     * once, not for every 512 rows (at scale 10 of the benchmark, 2 GB of arrays otherwise). Shared
-     * with the preparer's forks.
+     * once, not for every 512 rows (at scale 10 of the benchmark, 2 GB of arrays otherwise).
      */
-    private final java.util.Queue<SqlitePreparedRows> free;
+    private final java.util.Queue<SqlitePreparedRows> free =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     @Override
     public SqlitePreparedRows newBatch() {
       SqlitePreparedRows b = free.poll();
-      if (b == null) {
-        return new SqlitePreparedRows(this, width);
-      }
-      b.preparer = this;
-      return b;
-    }
-
-    @Override
-    public RowPreparer fork() {
-      return new Preparer(encoders, rowidSource, width, free);
-    }
-
-    @Override
-    public void restart(long first) {
-      this.first = first;
-      any = false;
-      last = 0;
-      refused = false;
-    }
-
-    /**
-     * A fork prepares each run as this preparer would if every row before the run had been
-     * prepared; so a batch follows when its first row is left as objects (for a reason its row
-     * alone gives, or because a row before it in its run was), or when this preparer has refused no
-     * row and would give that first row the same rowid. The rows a batch prepared come first in it,
-     * the rows left as objects after them.
-     */
-    @Override
-    public boolean follows(RowPreparer.Batch batch) {
-      SqlitePreparedRows b = (SqlitePreparedRows) batch;
-      int n = b.rows();
-      if (n == 0) {
-        return true;
-      }
-      if (b.objects(0) == null) {
-        if (refused) {
-          return false;
-        }
-        long rowid = b.rowid(0);
-        boolean next = rowidSource >= 0 ? !any || rowid > last : rowid == (any ? last + 1 : 1);
-        if (!next) {
-          return false;
-        }
-      }
-      int k = 0; // the rows prepared
-      while (k < n && b.objects(k) == null) {
-        k++;
-      }
-      if (k > 0) {
-        any = true;
-        last = b.rowid(k - 1);
-      }
-      if (k < n) {
-        refused = true;
-      }
-      return true;
+      return b != null ? b : new SqlitePreparedRows(this, width);
     }
 
     /**
@@ -270,12 +195,12 @@ final class SqlitePreparedRows implements RowPreparer.Batch {
           return false;
         }
         rowid = row.integer(rowidSource);
-        if (any && rowid <= last) {
+        if (prepared > 0 && rowid <= last) {
           refused = true;
           return false;
         }
-      } else if (!any) {
-        rowid = first + 1;
+      } else if (prepared == 0) {
+        rowid = 1;
       } else if (last < Long.MAX_VALUE) {
         rowid = last + 1;
       } else {
@@ -287,7 +212,7 @@ final class SqlitePreparedRows implements RowPreparer.Batch {
         return false;
       }
       last = rowid;
-      any = true;
+      prepared++;
       return true;
     }
   }

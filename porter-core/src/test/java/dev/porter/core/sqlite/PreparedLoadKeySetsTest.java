@@ -15,7 +15,7 @@ class PreparedLoadKeySetsTest extends LoadKeySetsTest {
     Arrays.setAll(source, i -> i);
     SqlitePreparedRows.Preparer preparer =
         new SqlitePreparedRows.Preparer(
-            () -> new SqliteRecords(blob, new boolean[row.length], source, true), -1, row.length);
+            new SqliteRecords(blob, new boolean[row.length], source, true), -1, row.length);
     SqlitePreparedRows batch = preparer.newBatch();
     if (batch.add(new PreparedPagedLoadTest.Raw(row))) {
       tracking.accept(batch, 0);

@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  * archive order; one whose rows need a lookup that is not complete yet waits in a spill file.
  */
 final class ChainRun implements AutoCloseable {
-  private static final int PROGRESS_EVERY = 10_000;
+  private static final int PROGRESS_EVERY = ImportJob.PROGRESS_EVERY;
 
   private final ChainPlan plan;
   private final Target target;
@@ -265,12 +265,7 @@ final class ChainRun implements AutoCloseable {
       if (rows.failure != null) {
         throw rows.failure; // after the rows before it, as the graph here would have loaded them
       }
-      long before = n / PROGRESS_EVERY;
-      n += rows.rows();
-      long after = n / PROGRESS_EVERY;
-      if (after > before) {
-        progress.rows((after - before) * PROGRESS_EVERY);
-      }
+      n = ImportJob.counted(progress, n, rows.rows());
     }
     progress.rows(n % PROGRESS_EVERY);
     d.load().into = null;

@@ -39,7 +39,7 @@ import java.util.Map;
  * failure before the swap leaves the target exactly as it was.
  */
 public final class ImportJob {
-  private static final int PROGRESS_EVERY = 10_000;
+  static final int PROGRESS_EVERY = 10_000;
 
   private final Dialect dialect;
   private final DatabaseRef database;
@@ -115,6 +115,19 @@ public final class ImportJob {
   }
 
   /**
+   * {@code n + rows}, reporting to {@code progress} each whole {@link #PROGRESS_EVERY} rows that
+   * the batch of {@code rows} completes.
+   */
+  static long counted(Progress progress, long n, long rows) {
+    long after = n + rows;
+    long crossed = after / PROGRESS_EVERY - n / PROGRESS_EVERY;
+    if (crossed > 0) {
+      progress.rows(crossed * PROGRESS_EVERY);
+    }
+    return after;
+  }
+
+  /**
    * Streams one table's rows into its sink, prepared on the reader's decoding thread where the sink
    * offers a preparer (ADR 0033). A method of its own, so that the JIT compiles this small loop and
    * not the whole of {@link #restore} (whose on-stack replacement cost 0.18 s of C2 time per
@@ -126,13 +139,9 @@ public final class ImportJob {
       long n = 0;
       RowPreparer.Batch b;
       while ((b = in.nextBatch()) != null) {
-        long before = n / PROGRESS_EVERY;
-        n += b.rows(); // before the sink takes the batch, which it may empty for its next use
+        int rows = b.rows(); // before the sink takes the batch, which it may empty for its next use
         sink.accept(b);
-        long after = n / PROGRESS_EVERY;
-        if (after > before) {
-          progress.rows((after - before) * PROGRESS_EVERY);
-        }
+        n = counted(progress, n, rows);
       }
       return n;
     }

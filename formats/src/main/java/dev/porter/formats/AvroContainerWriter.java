@@ -185,13 +185,14 @@ final class AvroContainerWriter implements AutoCloseable {
 
   /**
    * zstd of the first {@code size} bytes of {@code input} into {@code output}, through the thread's
-   * direct buffers. A block that grew past four block sizes for a very large row is compressed
-   * straight from its arrays, as buffers that large are not kept either ({@link #writeBlock}).
+   * direct buffers and zstd context ({@link Compressors#zstd}). A block that grew past four block
+   * sizes for a very large row is compressed straight from its arrays, as buffers that large are
+   * not kept either ({@link #writeBlock}).
    */
   private long zstd(byte[] output, byte[] input, int size) {
+    com.github.luben.zstd.ZstdCompressCtx ctx = Compressors.zstd(level);
     if (size > 4L * blockSize) {
-      return com.github.luben.zstd.Zstd.compressByteArray(
-          output, 0, output.length, input, 0, size, level);
+      return ctx.compressByteArray(output, 0, output.length, input, 0, size);
     }
     ByteBuffer[] direct = DIRECT.get();
     if (direct == null || direct[0].capacity() < size) {
@@ -204,12 +205,8 @@ final class AvroContainerWriter implements AutoCloseable {
       DIRECT.set(direct);
     }
     direct[0].clear().put(input, 0, size);
-    long n =
-        com.github.luben.zstd.Zstd.compressDirectByteBuffer(
-            direct[1], 0, direct[1].capacity(), direct[0], 0, size, level);
-    if (!com.github.luben.zstd.Zstd.isError(n)) {
-      direct[1].get(0, output, 0, (int) n);
-    }
+    long n = ctx.compressDirectByteBuffer(direct[1], 0, direct[1].capacity(), direct[0], 0, size);
+    direct[1].get(0, output, 0, (int) n);
     return n;
   }
 
@@ -217,10 +214,11 @@ final class AvroContainerWriter implements AutoCloseable {
   private Block compress(long rows, BlockBuffer raw, byte[] output) {
     return switch (codec) {
       case "zstandard" -> {
-        long n = zstd(output, raw.array(), raw.size());
-        if (com.github.luben.zstd.Zstd.isError(n)) {
-          throw new UncheckedIOException(
-              new IOException("zstd: " + com.github.luben.zstd.Zstd.getErrorName(n)));
+        long n;
+        try {
+          n = zstd(output, raw.array(), raw.size());
+        } catch (com.github.luben.zstd.ZstdException e) {
+          throw new UncheckedIOException(new IOException("zstd: " + e.getMessage(), e));
         }
         yield new Block(rows, raw, output, (int) n);
       }

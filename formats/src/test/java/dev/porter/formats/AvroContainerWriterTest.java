@@ -1,5 +1,8 @@
 package dev.porter.formats;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.porter.core.model.LogicalType;
@@ -13,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The writer keeps a few buffers from written blocks for the next ones, never more however many
- * blocks a table has: with each codec, including those whose outputs are not taken again.
+ * blocks a table has: with each codec, including those whose outputs are not taken again. And its
+ * zstd blocks are made as docs/archive-format.md says.
  */
 class AvroContainerWriterTest {
   @ParameterizedTest
@@ -79,6 +83,73 @@ class AvroContainerWriterTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * A zstandard block is one zstd frame that declares its content size and carries no checksum,
+   * made at level 3 with hash and chain tables of 2^15 entries (ADR 0040): the same bytes as a zstd
+   * context set that way, and not those of level 3's own tables.
+   */
+  @org.junit.jupiter.api.Test
+  void aZstdBlockIsLevel3WithSmallerTables() throws Exception {
+    TableEntry entry =
+        new TableEntry(
+            1,
+            null,
+            TestArchives.table(
+                "t",
+                TestArchives.column("id", "INTEGER", LogicalType.INTEGER),
+                TestArchives.column("v", "TEXT", LogicalType.TEXT)));
+    Schema schema = AvroSchemas.forTable(entry);
+    ExecutorService pool = Compressors.pool();
+    java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+    try (AvroContainerWriter w =
+        new AvroContainerWriter(
+            file,
+            schema,
+            new RowDatumWriter(entry, schema),
+            Map.of(),
+            "zstandard",
+            3,
+            new BlockSpares(1 << 19),
+            pool)) {
+      java.util.Random random = new java.util.Random(7);
+      for (long i = 0; i < 6_000; i++) {
+        w.append(new Object[] {i * 7919, "customer " + random.nextInt(50_000) + " of row " + i});
+      }
+      w.finish();
+    } finally {
+      pool.shutdownNow();
+    }
+    org.apache.avro.io.BinaryDecoder in =
+        org.apache.avro.io.DecoderFactory.get().binaryDecoder(file.toByteArray(), null);
+    in.skipFixed(4); // magic
+    for (long n = in.readMapStart(); n != 0; n = in.mapNext()) {
+      for (long i = 0; i < n; i++) {
+        in.skipString();
+        in.skipBytes();
+      }
+    }
+    in.skipFixed(16); // sync marker
+    assertEquals(6_000, in.readLong(), "one block holds every row");
+    byte[] block = new byte[(int) in.readLong()];
+    in.readFixed(block);
+
+    long size = com.github.luben.zstd.Zstd.getFrameContentSize(block);
+    assertTrue(size > 100_000, "the frame declares its content size: " + size);
+    int descriptor = block[4] & 0xff; // after the 4-byte magic number
+    assertEquals(0, descriptor & 0x04, "no content checksum");
+    byte[] raw = com.github.luben.zstd.Zstd.decompress(block, (int) size);
+
+    byte[] expected;
+    try (com.github.luben.zstd.ZstdCompressCtx ctx = new com.github.luben.zstd.ZstdCompressCtx()) {
+      ctx.setLevel(3).setChecksum(false).setContentSize(true).setHashLog(15).setChainLog(15);
+      expected = ctx.compress(raw);
+    }
+    assertArrayEquals(expected, block);
+    byte[] levelThree = com.github.luben.zstd.Zstd.compress(raw, 3);
+    assertFalse(
+        java.util.Arrays.equals(levelThree, block), "level 3's own tables would make other bytes");
   }
 
   private static AvroContainerWriter writer(

@@ -103,7 +103,8 @@ final class Pipeline {
   /**
    * Column name → slot, read-only, in column order. Looked up for every value a step's function
    * reads by name: the names are compared as references first (a name written in the step's code is
-   * the same interned string each time), then by equality, with no hashing.
+   * the same interned string each time, and the columns' names, read from the archive, are interned
+   * here to be that string), then by equality, with no hashing.
    */
   private static final class SlotMap extends java.util.AbstractMap<String, Integer> {
     private final String[] names;
@@ -115,7 +116,7 @@ final class Pipeline {
       slots = new Integer[cols.size()];
       Map<String, Integer> m = new LinkedHashMap<>();
       for (int i = 0; i < names.length; i++) {
-        names[i] = cols.get(i).name();
+        names[i] = cols.get(i).name().intern();
         slots[i] = cols.get(i).slot();
         m.put(names[i], slots[i]);
       }

@@ -23,26 +23,10 @@ class AvroContainerWriterTest {
   @ParameterizedTest
   @ValueSource(strings = {"zstandard", "deflate", "null"})
   void theBuffersKeptDoNotGrowWithTheTable(String codec) throws Exception {
-    TableEntry entry =
-        new TableEntry(
-            1,
-            null,
-            TestArchives.table(
-                "t",
-                TestArchives.column("id", "INTEGER", LogicalType.INTEGER),
-                TestArchives.column("v", "BLOB", LogicalType.BLOB)));
-    Schema schema = AvroSchemas.forTable(entry);
+    TableEntry entry = idAnd("BLOB", LogicalType.BLOB);
     ExecutorService pool = Compressors.pool();
     try (AvroContainerWriter w =
-        new AvroContainerWriter(
-            OutputStream.nullOutputStream(),
-            schema,
-            new RowDatumWriter(entry, schema),
-            Map.of(),
-            codec,
-            codec.equals("deflate") ? 6 : 3,
-            new BlockSpares(4096),
-            pool)) {
+        writer(OutputStream.nullOutputStream(), entry, codec, new BlockSpares(4096), pool)) {
       int most = 0;
       for (long i = 0; i < 20_000; i++) { // about 500 blocks of 4 KB
         w.append(new Object[] {i, new byte[(int) (i % 200)]});
@@ -64,11 +48,11 @@ class AvroContainerWriterTest {
             1,
             null,
             TestArchives.table("t", TestArchives.column("id", "INTEGER", LogicalType.INTEGER)));
-    Schema schema = AvroSchemas.forTable(entry);
     ExecutorService pool = Compressors.pool();
     BlockSpares spares = new BlockSpares(4096);
     try {
-      try (AvroContainerWriter first = writer(entry, schema, spares, pool)) {
+      try (AvroContainerWriter first =
+          writer(OutputStream.nullOutputStream(), entry, "zstandard", spares, pool)) {
         for (long i = 0; i < 5_000; i++) {
           first.append(new Object[] {i});
         }
@@ -76,7 +60,8 @@ class AvroContainerWriterTest {
       }
       int left = spares.held();
       assertTrue(left >= 2, left + " kept");
-      try (AvroContainerWriter second = writer(entry, schema, spares, pool)) {
+      try (AvroContainerWriter second =
+          writer(OutputStream.nullOutputStream(), entry, "zstandard", spares, pool)) {
         assertTrue(spares.held() == left - 1, "the second table's first buffer is a kept one");
         second.finish();
       }
@@ -92,27 +77,10 @@ class AvroContainerWriterTest {
    */
   @org.junit.jupiter.api.Test
   void aZstdBlockIsLevel3WithSmallerTables() throws Exception {
-    TableEntry entry =
-        new TableEntry(
-            1,
-            null,
-            TestArchives.table(
-                "t",
-                TestArchives.column("id", "INTEGER", LogicalType.INTEGER),
-                TestArchives.column("v", "TEXT", LogicalType.TEXT)));
-    Schema schema = AvroSchemas.forTable(entry);
+    TableEntry entry = idAnd("TEXT", LogicalType.TEXT);
     ExecutorService pool = Compressors.pool();
     java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
-    try (AvroContainerWriter w =
-        new AvroContainerWriter(
-            file,
-            schema,
-            new RowDatumWriter(entry, schema),
-            Map.of(),
-            "zstandard",
-            3,
-            new BlockSpares(1 << 19),
-            pool)) {
+    try (AvroContainerWriter w = writer(file, entry, "zstandard", new BlockSpares(1 << 19), pool)) {
       java.util.Random random = new java.util.Random(7);
       for (long i = 0; i < 6_000; i++) {
         w.append(new Object[] {i * 7919, "customer " + random.nextInt(50_000) + " of row " + i});
@@ -152,15 +120,29 @@ class AvroContainerWriterTest {
         java.util.Arrays.equals(levelThree, block), "level 3's own tables would make other bytes");
   }
 
+  /** A table of an integer {@code id} and a column {@code v} of the given type. */
+  private static TableEntry idAnd(String type, LogicalType logical) {
+    return new TableEntry(
+        1,
+        null,
+        TestArchives.table(
+            "t",
+            TestArchives.column("id", "INTEGER", LogicalType.INTEGER),
+            TestArchives.column("v", type, logical)));
+  }
+
+  /** A writer of {@code entry}'s rows at the codec's level as porter writes it. */
   private static AvroContainerWriter writer(
-      TableEntry entry, Schema schema, BlockSpares spares, ExecutorService pool) throws Exception {
+      OutputStream out, TableEntry entry, String codec, BlockSpares spares, ExecutorService pool)
+      throws Exception {
+    Schema schema = AvroSchemas.forTable(entry);
     return new AvroContainerWriter(
-        OutputStream.nullOutputStream(),
+        out,
         schema,
         new RowDatumWriter(entry, schema),
         Map.of(),
-        "zstandard",
-        3,
+        codec,
+        codec.equals("deflate") ? 6 : 3,
         spares,
         pool);
   }

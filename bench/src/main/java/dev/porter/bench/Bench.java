@@ -700,7 +700,37 @@ public final class Bench {
             ? "(no target)"
             : String.format(
                 Locale.ROOT, "(target ≤ %.2f) %s", target, r <= target ? "MET" : "MISSED");
-    out.printf(Locale.ROOT, "  %-70s %5.2f %s%n", porter + " / " + anchor, r, verdict);
+    out.printf(
+        Locale.ROOT,
+        "  %-70s %5.2f %s%s%n",
+        porter + " / " + anchor,
+        r,
+        verdict,
+        runByRun(samples.get(porter), samples.get(anchor)));
+  }
+
+  /**
+   * The ratio of each run's own two times, for information beside the verdict, which is the ratio
+   * of the medians: a run's porter and anchor are timed seconds apart, so a phase of the machine
+   * that lasts minutes slows both of a run alike but may fall on the medians unevenly. Empty unless
+   * both have the same runs, at least two.
+   */
+  static String runByRun(List<Measure.Sample> porter, List<Measure.Sample> anchor) {
+    if (porter == null || anchor == null || porter.size() != anchor.size() || porter.size() < 2) {
+      return "";
+    }
+    double[] r = new double[porter.size()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = porter.get(i).wallSeconds() / anchor.get(i).wallSeconds();
+    }
+    double[] sorted = r.clone();
+    Arrays.sort(sorted);
+    return String.format(
+        Locale.ROOT,
+        "; run by run %.2f (%.2f–%.2f)",
+        median(r),
+        sorted[0],
+        sorted[sorted.length - 1]);
   }
 
   private static double median(double[] v) {

@@ -454,8 +454,8 @@ public final class Bench {
    * porter with a 256 MB heap at the memory scale and at the run's scale, {@code runs} rounds, the
    * scales' order reversed every other round like the other parts. Each round exports and then
    * imports its own archive. A process's peak RSS varies from run to run by its threads' timing
-   * (docs/benchmarks.md, "Nineteenth session": 168-206 MB for the same scale-10 import), so the
-   * growth is taken between medians, as the times are.
+   * (docs/benchmark-history.md, "Nineteenth session": 168-206 MB for the same scale-10 import), so
+   * the growth is taken between medians, as the times are.
    */
   private void memory() throws Exception {
     DataGen gen = new DataGen(memoryScale);

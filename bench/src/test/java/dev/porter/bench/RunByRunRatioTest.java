@@ -16,8 +16,8 @@ class RunByRunRatioTest {
   }
 
   /**
-   * Run DD's SQLite times (docs/benchmarks.md): the medians give 3.29 / 1.01 = 3.26, while the
-   * runs' own ratios are 3.44, 2.80, 2.46, 2.69 and 3.30.
+   * Run DD's SQLite times (docs/benchmark-history.md): the medians give 3.29 / 1.01 = 3.26, while
+   * the runs' own ratios are 3.44, 2.80, 2.46, 2.69 and 3.30.
    */
   @Test
   void eachRunIsDividedByItsOwnAnchor() {

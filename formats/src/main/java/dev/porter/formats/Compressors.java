@@ -17,7 +17,7 @@ final class Compressors {
    * both encoders on two cores (a scale-10 SQLite export with {@code -Xmx256m}, three alternating
    * pairs: 6.30–7.10 s against 5.54–6.29 s with two, peak RSS 202–205 against 213–227 MB). Before
    * the writer used its block buffers again, the faster encoders grew the collector's heap past the
-   * benchmark's memory bound instead (322–336 MB; docs/benchmarks.md).
+   * benchmark's memory bound instead (322–336 MB; docs/benchmark-history.md).
    */
   static ExecutorService pool() {
     int n = Math.max(1, Runtime.getRuntime().availableProcessors());

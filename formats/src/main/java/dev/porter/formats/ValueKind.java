@@ -121,7 +121,7 @@ enum ValueKind {
     }
     // The value's class compared, not instanceof, for the final classes that carry nearly every
     // value: C2 speculates from an instanceof's profile, and an export whose first BLOB came after
-    // the compilation threw it away (docs/benchmarks.md, thirteenth session).
+    // the compilation threw it away (docs/benchmark-history.md, thirteenth session).
     Class<?> k = v.getClass();
     if (k == Long.class) {
       return LONG;

@@ -111,7 +111,7 @@ final class SqliteRecords {
         Object v = row[source[c]];
         // The value's class compared, not instanceof: C2 speculates from an instanceof's profile,
         // and the first table with a BLOB then undid the compiled encoder in every import
-        // (docs/benchmarks.md, thirteenth session). All five classes are final.
+        // (docs/benchmark-history.md, thirteenth session). All five classes are final.
         Class<?> k = v == null ? null : v.getClass();
         if (k == null) {
           s = nullType(c);

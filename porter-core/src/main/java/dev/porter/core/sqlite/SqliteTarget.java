@@ -620,7 +620,7 @@ final class SqliteTarget implements Target {
       String afterLoadSql, Map<String, Long> sequenceFloors, VersionProbe probe, String version) {
     try {
       // the checks wait for the index builds: started beside them (ADR 0028), they gained nothing
-      // here (docs/benchmarks.md, eighteenth session)
+      // here (docs/benchmark-history.md, eighteenth session)
       buildAfterLoad(droppedIndexes, false);
       droppedIndexes.clear();
       for (String[] t : baselineTriggers) {

@@ -723,14 +723,9 @@ public final class Bench {
     for (int i = 0; i < r.length; i++) {
       r[i] = porter.get(i).wallSeconds() / anchor.get(i).wallSeconds();
     }
-    double[] sorted = r.clone();
-    Arrays.sort(sorted);
+    Arrays.sort(r);
     return String.format(
-        Locale.ROOT,
-        "; run by run %.2f (%.2f–%.2f)",
-        median(r),
-        sorted[0],
-        sorted[sorted.length - 1]);
+        Locale.ROOT, "; run by run %.2f (%.2f–%.2f)", median(r), r[0], r[r.length - 1]);
   }
 
   private static double median(double[] v) {

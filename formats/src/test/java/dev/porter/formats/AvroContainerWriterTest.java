@@ -5,12 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import dev.porter.core.model.LogicalType;
 import dev.porter.core.model.TableEntry;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,7 +49,7 @@ class AvroContainerWriterTest {
   }
 
   /** The next table starts with what the last one left, rather than with new buffers. */
-  @org.junit.jupiter.api.Test
+  @Test
   void aTableTakesTheBuffersTheTableBeforeLeft() throws Exception {
     TableEntry entry =
         new TableEntry(
@@ -75,13 +83,13 @@ class AvroContainerWriterTest {
    * made at level 3 with hash and chain tables of 2^15 entries (ADR 0040): the same bytes as a zstd
    * context set that way, and not those of level 3's own tables.
    */
-  @org.junit.jupiter.api.Test
+  @Test
   void aZstdBlockIsLevel3WithSmallerTables() throws Exception {
     TableEntry entry = idAnd("TEXT", LogicalType.TEXT);
     ExecutorService pool = Compressors.pool();
-    java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
     try (AvroContainerWriter w = writer(file, entry, "zstandard", new BlockSpares(1 << 19), pool)) {
-      java.util.Random random = new java.util.Random(7);
+      Random random = new Random(7);
       for (long i = 0; i < 6_000; i++) {
         w.append(new Object[] {i * 7919, "customer " + random.nextInt(50_000) + " of row " + i});
       }
@@ -89,8 +97,7 @@ class AvroContainerWriterTest {
     } finally {
       pool.shutdownNow();
     }
-    org.apache.avro.io.BinaryDecoder in =
-        org.apache.avro.io.DecoderFactory.get().binaryDecoder(file.toByteArray(), null);
+    BinaryDecoder in = DecoderFactory.get().binaryDecoder(file.toByteArray(), null);
     in.skipFixed(4); // magic
     for (long n = in.readMapStart(); n != 0; n = in.mapNext()) {
       for (long i = 0; i < n; i++) {
@@ -103,21 +110,20 @@ class AvroContainerWriterTest {
     byte[] block = new byte[(int) in.readLong()];
     in.readFixed(block);
 
-    long size = com.github.luben.zstd.Zstd.getFrameContentSize(block);
+    long size = Zstd.getFrameContentSize(block);
     assertTrue(size > 100_000, "the frame declares its content size: " + size);
     int descriptor = block[4] & 0xff; // after the 4-byte magic number
     assertEquals(0, descriptor & 0x04, "no content checksum");
-    byte[] raw = com.github.luben.zstd.Zstd.decompress(block, (int) size);
+    byte[] raw = Zstd.decompress(block, (int) size);
 
     byte[] expected;
-    try (com.github.luben.zstd.ZstdCompressCtx ctx = new com.github.luben.zstd.ZstdCompressCtx()) {
+    try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
       ctx.setLevel(3).setChecksum(false).setContentSize(true).setHashLog(15).setChainLog(15);
       expected = ctx.compress(raw);
     }
     assertArrayEquals(expected, block);
-    byte[] levelThree = com.github.luben.zstd.Zstd.compress(raw, 3);
-    assertFalse(
-        java.util.Arrays.equals(levelThree, block), "level 3's own tables would make other bytes");
+    byte[] levelThree = Zstd.compress(raw, 3);
+    assertFalse(Arrays.equals(levelThree, block), "level 3's own tables would make other bytes");
   }
 
   /** A table of an integer {@code id} and a column {@code v} of the given type. */

@@ -197,15 +197,40 @@ final class Pipeline {
     boolean identity = st.length == 0 && isIdentity(project);
     int finalWidth = slots;
     int firstWidth = Math.max(expanded ? slotsBeforeExpand : slots, input.columns().size());
-    RowOp op =
-        identity
-            ? RowOp.IDENTITY
-            : (row, lookups, out) -> {
-              Object[] w = new Object[firstWidth];
-              System.arraycopy(row, 0, w, 0, row.length);
-              run(st, 0, w, lookups, out, project, finalWidth);
-            };
+    RowOp op = identity ? RowOp.IDENTITY : new Op(st, firstWidth, project, finalWidth);
     return new Route(from, name, op, List.copyOf(lookups), dropped, distinctNames(), description);
+  }
+
+  /**
+   * A compiled route: one working row per input row, put through the stages. Its rows may hold
+   * ASCII text as {@link dev.porter.core.model.Utf8Text}: every stage that hands a value to the
+   * app's code gives it the {@code String} ({@link SlotRecord#visible}), and the others move values
+   * as they are.
+   */
+  private static final class Op implements RowOp {
+    private final Stage[] st;
+    private final int firstWidth;
+    private final int[] project;
+    private final int finalWidth;
+
+    Op(Stage[] st, int firstWidth, int[] project, int finalWidth) {
+      this.st = st;
+      this.firstWidth = firstWidth;
+      this.project = project;
+      this.finalWidth = finalWidth;
+    }
+
+    @Override
+    public void apply(Object[] row, Lookups lookups, Consumer<Object[]> out) {
+      Object[] w = new Object[firstWidth];
+      System.arraycopy(row, 0, w, 0, row.length);
+      run(st, 0, w, lookups, out, project, finalWidth);
+    }
+
+    @Override
+    public boolean takesUtf8Text() {
+      return true;
+    }
   }
 
   private List<String> distinctNames() {

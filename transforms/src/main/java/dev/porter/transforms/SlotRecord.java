@@ -1,5 +1,6 @@
 package dev.porter.transforms;
 
+import dev.porter.core.model.Utf8Text;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,16 @@ final class SlotRecord implements Record {
 
   @Override
   public Object get(String column) {
-    return row[slot(column)];
+    return visible(row[slot(column)]);
+  }
+
+  /**
+   * A value as the app's code sees it: ASCII text the engine carries as its bytes ({@link
+   * Utf8Text}, see {@link dev.porter.core.transform.RowOp#takesUtf8Text}) as its {@code String},
+   * anything else as it is.
+   */
+  static Object visible(Object v) {
+    return v instanceof Utf8Text t ? t.toString() : v;
   }
 
   @Override
@@ -53,7 +63,7 @@ final class SlotRecord implements Record {
   public String toString() {
     StringBuilder b = new StringBuilder(table).append('{');
     for (Map.Entry<String, Integer> e : slots.entrySet()) {
-      b.append(e.getKey()).append('=').append(row[e.getValue()]).append(", ");
+      b.append(e.getKey()).append('=').append(visible(row[e.getValue()])).append(", ");
     }
     return b.append('}').toString();
   }

@@ -135,7 +135,7 @@ public final class TableSteps {
     int slot = c.slot();
     pipeline.stages.add(
         (w, l) -> {
-          w[slot] = fn.apply(w[slot]);
+          w[slot] = fn.apply(SlotRecord.visible(w[slot]));
           return true;
         });
     pipeline.cols.set(i, new Pipeline.Col(column, type, slot));
@@ -207,7 +207,7 @@ public final class TableSteps {
     pipeline.lookups.add(spec.table());
     pipeline.stages.add(
         (w, l) -> {
-          Object[] match = l.find(lookupTable, w[keySlot]);
+          Object[] match = l.find(lookupTable, SlotRecord.visible(w[keySlot]));
           for (int i = 0; i < from.length; i++) {
             w[to[i]] = match == null ? null : match[from[i]];
           }

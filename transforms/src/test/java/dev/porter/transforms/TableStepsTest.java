@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.porter.core.model.LogicalType;
+import dev.porter.core.model.Utf8Text;
 import dev.porter.core.transform.Catalog;
 import dev.porter.core.transform.FlowColumn;
 import dev.porter.core.transform.FlowTable;
@@ -20,6 +21,7 @@ import dev.porter.core.transform.LookupSpec;
 import dev.porter.core.transform.Route;
 import dev.porter.core.transform.RowOp;
 import dev.porter.transforms.StepHarness.Result;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -756,5 +758,56 @@ class TableStepsTest {
     assertTrue(e.getMessage().contains("no column y"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> r.with("y", 1L));
     assertThrows(IllegalArgumentException.class, () -> Record.of("id"));
+  }
+
+  // --- ASCII text carried as bytes (RowOp#takesUtf8Text) ---
+
+  static Utf8Text ascii(String s) {
+    return Utf8Text.owning(s.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void theAppsFunctionsSeeStringsWhereTheRowsCarryTextAsBytes() {
+    Utf8Text email = ascii("ada@helpdesk.example");
+    Map<String, List<Object[]>> in = new LinkedHashMap<>();
+    in.put("agent", rows(row(1L, ascii("Ada Lovelace"), email, ascii("admin"))));
+    Result r =
+        run(
+            step(
+                s ->
+                    s.table("agent")
+                        .convert("full_name", v -> ((String) v).toUpperCase(Locale.ROOT))
+                        .filter(rec -> ((String) rec.get("role")).startsWith("ad"))
+                        .addColumn(
+                            "shown",
+                            LogicalType.TEXT,
+                            rec -> rec.getString("role") + ":" + rec.with("id", 2L).get("role"))),
+            catalog(AGENT),
+            in);
+    assertTrue(r.route("agent", "agent").op().takesUtf8Text());
+    List<Object[]> out = r.rows("agent");
+    assertEquals(1, out.size());
+    assertEquals(
+        List.of(1L, "ADA LOVELACE", email, ascii("admin"), "admin:admin"), lists(out).get(0));
+    assertSame(email, out.get(0)[2], "a value no step reads passes on as it came");
+  }
+
+  @Test
+  void aFoldMatchesAKeyCarriedAsBytes() {
+    Map<String, List<Object[]>> in = addresses();
+    in.put("address", rows(row(1L, ascii("IS"))));
+    Result r =
+        run(
+            step(s -> s.table("address").fold("country", "country_code", "code", "cn=name")),
+            catalog(ADDRESS, COUNTRY),
+            in);
+    assertEquals(List.of(1L, ascii("IS"), "Iceland"), lists(r.rows("address")).get(0));
+  }
+
+  @Test
+  void onlyOpsThatGiveTheAppStringsTakeTextAsBytes() {
+    assertTrue(RowOp.IDENTITY.takesUtf8Text());
+    RowOp custom = (row, lookups, out) -> out.accept(row);
+    assertFalse(custom.takesUtf8Text());
   }
 }

@@ -248,11 +248,14 @@ final class ChainRun implements AutoCloseable {
    */
   private long loadThroughOwnSteps(TableReader t, Direct d, Node node) {
     String name = t.entry().table().name();
+    RowSink sink = d.load().sink;
+    if (sink != null && sink.takesUtf8Text() && takeUtf8Text(d.routes())) {
+      t.asciiTextAsBytes(); // the steps give the app's functions Strings
+    }
     StepsOnDecoder steps = new StepsOnDecoder(firstNodes.get(name), d.load());
     if (!t.prepareWith(steps)) {
       return pushAll(t, node);
     }
-    RowSink sink = d.load().sink;
     long n = 0;
     RowPreparer.Batch b;
     while ((b = t.nextBatch()) != null) {
@@ -270,6 +273,15 @@ final class ChainRun implements AutoCloseable {
     progress.rows(n % PROGRESS_EVERY);
     d.load().into = null;
     return n;
+  }
+
+  private static boolean takeUtf8Text(List<RouteNode> routes) {
+    for (RouteNode rn : routes) {
+      if (!rn.route.op().takesUtf8Text()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

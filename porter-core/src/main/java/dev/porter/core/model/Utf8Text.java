@@ -10,7 +10,9 @@ import java.util.Arrays;
  * same value as the {@code String} of its bytes. Sources hand it out, only to an archive writer;
  * the archive reader gives the {@code String}, except to a sink that takes it ({@link
  * dev.porter.core.dialect.RowSink#takesUtf8Text}: a plain restore into a SQLite table written as
- * pages), which then gets ASCII text this way. No transform sees it
+ * pages), which then gets ASCII text this way, also through the steps of an app import whose routes
+ * say they pass it on ({@link dev.porter.core.transform.RowOp#takesUtf8Text}). No app's function
+ * sees it: those routes give it the {@code String}
  * (docs/decisions/0031-ascii-text-as-bytes-on-export.md).
  *
  * <p>The bytes are taken, not copied: whoever makes one must not change them afterwards.

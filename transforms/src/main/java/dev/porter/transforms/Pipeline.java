@@ -197,7 +197,10 @@ final class Pipeline {
     boolean identity = st.length == 0 && isIdentity(project);
     int finalWidth = slots;
     int firstWidth = Math.max(expanded ? slotsBeforeExpand : slots, input.columns().size());
-    RowOp op = identity ? RowOp.IDENTITY : new Op(st, firstWidth, project, finalWidth);
+    RowOp op =
+        identity
+            ? RowOp.IDENTITY
+            : new Op(st, firstWidth, project, finalWidth, isSequence(project));
     return new Route(from, name, op, List.copyOf(lookups), dropped, distinctNames(), description);
   }
 
@@ -212,19 +215,21 @@ final class Pipeline {
     private final int firstWidth;
     private final int[] project;
     private final int finalWidth;
+    private final boolean sequence;
 
-    Op(Stage[] st, int firstWidth, int[] project, int finalWidth) {
+    Op(Stage[] st, int firstWidth, int[] project, int finalWidth, boolean sequence) {
       this.st = st;
       this.firstWidth = firstWidth;
       this.project = project;
       this.finalWidth = finalWidth;
+      this.sequence = sequence;
     }
 
     @Override
     public void apply(Object[] row, Lookups lookups, Consumer<Object[]> out) {
       Object[] w = new Object[firstWidth];
       System.arraycopy(row, 0, w, 0, row.length);
-      run(st, 0, w, lookups, out, project, finalWidth);
+      run(st, 0, w, lookups, out, project, finalWidth, sequence);
     }
 
     @Override
@@ -255,9 +260,11 @@ final class Pipeline {
   }
 
   private boolean isIdentity(int[] project) {
-    if (project.length != input.columns().size()) {
-      return false;
-    }
+    return project.length == input.columns().size() && isSequence(project);
+  }
+
+  /** Whether {@code project} takes slots 0, 1, 2… in order. */
+  private static boolean isSequence(int[] project) {
     for (int i = 0; i < project.length; i++) {
       if (project[i] != i) {
         return false;
@@ -273,17 +280,22 @@ final class Pipeline {
       Lookups l,
       Consumer<Object[]> out,
       int[] project,
-      int width) {
+      int width,
+      boolean sequence) {
     for (int i = from; i < st.length; i++) {
       Stage s = st[i];
       if (s instanceof Expand e) {
         int next = i + 1;
-        e.expand(w, l, width, nw -> run(st, next, nw, l, out, project, width));
+        e.expand(w, l, width, nw -> run(st, next, nw, l, out, project, width, sequence));
         return;
       }
       if (!s.apply(w, l)) {
         return;
       }
+    }
+    if (sequence && w.length == project.length) {
+      out.accept(w); // the output row is the working row, made for this row alone
+      return;
     }
     Object[] o = new Object[project.length];
     for (int i = 0; i < project.length; i++) {

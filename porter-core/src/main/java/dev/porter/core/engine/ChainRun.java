@@ -825,6 +825,13 @@ final class ChainRun implements AutoCloseable {
     final boolean[] unmapped;
     final long[] nonNull;
     final int[] take;
+
+    /**
+     * Whether {@link #take} is every column in order: a row of exactly those columns goes on as it
+     * is, no longer changed by whoever made it ({@link RowOp}).
+     */
+    final boolean takesAll;
+
     final List<String> columns = new ArrayList<>();
     RowSink sink;
 
@@ -853,6 +860,11 @@ final class ChainRun implements AutoCloseable {
         }
       }
       take = idx.stream().mapToInt(Integer::intValue).toArray();
+      boolean all = true;
+      for (int i = 0; i < take.length; i++) {
+        all &= take[i] == i;
+      }
+      takesAll = all;
     }
 
     void open() {
@@ -877,9 +889,12 @@ final class ChainRun implements AutoCloseable {
       if (sink == null) {
         return; // a seed table under skip
       }
-      Object[] out = new Object[take.length];
-      for (int i = 0; i < take.length; i++) {
-        out[i] = row[take[i]];
+      Object[] out = row;
+      if (!takesAll || row.length != take.length) {
+        out = new Object[take.length];
+        for (int i = 0; i < take.length; i++) {
+          out[i] = row[take[i]];
+        }
       }
       List<Object[]> batch = into;
       if (batch == null) {

@@ -25,7 +25,9 @@ public interface RowOp {
   /**
    * @param row the input row, in the input table's column order (do not modify it)
    * @param lookups the lookup tables this route declared
-   * @param out receives the output rows, in the output table's column order
+   * @param out receives the output rows, in the output table's column order; a row given to it is
+   *     the engine's from then on, which may keep it until it is loaded, so the op must not change
+   *     it afterwards
    */
   void apply(Object[] row, Lookups lookups, Consumer<Object[]> out);
 

@@ -50,6 +50,36 @@ final class Pipeline {
   final List<String> description = new ArrayList<>();
   final Set<String> lookups = new LinkedHashSet<>();
 
+  /**
+   * For a stage that gives the app's code a {@link Record} of the working row: whether a later
+   * stage of the route changes a value such a Record shows. The Record is then made over a copy of
+   * the row, so that one the code keeps stays as the code saw it; otherwise over the row itself.
+   */
+  static final class Exposure {
+    private boolean copy;
+
+    Object[] row(Object[] w) {
+      return copy ? w.clone() : w;
+    }
+  }
+
+  /** The exposures of the stages declared so far. */
+  List<Exposure> exposures = new ArrayList<>();
+
+  /** Registers a stage that gives the app's code a Record of the working row. */
+  Exposure expose() {
+    Exposure e = new Exposure();
+    exposures.add(e);
+    return e;
+  }
+
+  /** Declares a stage that changes values of columns the stages before it may have shown. */
+  void changesValues() {
+    for (Exposure e : exposures) {
+      e.copy = true;
+    }
+  }
+
   /** Slots whose values identify a row for de-duplication, or null. */
   int[] distinctSlots;
 
@@ -73,6 +103,7 @@ final class Pipeline {
     p.cols = new ArrayList<>(cols);
     p.slots = slots;
     p.stages.addAll(stages);
+    p.exposures = new ArrayList<>(exposures);
     for (String d : description) {
       // notes about the other tables made from these rows belong to this route only
       if (!d.startsWith("derived table ") && !d.startsWith("split off table ")) {

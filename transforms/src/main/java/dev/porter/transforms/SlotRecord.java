@@ -5,7 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A view over the engine's working row, by name: no copy until {@link #with} is called. */
+/**
+ * A row by name, over the engine's working row, or over a copy of it where a later stage of the
+ * route changes what it shows ({@link Pipeline.Exposure}): immutable either way, as {@link Record}
+ * promises, even if the app's code keeps it.
+ */
 final class SlotRecord implements Record {
   private final String table;
   private final Map<String, Integer> slots;

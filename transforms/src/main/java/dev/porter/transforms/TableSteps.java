@@ -113,9 +113,10 @@ public final class TableSteps {
     Map<String, Integer> view = pipeline.slotMap();
     String table = pipeline.name;
     int slot = pipeline.newSlot();
+    Pipeline.Exposure seen = pipeline.expose();
     pipeline.stages.add(
         (w, l) -> {
-          w[slot] = compute.apply(new SlotRecord(table, view, w));
+          w[slot] = compute.apply(new SlotRecord(table, view, seen.row(w)));
           return true;
         });
     pipeline.cols.add(new Pipeline.Col(name, type, slot));
@@ -133,6 +134,7 @@ public final class TableSteps {
     int i = require(column);
     Pipeline.Col c = pipeline.cols.get(i);
     int slot = c.slot();
+    pipeline.changesValues();
     pipeline.stages.add(
         (w, l) -> {
           w[slot] = fn.apply(SlotRecord.visible(w[slot]));
@@ -148,7 +150,8 @@ public final class TableSteps {
   public TableSteps filter(Predicate<Record> keep) {
     Map<String, Integer> view = pipeline.slotMap();
     String table = pipeline.name;
-    pipeline.stages.add((w, l) -> keep.test(new SlotRecord(table, view, w)));
+    Pipeline.Exposure seen = pipeline.expose();
+    pipeline.stages.add((w, l) -> keep.test(new SlotRecord(table, view, seen.row(w))));
     pipeline.description.add("filtered rows");
     return this;
   }
@@ -161,11 +164,16 @@ public final class TableSteps {
     Map<String, Integer> view = pipeline.slotMap();
     String table = pipeline.name;
     List<String> names = columns();
+    pipeline.changesValues();
     pipeline.stages.add(
         (w, l) -> {
-          Record r = fn.apply(new SlotRecord(table, view, w));
-          for (String n : names) {
-            w[view.get(n)] = r.get(n);
+          // the function's Record is of a copy: this stage writes what it returns into the row
+          Record given = new SlotRecord(table, view, w.clone());
+          Record r = fn.apply(given);
+          if (r != given) {
+            for (String n : names) {
+              w[view.get(n)] = r.get(n);
+            }
           }
           return true;
         });

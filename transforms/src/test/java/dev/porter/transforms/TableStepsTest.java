@@ -810,4 +810,67 @@ class TableStepsTest {
     RowOp custom = (row, lookups, out) -> out.accept(row);
     assertFalse(custom.takesUtf8Text());
   }
+
+  // --- records the app's code keeps ---
+
+  @Test
+  void aRecordAFunctionKeepsStaysAsTheFunctionSawIt() {
+    List<Record> kept = new ArrayList<>();
+    Result r =
+        run(
+            step(
+                s ->
+                    s.table("agent")
+                        .addColumn(
+                            "n",
+                            LogicalType.INTEGER,
+                            rec -> {
+                              kept.add(rec);
+                              return 1L;
+                            })
+                        .filter(kept::add)
+                        .convert("role", v -> "changed")
+                        .map(
+                            rec -> {
+                              kept.add(rec);
+                              return rec.with("email", "x@example");
+                            })
+                        .convert("full_name", v -> "someone")),
+            catalog(AGENT),
+            agents());
+    assertRows(
+        rows(
+            row(1L, "someone", "x@example", "changed", 1L),
+            row(2L, "someone", "x@example", "changed", 1L)),
+        r.rows("agent"));
+    assertEquals(6, kept.size());
+    assertEquals(
+        List.of("admin", "admin"), List.of(kept.get(0).get("role"), kept.get(1).get("role")));
+    assertEquals("changed", kept.get(2).get("role"), "map's record shows the convert before it");
+    assertEquals("ada@helpdesk.example", kept.get(2).get("email"));
+    assertEquals("Ada Lovelace", kept.get(2).get("full_name"));
+    assertEquals("agent", kept.get(3).get("role"));
+    assertNull(kept.get(5).get("email"));
+  }
+
+  @Test
+  void aKeptRecordShowsTheColumnsOfItsPointInTheStep() {
+    List<Record> kept = new ArrayList<>();
+    Result r =
+        run(
+            step(
+                s ->
+                    s.table("agent")
+                        .convert("role", v -> ((String) v).toUpperCase(Locale.ROOT))
+                        .filter(kept::add)
+                        .addColumn("n", LogicalType.INTEGER, 7L)),
+            catalog(AGENT),
+            agents());
+    assertEquals("ADMIN", kept.get(0).get("role"));
+    assertEquals(List.of("id", "full_name", "email", "role"), kept.get(0).columns());
+    assertFalse(kept.get(0).has("n"));
+    assertEquals(
+        List.of(1L, "Ada Lovelace", "ada@helpdesk.example", "ADMIN", 7L),
+        lists(r.rows("agent")).get(0));
+  }
 }

@@ -860,11 +860,7 @@ final class ChainRun implements AutoCloseable {
         }
       }
       take = idx.stream().mapToInt(Integer::intValue).toArray();
-      boolean all = true;
-      for (int i = 0; i < take.length; i++) {
-        all &= take[i] == i;
-      }
-      takesAll = all;
+      takesAll = take.length == map.size(); // no column unmapped: take is 0, 1, 2… in order
     }
 
     void open() {

@@ -52,11 +52,13 @@ public final class Bench {
         System.out.println(
             """
             porter bench [--scale N] [--runs N] [--memory-scale N] [--only sqlite,postgresql,transforms,memory] [--work DIR]
+            porter bench --only attach --runs 40
 
               --scale N          data size: N × 1,200,000 rows (default 1)
               --runs N           runs of each tool, alternating their order (default 3; the median is reported)
               --memory-scale N   the scale of the 256 MB-heap run (default 10; 0 skips it)
-              --only LIST        which parts to run (default: all)
+              --only LIST        which parts to run (default: all); attach is porter's SQLite round trip
+                                 and the ATTACH copy alone, cheap enough for many runs
               --work DIR         where data, archives and dumps go (default: a new folder under the temp dir)
 
             PostgreSQL needs an installed PostgreSQL whose pg_dump and pg_restore match its server
@@ -71,12 +73,11 @@ public final class Bench {
         o.containsKey("--work")
             ? Path.of(o.get("--work"))
             : Files.createTempDirectory("porter-bench-");
-    List<String> only =
-        Arrays.asList(o.getOrDefault("--only", "sqlite,transforms,postgresql,memory").split(","));
+    List<String> only = parts(o.getOrDefault("--only", String.join(",", PARTS)));
     Integer scale = number(o, "--scale", 1, 1);
     Integer runs = number(o, "--runs", 3, 1);
     Integer memoryScale = number(o, "--memory-scale", 10, 0);
-    if (scale == null || runs == null || memoryScale == null) {
+    if (only == null || scale == null || runs == null || memoryScale == null) {
       System.exit(2); // the usage exit code of porter (docs/exit-codes.md)
     }
     new Bench(work, launcher, scale, runs, memoryScale, only).run();
@@ -86,6 +87,32 @@ public final class Bench {
    * The whole number given for {@code option} (its default when absent), or null after one line on
    * standard error when it is not a number of at least {@code min}.
    */
+  /** The parts --only may name: the four of a whole run, then the part for many rounds. */
+  static final List<String> PARTS = List.of("sqlite", "transforms", "postgresql", "memory");
+
+  private static final String ATTACH_ONLY = "attach";
+
+  /**
+   * The parts a --only list names, or null (after one line on stderr) for a name it does not know.
+   */
+  static List<String> parts(String list) {
+    List<String> named = Arrays.asList(list.split(","));
+    for (String part : named) {
+      if (!PARTS.contains(part) && !part.equals(ATTACH_ONLY)) {
+        System.err.println(
+            "porter bench: --only takes "
+                + String.join(", ", PARTS)
+                + " or "
+                + ATTACH_ONLY
+                + ", not '"
+                + part
+                + "'");
+        return null;
+      }
+    }
+    return named;
+  }
+
   static Integer number(Map<String, String> o, String option, int absent, int min) {
     String given = o.get(option);
     if (given == null) {
@@ -141,7 +168,7 @@ public final class Bench {
     // Untimed: the launcher builds the jar and trains its class-data archive on its first run.
     Measure.run(List.of(launcher.toString(), "--version"), log);
     out.println();
-    if (only.contains("sqlite") || only.contains("transforms")) {
+    if (only.contains("sqlite") || only.contains(ATTACH_ONLY) || only.contains("transforms")) {
       sqlite(sqlite3);
     }
     if (only.contains("postgresql") && pgBin != null) {
@@ -223,17 +250,19 @@ public final class Bench {
     generateIfMissing(gen, src);
     Path archive = work.resolve("shop.porter");
     Path appDir = BenchAppDir.write(work.resolve("bench-app"));
-    if (only.contains("sqlite")) {
+    if (only.contains("sqlite") || only.contains(ATTACH_ONLY)) {
       out.println("SQLite:");
+      // attach alone: the one pair whose target a run's spread decides, over as many runs as asked
+      List<String> tools =
+          only.contains("sqlite")
+              ? List.of(
+                  "sqlite3 .dump | sqlite3",
+                  "sqlite3 ATTACH + INSERT SELECT",
+                  CHECKED_COPY,
+                  "porter export + import")
+              : List.of("sqlite3 ATTACH + INSERT SELECT", "porter export + import");
       for (int r = 0; r < runs; r++) {
-        List<String> order =
-            rotate(
-                List.of(
-                    "sqlite3 .dump | sqlite3",
-                    "sqlite3 ATTACH + INSERT SELECT",
-                    CHECKED_COPY,
-                    "porter export + import"),
-                r);
+        List<String> order = rotate(tools, r);
         for (String w : order) {
           switch (w) {
             case "sqlite3 .dump | sqlite3" -> {
@@ -736,10 +765,16 @@ public final class Bench {
         : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  private static <T> List<T> rotate(List<T> items, int by) {
+  /**
+   * The order of run {@code run}'s tools: rotated by one each run, so that over as many runs as
+   * there are tools each runs once in every place, and reversed in every other such cycle, so that
+   * each also follows each of the others. (Reversing every other run instead, as before, left two
+   * tools in the same order in every run, and of four tools only two ever ran first.)
+   */
+  static <T> List<T> rotate(List<T> items, int run) {
     List<T> out = new ArrayList<>(items);
-    java.util.Collections.rotate(out, -by);
-    if (by % 2 == 1) {
+    java.util.Collections.rotate(out, -(run % items.size()));
+    if (run / items.size() % 2 == 1) {
       java.util.Collections.reverse(out);
     }
     return out;

@@ -120,6 +120,46 @@ class LauncherIT {
     }
   }
 
+  /**
+   * The launcher's own JVMs (the class list and its dump, the native library's folder, the jar
+   * tool) run without the operator's {@code JAVA_TOOL_OPTIONS}, which the run itself keeps. An
+   * option that prints on standard output (as an agent's banner does) once made the library's
+   * folder unreadable, and the failure's marker left the build without the library until the next.
+   */
+  @Test
+  void theOperatorsJavaToolOptionsReachTheRunButNotWhatTheLauncherPrepares(@TempDir Path dir)
+      throws Exception {
+    Path lib = TARGET.resolve("native").resolve("libsqlitejdbc.so");
+    try (Stream<Path> files = Files.list(TARGET)) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (name.matches("porter(-[0-9.]+)?\\.jsa") || name.endsWith(".failed")) {
+          Files.delete(f);
+        }
+      }
+    }
+    Files.deleteIfExists(lib);
+
+    ProcessBuilder pb = launcher(dir, "--version");
+    pb.environment().put("JAVA_TOOL_OPTIONS", "-XX:+PrintFlagsFinal");
+    File out = dir.resolve("stdout.txt").toFile();
+    pb.redirectOutput(out).redirectError(dir.resolve("stderr.txt").toFile());
+    Process p = pb.start();
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the launcher did not end");
+    String stdout = Files.readString(out.toPath(), StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), Files.readString(dir.resolve("stderr.txt")));
+    assertTrue(stdout.contains("PrintFlagsFinal") && stdout.contains("porter "), stdout);
+
+    assertTrue(
+        Files.isRegularFile(lib) && Files.size(lib) > 100_000, "native library not extracted");
+    try (Stream<Path> files = Files.list(TARGET)) {
+      List<String> names = files.map(f -> f.getFileName().toString()).toList();
+      assertTrue(
+          names.stream().anyMatch(n -> n.matches("porter(-[0-9.]+)?\\.jsa")), names::toString);
+      assertTrue(names.stream().noneMatch(n -> n.endsWith(".failed")), names::toString);
+    }
+  }
+
   @Test
   void theJvmRunsWithTwoMallocArenasUnlessTheOperatorSetsItsOwn(@TempDir Path dir)
       throws Exception {

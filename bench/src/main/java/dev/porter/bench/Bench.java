@@ -83,13 +83,10 @@ public final class Bench {
     new Bench(work, launcher, scale, runs, memoryScale, only).run();
   }
 
-  /**
-   * The whole number given for {@code option} (its default when absent), or null after one line on
-   * standard error when it is not a number of at least {@code min}.
-   */
-  /** The parts --only may name: the four of a whole run, then the part for many rounds. */
+  /** The parts of a whole run, each of which --only may name. */
   static final List<String> PARTS = List.of("sqlite", "transforms", "postgresql", "memory");
 
+  /** The part --only may also name: the SQLite part's porter round trip and ATTACH copy alone. */
   private static final String ATTACH_ONLY = "attach";
 
   /**
@@ -113,6 +110,10 @@ public final class Bench {
     return named;
   }
 
+  /**
+   * The whole number given for {@code option} (its default when absent), or null after one line on
+   * standard error when it is not a number of at least {@code min}.
+   */
   static Integer number(Map<String, String> o, String option, int absent, int min) {
     String given = o.get(option);
     if (given == null) {

@@ -33,6 +33,12 @@ class LauncherIT {
   private static final Path LAUNCHER = Path.of("..", "porter").toAbsolutePath().normalize();
   private static final Path TARGET = Path.of("target").toAbsolutePath();
 
+  /**
+   * The class-data archive's name, after the JDK's release file (porter-17.0.15.jsa), or porter.jsa
+   * without one.
+   */
+  private static final String CDS_ARCHIVE = "porter(-[0-9.]+)?\\.jsa";
+
   record Run(int exit, byte[] stdout, String stderr) {}
 
   /**
@@ -88,13 +94,12 @@ class LauncherIT {
     Files.write(archive, export.stdout());
     assertTrue(export.stdout().length > 512, "archive of " + export.stdout().length + " bytes");
 
-    // named after the JDK's release file (porter-17.0.15.jsa), or porter.jsa without one
     FileTime built = Files.getLastModifiedTime(jar);
     List<Path> archives;
     try (Stream<Path> files = Files.list(TARGET)) {
       archives =
           files
-              .filter(f -> f.getFileName().toString().matches("porter(-[0-9.]+)?\\.jsa"))
+              .filter(f -> f.getFileName().toString().matches(CDS_ARCHIVE))
               .filter(f -> f.toFile().lastModified() >= built.toMillis())
               .toList();
     }
@@ -133,7 +138,7 @@ class LauncherIT {
     try (Stream<Path> files = Files.list(TARGET)) {
       for (Path f : files.toList()) {
         String name = f.getFileName().toString();
-        if (name.matches("porter(-[0-9.]+)?\\.jsa") || name.endsWith(".failed")) {
+        if (name.matches(CDS_ARCHIVE) || name.endsWith(".failed")) {
           Files.delete(f);
         }
       }
@@ -154,8 +159,7 @@ class LauncherIT {
         Files.isRegularFile(lib) && Files.size(lib) > 100_000, "native library not extracted");
     try (Stream<Path> files = Files.list(TARGET)) {
       List<String> names = files.map(f -> f.getFileName().toString()).toList();
-      assertTrue(
-          names.stream().anyMatch(n -> n.matches("porter(-[0-9.]+)?\\.jsa")), names::toString);
+      assertTrue(names.stream().anyMatch(n -> n.matches(CDS_ARCHIVE)), names::toString);
       assertTrue(names.stream().noneMatch(n -> n.endsWith(".failed")), names::toString);
     }
   }

@@ -42,8 +42,8 @@ final class CleanupCommand implements Callable<Integer> {
       directory(
           spec,
           "--backup-dir",
-          "Also remove this database's upgrade backups in DIR (where upgrade --backup-dir wrote",
-          "them; for PostgreSQL, where upgrade ran), except the newest N.");
+          "Also remove this database's upgrade backups in DIR (where upgrade --backup-dir wrote"
+              + " them; for PostgreSQL, where upgrade ran), except the newest N.");
 
   @Override
   public Integer call() {

@@ -40,9 +40,10 @@ final class DemoCommand implements Callable<Integer> {
       command(
           this,
           "demo",
-          "Show porter's main job on the sample helpdesk app: create a release-1 SQLite database in a",
-          "scratch folder, show the plan to its newest release, upgrade it in place (backup, staging,",
-          "checks, atomic swap), and print the report and where the files are.");
+          "Show porter's main job on a sample helpdesk app, in a scratch folder.",
+          "The demo creates a release-1 SQLite database, shows the plan to the app's newest"
+              + " release, upgrades the database in place (backup, staging, checks, atomic swap),"
+              + " and prints the report and where the files are.");
 
   private final OptionSpec dir =
       directory(

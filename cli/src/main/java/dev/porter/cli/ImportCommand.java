@@ -33,11 +33,12 @@ final class ImportCommand implements Callable<Integer> {
       command(
           this,
           "import",
-          "Import an archive into a database: a plain restore of the archived schema, or, with --app,",
-          "into a fresh baseline of a release of the app, the rows carried through its transform steps.",
-          "The data is loaded into a staging database beside the target, checked (every archive",
-          "checksum, row counts, integrity, foreign keys), and only then moved into place.",
-          "If anything fails, or porter is killed, the target is exactly as it was.");
+          "Import an archive into a database, through a staging copy that is checked first.",
+          "A plain restore loads the archived schema; with --app, the rows go through the app's"
+              + " transform steps into a fresh baseline of one of its releases.",
+          "The data is loaded into a staging database beside the target, checked (every archive"
+              + " checksum, row counts, integrity, foreign keys), and only then moved into place."
+              + " If anything fails, or porter is killed, the target is exactly as it was.");
 
   private final PositionalParamSpec archive =
       archive(spec, "FILE|-", "The archive; - reads standard input.");
@@ -55,8 +56,8 @@ final class ImportCommand implements Callable<Integer> {
               .paramLabel("new|replace")
               .description(
                   "new (default): the target must not exist or be empty.",
-                  "replace: swap the new database in atomically; the old one is kept beside it as",
-                  "NAME.pre-import.TIMESTAMP."));
+                  "replace: swap the new database in atomically; the old one is kept beside it as"
+                      + " NAME.pre-import.TIMESTAMP."));
 
   private final OptionSpec acceptFkViolations =
       add(
@@ -78,8 +79,9 @@ final class ImportCommand implements Callable<Integer> {
           list("--allow-lossy")
               .paramLabel("TABLE.COLUMN")
               .description(
-                  "Convert this column's values even where the target type cannot hold them exactly",
-                  "(rounding, dropping NUL characters…). Repeatable; TABLE.* names every column of a table."));
+                  "Convert this column's values even where the target type cannot hold them exactly"
+                      + " (rounding, dropping NUL characters…). Repeatable; TABLE.* names every"
+                      + " column of a table."));
 
   private final OptionSpec lookupRows =
       add(

@@ -91,13 +91,7 @@ public final class Main implements Runnable {
   /** Runs porter with the given arguments and returns the exit code. */
   public static int run(PrintStream out, PrintStream err, String... args) {
     Main main = new Main();
-    CommandLine cli = new CommandLine(main.spec);
-    String only = onlyCommand(args);
-    for (Map.Entry<String, Supplier<Object>> c : COMMANDS) {
-      if (only == null || only.equals(c.getKey())) {
-        cli.addSubcommand(c.getKey(), c.getValue().get());
-      }
-    }
+    CommandLine cli = commandLine(main, onlyCommand(args));
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setExecutionExceptionHandler(
@@ -133,6 +127,21 @@ public final class Main implements Runnable {
           return ErrorCategory.USAGE.exitCode();
         });
     return cli.execute(args);
+  }
+
+  /** porter's command line with the subcommand {@code only}, or every one when it is null. */
+  static CommandLine commandLine(String only) {
+    return commandLine(new Main(), only);
+  }
+
+  private static CommandLine commandLine(Main main, String only) {
+    CommandLine cli = new CommandLine(main.spec);
+    for (Map.Entry<String, Supplier<Object>> c : COMMANDS) {
+      if (only == null || only.equals(c.getKey())) {
+        cli.addSubcommand(c.getKey(), c.getValue().get());
+      }
+    }
+    return cli;
   }
 
   private static String oneLine(String s) {

@@ -31,9 +31,10 @@ final class PlanCommand implements Callable<Integer> {
       command(
           this,
           "plan",
-          "Show everything an import of an archive into a release of an app would do, without writing",
-          "anything: the steps, where every table and column goes, seed policies, dropped tables and",
-          "columns with row counts, and every refusal. Exits 3 when the import would be refused.");
+          "Show what an import of an archive into a release of an app would do, writing nothing.",
+          "The plan names the steps, where every table and column goes, the seed policies, the"
+              + " dropped tables and columns with their row counts, and every refusal."
+              + " Exits 3 when the import would be refused.");
 
   private final PositionalParamSpec archive = archive(spec, "FILE", "The archive.");
 
@@ -45,8 +46,9 @@ final class PlanCommand implements Callable<Integer> {
           text("--db")
               .paramLabel("DB")
               .description(
-                  "The target database, when it is PostgreSQL (the baseline DDL runs there in a transaction",
-                  "that is rolled back) or when its file decides the engine. Default: a SQLite target."));
+                  "The target database, when it is PostgreSQL (the baseline DDL runs there in a"
+                      + " transaction that is rolled back) or when its file decides the engine."
+                      + " Default: a SQLite target."));
 
   private final OptionSpec json =
       add(spec, flag("--json").description("Print the plan as JSON (docs/json-output.md)."));

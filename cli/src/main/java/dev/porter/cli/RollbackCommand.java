@@ -21,8 +21,8 @@ final class RollbackCommand implements Callable<Integer> {
           this,
           "rollback",
           "Put back the database porter replaced last (the newest pre-import or pre-upgrade copy).",
-          "Refused when there is none, or when the database changed since porter installed it,",
-          "unless --force. The current database is kept as NAME.pre-rollback.TIMESTAMP.");
+          "Refused when there is none, or when the database changed since porter installed it,"
+              + " unless --force. The current database is kept as NAME.pre-rollback.TIMESTAMP.");
 
   private final OptionSpec db = database(spec, "The database.");
 

@@ -24,9 +24,10 @@ final class UpgradeCommand implements Callable<Integer> {
       command(
           this,
           "upgrade",
-          "Upgrade a database in place to a newer release of its app: write a timestamped backup",
-          "archive beside it, import it into a staging database at the target release, check it,",
-          "swap it in atomically, and keep the previous database as NAME.pre-upgrade.TIMESTAMP.",
+          "Upgrade a database in place to a newer release of its app, keeping a backup.",
+          "porter writes a timestamped backup archive beside the database, imports it into a"
+              + " staging database at the target release, checks it, swaps it in atomically, and"
+              + " keeps the previous database as NAME.pre-upgrade.TIMESTAMP.",
           "A failure or kill at any moment leaves the database as it was; rollback undoes it.");
 
   private final OptionSpec db = database(spec, "The database.");
@@ -40,9 +41,9 @@ final class UpgradeCommand implements Callable<Integer> {
       directory(
           spec,
           "--backup-dir",
-          "Write the backup archive into DIR (it must exist). Default: beside a SQLite",
-          "database; the current directory for PostgreSQL. cleanup --backup-dir DIR removes",
-          "older ones.");
+          "Write the backup archive into DIR (it must exist). Default: beside a SQLite database;"
+              + " the current directory for PostgreSQL. cleanup --backup-dir DIR removes older"
+              + " ones.");
 
   private final ProgressOption progress = new ProgressOption(spec);
 

@@ -14,12 +14,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What an operator sees: --help on every verb, --version, and each documented error as exactly one
@@ -76,6 +79,35 @@ class CliBehaviourTest {
     }
     assertTrue(Cli.ok("help", "import").out().startsWith("Usage: porter import"));
     assertTrue(Cli.ok("-v", "help", "upgrade").out().startsWith("Usage: porter upgrade"));
+  }
+
+  /**
+   * picocli prints each element of a description as a paragraph of its own, wrapped at 80 columns,
+   * and lists a command by its first element: an element cut mid-sentence to fit a source line
+   * breaks the help there, and the command list shows half a sentence.
+   */
+  @Test
+  void everyParagraphOfHelpIsWhole() {
+    CommandLine cli = Main.commandLine(null);
+    List<String> cut = new ArrayList<>();
+    List<CommandSpec> specs = new ArrayList<>();
+    specs.add(cli.getCommandSpec());
+    cli.getSubcommands().values().forEach(c -> specs.add(c.getCommandSpec()));
+    for (CommandSpec spec : specs) {
+      List<String[]> paragraphs = new ArrayList<>();
+      paragraphs.add(spec.usageMessage().description());
+      spec.args().forEach(a -> paragraphs.add(a.description()));
+      for (String[] p : paragraphs) {
+        for (String paragraph : p) {
+          String line = paragraph.replaceAll("(%n)+$", "");
+          if (!line.isEmpty() && !line.endsWith(".") && !line.endsWith(":")) {
+            cut.add(spec.name() + ": " + line);
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), cut);
+    assertTrue(specs.size() > 10, "every subcommand is checked");
   }
 
   /** A run adds only the command it names; the others must still be known where they are asked. */

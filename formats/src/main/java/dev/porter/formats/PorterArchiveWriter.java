@@ -84,6 +84,13 @@ final class PorterArchiveWriter implements ArchiveWriter {
   private boolean finished;
   private boolean closed;
 
+  /**
+   * The sync of what is appended so far, on a thread of its own while later tables are encoded, or
+   * null: the sync before the archive is published then finds little left to write. Its failure is
+   * not reported: that last sync covers the same bytes and decides.
+   */
+  private Thread earlySync;
+
   private PorterArchiveWriter(
       OutputStream sink,
       Path finalPath,
@@ -200,12 +207,56 @@ final class PorterArchiveWriter implements ArchiveWriter {
 
   /** Appends the spooled tables whose predecessors are all in, in archive order. */
   private synchronized void appendReady() throws IOException {
+    boolean appended = false;
     while (!toAppend.isEmpty() && ready.containsKey(toAppend.peek())) {
       SpooledTable t = ready.remove(toAppend.poll());
       try (FileChannel spool = t.spool) {
         tar.writeEntry(t.entry.member(), t.size, mtime, Channels.newInputStream(spool.position(0)));
       }
       summaries.add(t.summary);
+      appended = true;
+    }
+    if (appended && partialChannel != null && !toAppend.isEmpty()) {
+      syncEarly();
+    }
+  }
+
+  /** Starts a sync of the partial file unless one is still running. */
+  private void syncEarly() throws IOException {
+    if (earlySync != null && earlySync.isAlive()) {
+      return;
+    }
+    sink.flush();
+    earlySync =
+        new Thread(
+            () -> {
+              try {
+                partialChannel.force(false);
+              } catch (IOException ignored) {
+                // the sync before the publish covers the same bytes, and reports
+              }
+            },
+            "porter-archive-sync");
+    earlySync.setDaemon(true);
+    earlySync.start();
+  }
+
+  /** Waits for the early sync, if one runs. */
+  private void awaitEarlySync() {
+    Thread t = earlySync;
+    if (t == null) {
+      return;
+    }
+    boolean interrupted = false;
+    while (t.isAlive()) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -230,6 +281,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
       if (partialPath != null) {
         // synced and published while still open and locked: closing another channel on the
         // file would release this process's lock on it (POSIX), so no FileSync.file here
+        awaitEarlySync();
         partialChannel.force(true);
         if (replaceExisting) {
           Files.move(
@@ -280,6 +332,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
         // the hook runs (or ran) and deletes the partial file if it is still there
       }
     }
+    awaitEarlySync();
     try {
       if (partialPath != null) {
         sink.close();

@@ -243,7 +243,10 @@ final class PorterArchiveWriter implements ArchiveWriter {
 
   /** Waits for the early sync, if one runs. */
   private void awaitEarlySync() {
-    Thread t = earlySync;
+    Thread t;
+    synchronized (this) {
+      t = earlySync; // started by whichever table's thread appended last
+    }
     if (t == null) {
       return;
     }

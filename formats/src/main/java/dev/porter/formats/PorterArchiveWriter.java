@@ -89,7 +89,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
    * null: the sync before the archive is published then finds little left to write. Its failure is
    * not reported: that last sync covers the same bytes and decides.
    */
-  private Thread earlySync;
+  private FileSync.Early earlySync;
 
   private PorterArchiveWriter(
       OutputStream sink,
@@ -223,43 +223,21 @@ final class PorterArchiveWriter implements ArchiveWriter {
 
   /** Starts a sync of the partial file unless one is still running. */
   private void syncEarly() throws IOException {
-    if (earlySync != null && earlySync.isAlive()) {
+    if (earlySync != null && earlySync.running()) {
       return;
     }
     sink.flush();
-    earlySync =
-        new Thread(
-            () -> {
-              try {
-                partialChannel.force(false);
-              } catch (IOException ignored) {
-                // the sync before the publish covers the same bytes, and reports
-              }
-            },
-            "porter-archive-sync");
-    earlySync.setDaemon(true);
-    earlySync.start();
+    earlySync = FileSync.Early.start("porter-archive-sync", () -> partialChannel.force(false));
   }
 
   /** Waits for the early sync, if one runs. */
   private void awaitEarlySync() {
-    Thread t;
+    FileSync.Early sync;
     synchronized (this) {
-      t = earlySync; // started by whichever table's thread appended last
+      sync = earlySync; // started by whichever table's thread appended last
     }
-    if (t == null) {
-      return;
-    }
-    boolean interrupted = false;
-    while (t.isAlive()) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    if (sync != null) {
+      sync.await();
     }
   }
 

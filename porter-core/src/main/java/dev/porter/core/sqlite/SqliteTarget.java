@@ -102,7 +102,7 @@ final class SqliteTarget implements Target {
   private final List<SqliteSchema.MasterEntry> droppedIndexes = new ArrayList<>();
 
   /** Sends the complete staging file's bytes to disk while the checks read it; see commit(). */
-  private Thread earlySync;
+  private FileSync.Early earlySync;
 
   private SqliteTarget(
       Path target,
@@ -833,27 +833,12 @@ final class SqliteTarget implements Target {
       conn().commit();
       conn().setAutoCommit(true);
     }
-    earlySync =
-        new Thread(
-            () -> {
-              try {
-                FileSync.file(staging);
-              } catch (IOException e) {
-                // the sync before the swap reports it
-              }
-            },
-            "porter-sqlite-sync");
-    earlySync.setDaemon(true);
-    earlySync.start();
+    earlySync = FileSync.Early.start("porter-sqlite-sync", () -> FileSync.file(staging));
   }
 
   private void awaitEarlySync() {
     if (earlySync != null) {
-      try {
-        earlySync.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      earlySync.await();
       earlySync = null;
     }
   }

@@ -84,11 +84,7 @@ final class PorterArchiveWriter implements ArchiveWriter {
   private boolean finished;
   private boolean closed;
 
-  /**
-   * The sync of what is appended so far, on a thread of its own while later tables are encoded, or
-   * null: the sync before the archive is published then finds little left to write. Its failure is
-   * not reported: that last sync covers the same bytes and decides.
-   */
+  /** The sync of what is appended so far while later tables are encoded, or null. */
   private FileSync.Early earlySync;
 
   private PorterArchiveWriter(

@@ -101,7 +101,7 @@ final class SqliteTarget implements Target {
   /** The baseline's indexes dropped for their tables' pages, in the baseline's order. */
   private final List<SqliteSchema.MasterEntry> droppedIndexes = new ArrayList<>();
 
-  /** Sends the complete staging file's bytes to disk while the checks read it; see commit(). */
+  /** Sends the complete staging file's bytes to disk while the checks read it; see complete(). */
   private FileSync.Early earlySync;
 
   private SqliteTarget(

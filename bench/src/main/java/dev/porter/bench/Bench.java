@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 
 /**
@@ -732,11 +733,12 @@ public final class Bench {
                 Locale.ROOT, "(target ≤ %.2f) %s", target, r <= target ? "MET" : "MISSED");
     out.printf(
         Locale.ROOT,
-        "  %-70s %5.2f %s%s%n",
+        "  %-70s %5.2f %s%s%s%n",
         porter + " / " + anchor,
         r,
         verdict,
-        runByRun(samples.get(porter), samples.get(anchor)));
+        runByRun(samples.get(porter), samples.get(anchor)),
+        Double.isNaN(target) ? "" : resampled(samples.get(porter), samples.get(anchor), target));
   }
 
   /**
@@ -756,6 +758,48 @@ public final class Bench {
     Arrays.sort(r);
     return String.format(
         Locale.ROOT, "; run by run %.2f (%.2f–%.2f)", median(r), r[0], r[r.length - 1]);
+  }
+
+  /** How many times {@link #resampled} draws the runs again. */
+  static final int RESAMPLES = 2000;
+
+  /**
+   * How firmly a run carries its verdict, printed for information beside it: the runs drawn again
+   * with replacement, {@link #RESAMPLES} times with a fixed seed, each run's porter and anchor
+   * times kept together, and the ratio of the medians taken each time; then the share of those
+   * draws that meet the target (rounded down, so 100 % means every one) and the range of the middle
+   * 90 % of them. It shows how much the verdict rests on a few runs; a phase of the machine longer
+   * than the whole part is in every draw and does not show. Empty unless both have the same runs,
+   * at least two.
+   */
+  static String resampled(List<Measure.Sample> porter, List<Measure.Sample> anchor, double target) {
+    if (porter == null || anchor == null || porter.size() != anchor.size() || porter.size() < 2) {
+      return "";
+    }
+    int n = porter.size();
+    Random random = new Random(20261206L);
+    double[] p = new double[n];
+    double[] a = new double[n];
+    double[] ratios = new double[RESAMPLES];
+    int met = 0;
+    for (int k = 0; k < RESAMPLES; k++) {
+      for (int i = 0; i < n; i++) {
+        int run = random.nextInt(n);
+        p[i] = porter.get(run).wallSeconds();
+        a[i] = anchor.get(run).wallSeconds();
+      }
+      ratios[k] = median(p) / median(a);
+      if (ratios[k] <= target) {
+        met++;
+      }
+    }
+    Arrays.sort(ratios);
+    return String.format(
+        Locale.ROOT,
+        "; resampled runs: met in %d %%, 90 %% within %.2f–%.2f",
+        met * 100 / RESAMPLES,
+        ratios[RESAMPLES / 20],
+        ratios[RESAMPLES - 1 - RESAMPLES / 20]);
   }
 
   private static double median(double[] v) {

@@ -3,10 +3,8 @@ package dev.porter.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.DoubleStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,18 +12,14 @@ import org.junit.jupiter.api.Test;
  * replacement: the share of draws that meet the target and the middle 90 % of their ratios.
  */
 class ResampledRatioTest {
-  private static List<Measure.Sample> walls(double... seconds) {
-    return DoubleStream.of(seconds).mapToObj(s -> new Measure.Sample(s, s, 1, false)).toList();
-  }
-
   @Test
   void runsThatAllAgreeGiveOneRatio() {
     assertEquals(
         "; resampled runs: met in 100 %, 90 % within 2.00–2.00",
-        Bench.resampled(walls(2.0, 2.0, 2.0), walls(1.0, 1.0, 1.0), 3.0));
+        Bench.resampled(Walls.of(2.0, 2.0, 2.0), Walls.of(1.0, 1.0, 1.0), 3.0));
     assertEquals(
         "; resampled runs: met in 0 %, 90 % within 3.50–3.50",
-        Bench.resampled(walls(3.5, 3.5), walls(1.0, 1.0), 3.0));
+        Bench.resampled(Walls.of(3.5, 3.5), Walls.of(1.0, 1.0), 3.0));
   }
 
   /**
@@ -36,7 +30,7 @@ class ResampledRatioTest {
   void aRunsTwoTimesAreDrawnTogether() {
     assertEquals(
         "; resampled runs: met in 100 %, 90 % within 2.00–2.00",
-        Bench.resampled(walls(2.0, 4.0), walls(1.0, 2.0), 2.0));
+        Bench.resampled(Walls.of(2.0, 4.0), Walls.of(1.0, 2.0), 2.0));
   }
 
   /**
@@ -47,7 +41,7 @@ class ResampledRatioTest {
    */
   @Test
   void theShareFollowsTheChanceOfEachDraw() {
-    String line = Bench.resampled(walls(2.0, 4.0), walls(1.0, 1.0), 3.0);
+    String line = Bench.resampled(Walls.of(2.0, 4.0), Walls.of(1.0, 1.0), 3.0);
     Matcher m =
         Pattern.compile("; resampled runs: met in (\\d+) %, 90 % within 2\\.00–4\\.00")
             .matcher(line);
@@ -58,8 +52,8 @@ class ResampledRatioTest {
 
   @Test
   void nothingWhereTheRunsDoNotPair() {
-    assertEquals("", Bench.resampled(walls(3.0, 2.0), walls(1.0), 3.0));
-    assertEquals("", Bench.resampled(walls(3.0), walls(1.0), 3.0));
-    assertEquals("", Bench.resampled(null, walls(1.0, 1.0), 3.0));
+    assertEquals("", Bench.resampled(Walls.of(3.0, 2.0), Walls.of(1.0), 3.0));
+    assertEquals("", Bench.resampled(Walls.of(3.0), Walls.of(1.0), 3.0));
+    assertEquals("", Bench.resampled(null, Walls.of(1.0, 1.0), 3.0));
   }
 }

@@ -748,7 +748,7 @@ public final class Bench {
    * both have the same runs, at least two.
    */
   static String runByRun(List<Measure.Sample> porter, List<Measure.Sample> anchor) {
-    if (porter == null || anchor == null || porter.size() != anchor.size() || porter.size() < 2) {
+    if (!paired(porter, anchor)) {
       return "";
     }
     double[] r = new double[porter.size()];
@@ -758,6 +758,11 @@ public final class Bench {
     Arrays.sort(r);
     return String.format(
         Locale.ROOT, "; run by run %.2f (%.2f–%.2f)", median(r), r[0], r[r.length - 1]);
+  }
+
+  /** Whether porter and its anchor have the same runs, at least two, to pair run by run. */
+  private static boolean paired(List<Measure.Sample> porter, List<Measure.Sample> anchor) {
+    return porter != null && anchor != null && porter.size() == anchor.size() && porter.size() >= 2;
   }
 
   /** How many times {@link #resampled} draws the runs again. */
@@ -773,7 +778,7 @@ public final class Bench {
    * at least two.
    */
   static String resampled(List<Measure.Sample> porter, List<Measure.Sample> anchor, double target) {
-    if (porter == null || anchor == null || porter.size() != anchor.size() || porter.size() < 2) {
+    if (!paired(porter, anchor)) {
       return "";
     }
     int n = porter.size();

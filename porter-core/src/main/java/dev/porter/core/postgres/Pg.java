@@ -4,7 +4,6 @@ import dev.porter.core.ErrorCategory;
 import dev.porter.core.PorterException;
 import dev.porter.core.dialect.DatabaseRef;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -35,12 +34,20 @@ final class Pg {
 
   /**
    * Opens a connection that speaks UTC, ISO dates and hex bytea, whatever the server's defaults.
+   * Through the driver itself, as {@code Sqlite.connect} does: {@code DriverManager} would first
+   * load and start every driver on the class path, and build a log line on each call whose string
+   * concatenation (the JDK's {@code java.sql} uses invokedynamic for it) spins method-handle
+   * classes at run time. Notices are not sent: porter reads none, and pgjdbc would make each one an
+   * {@code SQLWarning}, whose constructor builds such a log line too.
    */
   static Connection connect(DatabaseRef ref) {
     try {
       Properties p = new Properties();
       p.setProperty("ApplicationName", "porter");
-      Connection c = DriverManager.getConnection(ref.jdbcUrl(), p);
+      Connection c = new org.postgresql.Driver().connect(ref.jdbcUrl(), p);
+      if (c == null) {
+        throw new SQLException("not a PostgreSQL URL: " + ref.display());
+      }
       try (Statement s = c.createStatement()) {
         s.execute("SET TimeZone = 'UTC'");
         s.execute("SET DateStyle = 'ISO, YMD'");
@@ -48,6 +55,7 @@ final class Pg {
         s.execute("SET bytea_output = 'hex'");
         s.execute("SET extra_float_digits = 3");
         s.execute("SET client_encoding = 'UTF8'");
+        s.execute("SET client_min_messages = warning");
       }
       return c;
     } catch (SQLException e) {

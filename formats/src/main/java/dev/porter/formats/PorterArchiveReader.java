@@ -361,6 +361,9 @@ final class PorterArchiveReader implements ArchiveReader {
     /** Set before the first row: ASCII strings as Utf8Text. */
     private boolean asciiAsBytes;
 
+    /** Set before the first row: plain decimals as DecimalText. */
+    private boolean decimalsAsText;
+
     MemberTable(TableEntry entry, TarReader.Member member) {
       this.entry = entry;
       this.member = member;
@@ -382,6 +385,13 @@ final class PorterArchiveReader implements ArchiveReader {
     public void asciiTextAsBytes() {
       if (avro == null && decoder == null) {
         asciiAsBytes = true; // read by the decoding thread, which starts after this
+      }
+    }
+
+    @Override
+    public void decimalsAsText() {
+      if (avro == null && decoder == null) {
+        decimalsAsText = true; // read by the decoding thread, which starts after this
       }
     }
 
@@ -419,6 +429,9 @@ final class PorterArchiveReader implements ArchiveReader {
         RowDatumReader reader = RowDatumReader.forSchema(avro.schemaJson());
         if (asciiAsBytes) {
           reader.asciiTextAsBytes();
+        }
+        if (decimalsAsText) {
+          reader.decimalsAsText();
         }
         rowReader = reader;
         int expected = entry.table().dataColumns().size();

@@ -33,6 +33,11 @@ final class RowDatumReader {
     scratch.asciiAsBytes = true;
   }
 
+  /** Decimals in plain text are read as {@link dev.porter.core.model.DecimalText} from now on. */
+  void decimalsAsText() {
+    scratch.decimalsAsText = true;
+  }
+
   /**
    * The reader for a container file's schema (its JSON text): a record whose fields are each a
    * union of, or one of, the types porter writes.

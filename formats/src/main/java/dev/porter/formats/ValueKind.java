@@ -1,5 +1,6 @@
 package dev.porter.formats;
 
+import dev.porter.core.model.DecimalText;
 import dev.porter.core.model.RawText;
 import dev.porter.core.model.SpecialNumber;
 import dev.porter.core.model.Utf8Text;
@@ -214,6 +215,9 @@ enum ValueKind {
 
     /** Strings that are ASCII come as {@link Utf8Text} (the reader's sink asked for them). */
     boolean asciiAsBytes;
+
+    /** Decimals in plain text come as {@link DecimalText} (the reader's sink asked for them). */
+    boolean decimalsAsText;
   }
 
   Object read(Decoder in, Scratch scratch) throws IOException {
@@ -231,7 +235,11 @@ enum ValueKind {
       case DECIMAL -> {
         String s = readString(in, scratch);
         SpecialNumber special = SpecialNumber.parse(s);
-        yield special != null ? special : new BigDecimal(s);
+        if (special != null) {
+          yield special;
+        }
+        DecimalText text = scratch.decimalsAsText ? DecimalText.ofPlain(s) : null;
+        yield text != null ? text : new BigDecimal(s);
       }
       case DATE -> date(in.readInt());
       case TIMESTAMP -> localDateTime(in.readLong());

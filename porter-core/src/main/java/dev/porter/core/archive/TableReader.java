@@ -21,6 +21,14 @@ public interface TableReader {
   default void asciiTextAsBytes() {}
 
   /**
+   * Asks for NUMERIC values in plain decimal text as {@link dev.porter.core.model.DecimalText}
+   * rather than {@code BigDecimal}, from the first row on; for a sink that said it takes them
+   * ({@link dev.porter.core.dialect.RowSink#takesDecimalText}). Called before the first {@link
+   * #next}; a reader may ignore it.
+   */
+  default void decimalsAsText() {}
+
+  /**
    * Asks for the rows prepared by {@code preparer} on the reader's decoding thread, read with
    * {@link #nextBatch} instead of {@link #next}; false if this reader cannot (then nothing
    * changes). Called before the first row is read.

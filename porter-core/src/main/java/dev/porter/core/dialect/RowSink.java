@@ -21,6 +21,14 @@ public interface RowSink {
   }
 
   /**
+   * Whether rows may hold {@link dev.porter.core.model.DecimalText} for NUMERIC values: a sink that
+   * writes numbers from their digits is spared parsing them into a {@code BigDecimal} first.
+   */
+  default boolean takesDecimalText() {
+    return false;
+  }
+
+  /**
    * A preparer of this sink's rows, used on the archive reader's decoding thread, whose batches
    * then come to {@link #accept(dev.porter.core.archive.RowPreparer.Batch)}; null (the default)
    * when rows come as objects. Asked once, before the table's first row.

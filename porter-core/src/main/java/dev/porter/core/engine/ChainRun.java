@@ -231,6 +231,9 @@ final class ChainRun implements AutoCloseable {
     if (sink.takesUtf8Text()) {
       t.asciiTextAsBytes(); // no step sees the rows
     }
+    if (sink.takesDecimalText()) {
+      t.decimalsAsText();
+    }
     long n = ImportJob.pump(t, sink, plan.rowidFirst.contains(t.entry().table().name()), progress);
     progress.rows(n % PROGRESS_EVERY);
     for (RouteNode rn : d.routes()) {

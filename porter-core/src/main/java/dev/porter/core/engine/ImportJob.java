@@ -243,6 +243,9 @@ public final class ImportJob {
         if (sink.takesUtf8Text()) {
           in.asciiTextAsBytes(); // a plain restore: no transform sees the rows
         }
+        if (sink.takesDecimalText()) {
+          in.decimalsAsText();
+        }
         long n = pump(in, sink, skipRowid, progress);
         long written = sink.finish();
         progress.rows(n % PROGRESS_EVERY);

@@ -13,6 +13,7 @@ import dev.porter.core.dialect.RowSink;
 import dev.porter.core.dialect.Target;
 import dev.porter.core.dialect.TargetOptions;
 import dev.porter.core.model.ArchiveHeader;
+import dev.porter.core.model.DecimalText;
 import dev.porter.core.model.LogicalType;
 import dev.porter.core.model.PostgresSchema;
 import dev.porter.core.model.TableDef;
@@ -1041,6 +1042,12 @@ final class PgTarget implements Target {
       }
     }
 
+    /** Numbers from their digits while the table goes in binary; the text path parses them. */
+    @Override
+    public boolean takesDecimalText() {
+      return kinds != null;
+    }
+
     @Override
     public void accept(Object[] row) {
       if (kinds != null && acceptBinary(row)) {
@@ -1052,7 +1059,7 @@ final class PgTarget implements Target {
         if (i > 0) {
           buf.append('\t');
         }
-        Object v = row[i];
+        Object v = row[i] instanceof DecimalText t ? t.value() : row[i];
         if (v instanceof byte[] b && cols.get(i).logical() == LogicalType.BLOB) {
           buf.append("\\\\x").append(HEX.formatHex(b)); // bytea's hex form, its backslash escaped
           continue;

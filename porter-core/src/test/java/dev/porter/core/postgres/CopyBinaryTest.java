@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.porter.core.model.DecimalText;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -98,6 +99,56 @@ class CopyBinaryTest {
             HexFormat.of().formatHex(b.array(), 0, b.length()),
             HexFormat.of().formatHex(a.array(), 0, a.length()),
             d + " into " + c.declared());
+      }
+    }
+  }
+
+  /**
+   * A decimal handed over as its plain text ({@link DecimalText}) is encoded to the very bytes its
+   * {@code BigDecimal} is, and refused where that is: short and long values, leading zeros, a
+   * negative zero, scales past 15.
+   */
+  @Test
+  void decimalTextEncodesAsItsBigDecimal() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    PgColumn[] cols = {
+      col("numeric"), numeric(10, 2), numeric(15, 15), numeric(15, 0), numeric(4, 2)
+    };
+    List<String> texts =
+        new java.util.ArrayList<>(
+            List.of(
+                "0",
+                "-0",
+                "-0.00",
+                "007.50",
+                "0.000",
+                "-0.0001",
+                "100000001",
+                "99.000",
+                "1.005",
+                "100.00",
+                "999999999999999",
+                "9999999999999999",
+                "12345678901234567890.5",
+                "0." + "0".repeat(1200) + "1",
+                "1." + "0".repeat(20)));
+    for (int i = 0; i < 20_000; i++) {
+      long unscaled =
+          r.nextLong(-999_999_999_999_999L, 1_000_000_000_000_000L) / (1L << r.nextInt(50));
+      int scale = r.nextInt(22);
+      String plain = BigDecimal.valueOf(unscaled, scale).toPlainString();
+      texts.add(plain);
+      if (r.nextInt(4) == 0) {
+        texts.add(plain + "9".repeat(r.nextInt(1, 6))); // past 15 significant digits
+      }
+    }
+    for (String text : texts) {
+      DecimalText t = DecimalText.ofPlain(text);
+      for (PgColumn c : cols) {
+        assertEquals(
+            hex(c, new BigDecimal(text)),
+            hex(c, t),
+            (text.length() > 40 ? text.substring(0, 40) + "…" : text) + " into " + c.declared());
       }
     }
   }

@@ -1,0 +1,74 @@
+package dev.porter.formats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.porter.core.archive.ArchiveReader;
+import dev.porter.core.archive.TableReader;
+import dev.porter.core.model.DecimalText;
+import dev.porter.core.model.LogicalType;
+import dev.porter.core.model.SpecialNumber;
+import dev.porter.core.model.TableDef;
+import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A reader asked for it gives a decimal as its plain text ({@link DecimalText}), the text the
+ * archive holds; a reader not asked gives the {@code BigDecimal}, and the special values stay
+ * {@link SpecialNumber} either way.
+ */
+class DecimalTextReadTest {
+  @TempDir Path spool;
+
+  @Test
+  void aReaderAskedForItGivesDecimalsAsTheirText() {
+    TableDef t =
+        TestArchives.table(
+            "prices",
+            TestArchives.column("id", "INTEGER", LogicalType.INTEGER),
+            TestArchives.column("price", "NUMERIC", LogicalType.DECIMAL));
+    Object[] values = {
+      new BigDecimal("12.50"),
+      new BigDecimal("-0.0001"),
+      new BigDecimal("1E+5"), // written as its plain text, 100000
+      new BigDecimal("123456789012345678901234567890.123"),
+      SpecialNumber.NAN,
+      SpecialNumber.NEGATIVE_INFINITY,
+      null
+    };
+    String[] texts = {"12.50", "-0.0001", "100000", "123456789012345678901234567890.123"};
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      rows.add(new Object[] {(long) i, values[i]});
+    }
+    byte[] archive = TestArchives.write(spool, Map.of(t, rows));
+    for (boolean ask : new boolean[] {false, true}) {
+      try (ArchiveReader r = PorterArchive.read(new ByteArrayInputStream(archive), "test")) {
+        TableReader in = r.nextTable();
+        if (ask) {
+          in.decimalsAsText();
+        }
+        for (int i = 0; i < values.length; i++) {
+          Object v = in.next()[1];
+          String where = (ask ? "asked, row " : "not asked, row ") + i;
+          if (i < texts.length && ask) {
+            assertEquals(texts[i], assertInstanceOf(DecimalText.class, v, where).text(), where);
+          } else if (i < texts.length) {
+            assertEquals(new BigDecimal(texts[i]), v, where);
+          } else {
+            assertEquals(values[i], v, where);
+          }
+        }
+        assertNull(in.next());
+        r.trailer();
+      }
+    }
+  }
+}

@@ -144,6 +144,8 @@ enum ValueKind {
       return TIMESTAMPTZ;
     } else if (k == UUID.class) {
       return UUID;
+    } else if (k == DecimalText.class) {
+      return DECIMAL;
     } else if (v instanceof BigDecimal || v instanceof SpecialNumber) {
       return DECIMAL; // BigDecimal may be subclassed
     }
@@ -167,7 +169,9 @@ enum ValueKind {
       case BOOLEAN -> out.writeBoolean((Boolean) v);
       case DECIMAL ->
           out.writeString(
-              v instanceof BigDecimal d ? d.toPlainString() : ((SpecialNumber) v).text());
+              v instanceof DecimalText t
+                  ? t.text()
+                  : v instanceof BigDecimal d ? d.toPlainString() : ((SpecialNumber) v).text());
       case DATE -> out.writeInt(days((LocalDate) v));
       case TIMESTAMP -> out.writeLong(micros((LocalDateTime) v));
       case TIMESTAMPTZ -> out.writeLong(micros((Instant) v));

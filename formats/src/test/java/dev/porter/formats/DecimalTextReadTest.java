@@ -27,6 +27,27 @@ import org.junit.jupiter.api.io.TempDir;
 class DecimalTextReadTest {
   @TempDir Path spool;
 
+  /** A source that hands decimals over as their text (PostgreSQL's) stores the same text. */
+  @Test
+  void decimalTextIsWrittenAsItsText() {
+    TableDef t =
+        TestArchives.table(
+            "prices",
+            TestArchives.column("id", "INTEGER", LogicalType.INTEGER),
+            TestArchives.column("price", "NUMERIC", LogicalType.DECIMAL));
+    String[] texts = {"12.50", "-0.0001", "0", "123456789012345678901234567890.123"};
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < texts.length; i++) {
+      rows.add(new Object[] {(long) i, DecimalText.ofPlain(texts[i])});
+    }
+    List<Object[]> back =
+        TestArchives.readAll(TestArchives.write(spool, Map.of(t, rows))).rows().get("prices");
+    for (int i = 0; i < texts.length; i++) {
+      BigDecimal v = assertInstanceOf(BigDecimal.class, back.get(i)[1], "row " + i);
+      assertEquals(texts[i], v.toPlainString(), "row " + i);
+    }
+  }
+
   @Test
   void aReaderAskedForItGivesDecimalsAsTheirText() {
     TableDef t =

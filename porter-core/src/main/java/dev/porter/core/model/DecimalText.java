@@ -4,11 +4,12 @@ import java.math.BigDecimal;
 
 /**
  * A NUMERIC value as the plain decimal text the archive holds: an optional minus, digits, and
- * digits after a point ({@link BigDecimal#toPlainString}'s form). The archive reader hands it out
- * only to a sink that takes it ({@link dev.porter.core.dialect.RowSink#takesDecimalText}: a plain
- * restore into PostgreSQL, whose binary COPY writes numeric's base-10000 digits straight from the
- * text); everyone else, and every step of an app import, gets the {@link BigDecimal}. It is the
- * same value as {@link #value()}.
+ * digits after a point ({@link BigDecimal#toPlainString}'s form). PostgreSQL's source hands it to
+ * the archive writer, which stores the text. The archive reader hands it out only to a sink that
+ * takes it ({@link dev.porter.core.dialect.RowSink#takesDecimalText}: a plain restore into
+ * PostgreSQL, whose binary COPY writes numeric's base-10000 digits straight from the text);
+ * everyone else, and every step of an app import, gets the {@link BigDecimal}. It is the same value
+ * as {@link #value()} (docs/decisions/0041-decimals-as-text-to-postgresql.md).
  */
 public final class DecimalText {
   private final String text;

@@ -1,12 +1,10 @@
 package dev.porter.core.postgres;
 
+import dev.porter.core.model.DecimalText;
 import dev.porter.core.model.SpecialNumber;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -22,11 +20,13 @@ import java.util.UUID;
  * timestamp_send, array_send …), documented under "COPY", "Binary Format".
  */
 final class CopyBinaryReader {
-  private static final BigInteger TEN_THOUSAND = BigInteger.valueOf(10_000);
-
   private final InputStream in;
   private final CopyBinary.Kind[] kinds;
   private byte[] buf = new byte[1 << 16];
+
+  /** Scratch for {@link #numeric}'s text: a reader is used by one thread. */
+  private final StringBuilder text = new StringBuilder(32);
+
   private int pos;
   private int len;
   private boolean header;
@@ -155,7 +155,7 @@ final class CopyBinaryReader {
                 : LocalDateTime.ofEpochSecond(i.getEpochSecond(), i.getNano(), ZoneOffset.UTC);
       }
       case TIMESTAMPTZ -> instant(int64At(p));
-      case NUMERIC -> numeric(p);
+      case NUMERIC -> numeric(p, n);
       case TEXT_ARRAY, VARCHAR_ARRAY -> textArray(p, n);
     };
   }
@@ -175,10 +175,15 @@ final class CopyBinaryReader {
 
   /**
    * numeric_send: digit count, weight, sign, display scale, base-10000 digits. The value is {@code
-   * new BigDecimal(numeric_out(x))}: the display scale is the BigDecimal's scale.
+   * new BigDecimal(numeric_out(x))}, the display scale its scale, handed on as the text that
+   * BigDecimal's {@code toPlainString} gives, which is what the archive stores: written here from
+   * the digits, without the BigDecimal (ADR 0041, amended).
    */
-  private Object numeric(int p) throws IOException {
+  private Object numeric(int p, int n) throws IOException {
     int ndigits = int16At(p);
+    if (8 + 2 * ndigits != n) {
+      throw new IOException("numeric of " + ndigits + " digits in " + n + " bytes");
+    }
     int weight = (short) int16At(p + 2);
     int sign = int16At(p + 4);
     int dscale = int16At(p + 6);
@@ -195,32 +200,63 @@ final class CopyBinaryReader {
       default:
         throw new IOException("numeric with an unknown sign 0x" + Integer.toHexString(sign));
     }
-    BigDecimal v;
-    int scale = 4 * (ndigits - 1 - weight);
-    if (ndigits == 0) {
-      v = BigDecimal.ZERO;
-    } else if (ndigits <= 4) {
-      long acc = 0;
-      for (int i = 0; i < ndigits; i++) {
-        acc = acc * 10_000 + int16At(p + 8 + 2 * i);
+    StringBuilder t = text;
+    t.setLength(0);
+    t.append('-'); // dropped below unless the value is negative and not zero
+    boolean nonZero = false;
+    boolean started = false;
+    for (int g = 0; g <= weight; g++) { // the groups at and above 10^0, leading zeros left out
+      int d = digit(p, g, ndigits);
+      if (started) {
+        fourDigits(t, d);
+      } else if (d != 0) {
+        t.append(d);
+        started = true;
       }
-      v = BigDecimal.valueOf(acc, scale);
-    } else {
-      BigInteger acc = BigInteger.ZERO;
-      for (int i = 0; i < ndigits; i++) {
-        acc = acc.multiply(TEN_THOUSAND).add(BigInteger.valueOf(int16At(p + 8 + 2 * i)));
-      }
-      v = new BigDecimal(acc, scale);
+      nonZero |= d != 0;
     }
-    if (v.scale() != dscale) {
-      try {
-        v = v.setScale(dscale, RoundingMode.UNNECESSARY);
-      } catch (ArithmeticException e) {
-        v = v.setScale(dscale, RoundingMode.DOWN); // numeric_out prints dscale digits
-      }
+    if (!started) {
+      t.append('0');
     }
-    return sign == 0x4000 ? v.negate() : v;
+    if (dscale > 0) {
+      t.append('.');
+      int end = t.length() + dscale;
+      for (int g = weight + 1; t.length() < end; g++) { // below 10^0: dscale digits, cut there
+        int d = digit(p, g, ndigits);
+        fourDigits(t, d);
+        nonZero |= d != 0 && (t.length() <= end || significantBefore(d, t.length() - end));
+      }
+      t.setLength(end);
+    }
+    return DecimalText.ofPlain(t.substring(sign == 0x4000 && nonZero ? 0 : 1));
   }
+
+  /** The numeric at {@code p}'s base-10000 digit {@code g}; 0 outside the ones it sends. */
+  private int digit(int p, int g, int ndigits) throws IOException {
+    if (g < 0 || g >= ndigits) {
+      return 0;
+    }
+    int d = int16At(p + 8 + 2 * g);
+    if (d > 9999) {
+      throw new IOException("numeric with a base-10000 digit of " + d);
+    }
+    return d;
+  }
+
+  /** Appends {@code d}, below 10000, as four digits. */
+  private static void fourDigits(StringBuilder t, int d) {
+    t.append((char) ('0' + d / 1000))
+        .append((char) ('0' + d / 100 % 10))
+        .append((char) ('0' + d / 10 % 10))
+        .append((char) ('0' + d % 10));
+  }
+
+  /** Whether {@code d}'s four digits, with the last {@code cut} of them dropped, are not zero. */
+  private static boolean significantBefore(int d, int cut) {
+    return d / POW10[cut] != 0;
+  }
+
+  private static final int[] POW10 = {1, 10, 100, 1000, 10_000};
 
   /**
    * array_send of text or varchar elements, written back in array_out's form: bounds only when a

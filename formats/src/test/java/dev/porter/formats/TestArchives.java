@@ -218,6 +218,25 @@ final class TestArchives {
     }
   }
 
+  /**
+   * The rows of the archive's first table, read to its end and the trailer after {@code before} was
+   * given the table's reader (to ask it for a form of values before the first row).
+   */
+  static List<Object[]> readFirstTable(
+      byte[] archive, java.util.function.Consumer<TableReader> before) {
+    try (ArchiveReader r = PorterArchive.read(new ByteArrayInputStream(archive), "test")) {
+      TableReader in = r.nextTable();
+      before.accept(in);
+      List<Object[]> rows = new ArrayList<>();
+      Object[] row;
+      while ((row = in.next()) != null) {
+        rows.add(row);
+      }
+      r.trailer();
+      return rows;
+    }
+  }
+
   /** Reads everything, the way verify and import do: header, every row, then the trailer. */
   static Read readAll(byte[] archive) {
     try (ArchiveReader r = PorterArchive.read(new ByteArrayInputStream(archive), "test archive")) {

@@ -85,19 +85,14 @@ class Utf8TextTest {
     }
     byte[] archive = TestArchives.write(spool, Map.of(t, rows));
     for (boolean ask : new boolean[] {false, true}) {
-      try (ArchiveReader r = PorterArchive.read(new ByteArrayInputStream(archive), "test")) {
-        TableReader in = r.nextTable();
-        if (ask) {
-          in.asciiTextAsBytes();
-        }
-        for (int i = 0; i < texts.length; i++) {
-          Object[] row = in.next();
-          assertTextAsAsked(ask, texts[i], row[1], "row " + i);
-          // a decimal travels as its text, and is never handed out as bytes
-          assertEquals(new java.math.BigDecimal("1.50"), row[2], "row " + i);
-        }
-        assertEquals(null, in.next());
-        r.trailer();
+      List<Object[]> back =
+          TestArchives.readFirstTable(archive, ask ? TableReader::asciiTextAsBytes : in -> {});
+      assertEquals(texts.length, back.size());
+      for (int i = 0; i < texts.length; i++) {
+        Object[] row = back.get(i);
+        assertTextAsAsked(ask, texts[i], row[1], "row " + i);
+        // a decimal travels as its text, and is never handed out as bytes
+        assertEquals(new java.math.BigDecimal("1.50"), row[2], "row " + i);
       }
     }
   }

@@ -202,8 +202,7 @@ final class CopyBinaryReader {
     }
     StringBuilder t = text;
     t.setLength(0);
-    t.append('-'); // dropped below unless the value is negative and not zero
-    boolean nonZero = false;
+    t.append('-'); // dropped below unless the value is negative and prints a digit other than 0
     boolean started = false;
     for (int g = 0; g <= weight; g++) { // the groups at and above 10^0, leading zeros left out
       int d = digit(p, g, ndigits);
@@ -213,7 +212,6 @@ final class CopyBinaryReader {
         t.append(d);
         started = true;
       }
-      nonZero |= d != 0;
     }
     if (!started) {
       t.append('0');
@@ -222,13 +220,22 @@ final class CopyBinaryReader {
       t.append('.');
       int end = t.length() + dscale;
       for (int g = weight + 1; t.length() < end; g++) { // below 10^0: dscale digits, cut there
-        int d = digit(p, g, ndigits);
-        fourDigits(t, d);
-        nonZero |= d != 0 && (t.length() <= end || significantBefore(d, t.length() - end));
+        fourDigits(t, digit(p, g, ndigits));
       }
       t.setLength(end);
     }
-    return DecimalText.ofPlain(t.substring(sign == 0x4000 && nonZero ? 0 : 1));
+    return DecimalText.ofPlain(t.substring(sign == 0x4000 && !allZeros(t) ? 0 : 1));
+  }
+
+  /** Whether the digits {@code t} holds after its first character are all 0. */
+  private static boolean allZeros(StringBuilder t) {
+    for (int i = 1; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c >= '1' && c <= '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The numeric at {@code p}'s base-10000 digit {@code g}; 0 outside the ones it sends. */
@@ -250,13 +257,6 @@ final class CopyBinaryReader {
         .append((char) ('0' + d / 10 % 10))
         .append((char) ('0' + d % 10));
   }
-
-  /** Whether {@code d}'s four digits, with the last {@code cut} of them dropped, are not zero. */
-  private static boolean significantBefore(int d, int cut) {
-    return d / POW10[cut] != 0;
-  }
-
-  private static final int[] POW10 = {1, 10, 100, 1000, 10_000};
 
   /**
    * array_send of text or varchar elements, written back in array_out's form: bounds only when a

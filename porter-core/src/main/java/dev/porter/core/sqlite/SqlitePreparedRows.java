@@ -14,7 +14,13 @@ import java.util.Arrays;
 final class SqlitePreparedRows implements RowPreparer.Batch {
   private final Preparer preparer;
   private final int width;
-  private byte[] records = new byte[1 << 16];
+
+  /**
+   * The rows' records, one after another; it grows as rows come. It starts small: a table's batches
+   * are many when its rows are short (ADR 0042), and each is kept for the whole table.
+   */
+  private byte[] records = new byte[1 << 14];
+
   private int used;
   private int rows;
 
@@ -108,7 +114,9 @@ final class SqlitePreparedRows implements RowPreparer.Batch {
 
   @Override
   public long bytes() {
-    return used + objectBytes + 16L * rows;
+    // a row's entries in the arrays beside its record: its end, rowid and objects, its kinds and
+    // values (the archive reader bounds what it reads ahead by this, ADR 0042)
+    return used + objectBytes + (16L + 9L * width) * rows;
   }
 
   /** Row {@code r}'s objects, or null when it was prepared. */

@@ -575,11 +575,12 @@ final class PorterArchiveReader implements ArchiveReader {
     private static final long BATCH_BYTES = 1 << 20;
 
     /**
-     * Batches read ahead: two whatever their size, up to 32 within 1 MiB (ADR 0042). With two only,
-     * the decoding thread waited for room 0.1 s of a scale-1 import, in waits mostly under a
-     * millisecond, while the loader wrote pages, and the loader then waited for it.
+     * Batches read ahead: two whatever their size, up to 16 within 512 KiB (ADR 0042). With two
+     * only, the decoding thread waited for room 0.1 s of a scale-1 import, in waits mostly under a
+     * millisecond, while the loader wrote pages, and the loader then waited for it. With 32 within
+     * 1 MiB, the scale-10 import kept more through its collection and peaked higher.
      */
-    private final ReadAheadQueue queue = new ReadAheadQueue(2, 32, 1 << 20);
+    private final ReadAheadQueue queue = new ReadAheadQueue(2, 16, 1 << 19);
 
     private Thread decoder;
     private java.util.List<Object[]> batch = java.util.List.of();

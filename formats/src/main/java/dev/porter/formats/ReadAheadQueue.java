@@ -6,8 +6,8 @@ import java.util.ArrayDeque;
  * What a table's decoding thread has made and its reader has not taken yet, in order. It holds
  * {@code least} items whatever their size, and more, up to {@code slots}, while all it holds adds
  * up to at most {@code budget} bytes. Large batches are held two at a time, as before; batches of
- * short rows, which the loader writes in a fraction of a millisecond each, are held by the dozen,
- * so that the decoding thread goes on through the loader's short bursts of other work
+ * short rows, which the loader writes in a fraction of a millisecond each, several at a time, so
+ * that the decoding thread goes on through the loader's short bursts of other work
  * (docs/decisions/0042-read-ahead-bounded-by-bytes.md).
  */
 final class ReadAheadQueue {

@@ -14,9 +14,11 @@ final class ReadAheadQueue {
   private final int least;
   private final int slots;
   private final long budget;
-  private final ArrayDeque<Object> items = new ArrayDeque<>();
-  private final ArrayDeque<Long> sizes = new ArrayDeque<>();
+  private final ArrayDeque<Held> items = new ArrayDeque<>();
   private long held;
+
+  /** An item and the size it was counted at. */
+  private record Held(Object item, long size) {}
 
   ReadAheadQueue(int least, int slots, long budget) {
     if (least < 1 || slots < least || budget < 0 || budget > Long.MAX_VALUE / (slots + 1L) - 1) {
@@ -35,8 +37,7 @@ final class ReadAheadQueue {
     while (!fits(size)) {
       wait();
     }
-    items.add(item);
-    sizes.add(size);
+    items.add(new Held(item, size));
     held += size;
     notifyAll();
   }
@@ -53,17 +54,15 @@ final class ReadAheadQueue {
     while (items.isEmpty()) {
       wait();
     }
-    Object item = items.remove();
-    long size = sizes.remove();
-    held -= size;
+    Held h = items.remove();
+    held -= h.size();
     notifyAll();
-    return item;
+    return h.item();
   }
 
   /** Drops every item; a thread waiting for room goes on. */
   synchronized void clear() {
     items.clear();
-    sizes.clear();
     held = 0;
     notifyAll();
   }

@@ -228,12 +228,6 @@ final class ChainRun implements AutoCloseable {
   /** Loads rows that reach their loader unchanged as a plain restore does, counted on the way. */
   private long loadDirect(TableReader t, Direct d) {
     RowSink sink = d.load().sink;
-    if (sink.takesUtf8Text()) {
-      t.asciiTextAsBytes(); // no step sees the rows
-    }
-    if (sink.takesDecimalText()) {
-      t.decimalsAsText();
-    }
     long n = ImportJob.pump(t, sink, plan.rowidFirst.contains(t.entry().table().name()), progress);
     progress.rows(n % PROGRESS_EVERY);
     for (RouteNode rn : d.routes()) {

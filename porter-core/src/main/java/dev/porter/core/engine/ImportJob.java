@@ -131,9 +131,17 @@ public final class ImportJob {
    * Streams one table's rows into its sink, prepared on the reader's decoding thread where the sink
    * offers a preparer (ADR 0033). A method of its own, so that the JIT compiles this small loop and
    * not the whole of {@link #restore} (whose on-stack replacement cost 0.18 s of C2 time per
-   * import). An app import's tables that no step changes come here too ({@link ChainRun}).
+   * import). An app import's tables that no step changes come here too ({@link ChainRun}). No step
+   * sees these rows, so the reader is asked for the forms of values the sink takes (ASCII text as
+   * bytes, ADR 0031; decimals as text, ADR 0041).
    */
   static long pump(TableReader in, RowSink sink, boolean skipRowid, Progress progress) {
+    if (sink.takesUtf8Text()) {
+      in.asciiTextAsBytes();
+    }
+    if (sink.takesDecimalText()) {
+      in.decimalsAsText();
+    }
     RowPreparer preparer = skipRowid ? null : sink.preparer();
     if (preparer != null && in.prepareWith(preparer)) {
       long n = 0;
@@ -240,12 +248,6 @@ public final class ImportJob {
                 ? LoadMode.MERGE
                 : policy == SeedPolicy.REPLACE ? LoadMode.REPLACE : LoadMode.INSERT;
         RowSink sink = target.loader(table, columns, mode);
-        if (sink.takesUtf8Text()) {
-          in.asciiTextAsBytes(); // a plain restore: no transform sees the rows
-        }
-        if (sink.takesDecimalText()) {
-          in.decimalsAsText();
-        }
         long n = pump(in, sink, skipRowid, progress);
         long written = sink.finish();
         progress.rows(n % PROGRESS_EVERY);

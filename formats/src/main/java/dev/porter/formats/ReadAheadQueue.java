@@ -67,7 +67,7 @@ final class ReadAheadQueue {
     notifyAll();
   }
 
-  /** The items held now. */
+  /** The items held now (for tests). */
   synchronized int size() {
     return items.size();
   }
